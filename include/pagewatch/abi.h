@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * pagewatch ABI: the one definition of what the pagewatch kernel module
+ * exports under /sys/kernel/debug/pagewatch/ and what the pagewatch tool
+ * reads. Included unchanged by the module and by userspace.
+ *
+ * Rules: records are fixed-size and little-endian; bits and fields are only
+ * ever added (a new field takes padding or grows the record together with
+ * PAGEWATCH_ABI_VERSION); a reader checks the version file first.
+ *
+ * Files (all root-only, CAP_SYS_ADMIN checked at open):
+ *
+ *   version  text, "key value" lines: abi, record_size, features, one
+ *            "flag BIT NAME" line per page flag.
+ *   pages    binary, per open file. write() the target PID as decimal
+ *            text; then pread() at offset (vaddr / PAGE_SIZE) * record_size
+ *            returns one struct pagewatch_page per page from vaddr on. The
+ *            offset and count must be multiples of the record size
+ *            (-EINVAL). A read past the target's address space ends at 0.
+ *   kpage    binary, per-PFN: pread() at offset pfn * record_size returns
+ *            struct pagewatch_page records for consecutive PFNs (like
+ *            /proc/kpageflags); only the page's own facts are set, never
+ *            the mapping facts (present, write, protnone...).
+ *   target   text, global, for the text view: write "PID START-END"
+ *            (hexadecimal user addresses, END exclusive) or
+ *            "pfn START-END" (hexadecimal PFNs, END exclusive); read shows
+ *            the current setting.
+ *   text     text view of the records named by target, one line per page:
+ *            "ADDR PFN NODE ORDER REFCOUNT MAPCOUNT PINCOUNT FLAGS", ADDR
+ *            and PFN in hexadecimal without 0x, NODE "-" when none, FLAGS
+ *            a comma-separated list of the names below ("-" when none).
+ */
+#ifndef _PAGEWATCH_ABI_H
+#define _PAGEWATCH_ABI_H
+
+#include <linux/types.h>
+
+#define PAGEWATCH_ABI_VERSION		1
+#define PAGEWATCH_DEBUGFS_DIR		"pagewatch"
+
+/* node when the page has none (not present, no struct page) */
+#define PAGEWATCH_NODE_NONE		0xffff
+
+/*
+ * One page. pfn is the page frame for present and migration entries and the
+ * swap offset for swap entries (swap_type says which swap device).
+ * refcount is the folio's reference count (0 while migration froze it);
+ * mapcount the precise mapcount of this page (PTE maps plus the folio's
+ * entire-map count); pincount the GUP pin count: exact when
+ * PAGEWATCH_PAGE_PIN_EXACT is set (large folios count pins), otherwise
+ * refcount / PAGEWATCH_GUP_PIN_COUNTING_BIAS.
+ */
+struct pagewatch_page {
+	__le64 pfn;
+	__le64 flags;
+	__le32 refcount;
+	__le32 mapcount;
+	__le32 pincount;
+	__le16 node;
+	__u8 order;
+	__u8 swap_type;
+};
+
+#define PAGEWATCH_RECORD_SIZE		32
+#define PAGEWATCH_GUP_PIN_COUNTING_BIAS	1024
+
+/* Bit numbers of struct pagewatch_page.flags */
+#define PAGEWATCH_PAGE_PRESENT		0	/* a page is mapped here */
+#define PAGEWATCH_PAGE_SWAP		1	/* swap entry (pfn = offset) */
+#define PAGEWATCH_PAGE_MIGRATION	2	/* migration entry (pfn = page) */
+#define PAGEWATCH_PAGE_PMD		3	/* mapped by a PMD (THP) */
+#define PAGEWATCH_PAGE_THP		4	/* part of a large folio */
+#define PAGEWATCH_PAGE_ANON		5
+#define PAGEWATCH_PAGE_FILE		6	/* page cache or shmem */
+#define PAGEWATCH_PAGE_KSM		7
+#define PAGEWATCH_PAGE_ZERO		8	/* the shared (huge) zero page */
+#define PAGEWATCH_PAGE_WRITE		9	/* writable in the page table */
+#define PAGEWATCH_PAGE_DIRTY		10
+#define PAGEWATCH_PAGE_YOUNG		11
+#define PAGEWATCH_PAGE_MAYBE_PINNED	12	/* folio_maybe_dma_pinned() */
+#define PAGEWATCH_PAGE_PIN_EXACT	13	/* pincount is the kernel's count */
+#define PAGEWATCH_PAGE_PROTNONE		14	/* NUMA-hinting PROT_NONE entry */
+#define PAGEWATCH_PAGE_SAVEDWRITE	15	/* writable after the hint fault */
+#define PAGEWATCH_PAGE_VMA_PROTNONE	16	/* mprotect(PROT_NONE) mapping */
+#define PAGEWATCH_PAGE_ANON_EXCLUSIVE	17	/* PageAnonExclusive() */
+#define PAGEWATCH_PAGE_SPECIAL		18	/* no struct page (pfnmap...) */
+#define PAGEWATCH_PAGE_SKIPPED		19	/* hugetlb/PUD leaf: not read */
+#define PAGEWATCH_PAGE_PFN_VALID	20	/* kpage: the PFN has a page */
+#define PAGEWATCH_PAGE_MARKER		21	/* PTE marker (uffd-wp, poison) */
+#define PAGEWATCH_PAGE_NR_FLAGS		22
+
+/*
+ * Names, in bit order: the one table the module's text view, the tool's
+ * output and its --filter parsing all use. X(bit, name).
+ */
+#define PAGEWATCH_PAGE_FLAG_NAMES(X)					\
+	X(PAGEWATCH_PAGE_PRESENT, "present")				\
+	X(PAGEWATCH_PAGE_SWAP, "swap")					\
+	X(PAGEWATCH_PAGE_MIGRATION, "migration")			\
+	X(PAGEWATCH_PAGE_PMD, "pmd")					\
+	X(PAGEWATCH_PAGE_THP, "thp")					\
+	X(PAGEWATCH_PAGE_ANON, "anon")					\
+	X(PAGEWATCH_PAGE_FILE, "file")					\
+	X(PAGEWATCH_PAGE_KSM, "ksm")					\
+	X(PAGEWATCH_PAGE_ZERO, "zero")					\
+	X(PAGEWATCH_PAGE_WRITE, "write")				\
+	X(PAGEWATCH_PAGE_DIRTY, "dirty")				\
+	X(PAGEWATCH_PAGE_YOUNG, "young")				\
+	X(PAGEWATCH_PAGE_MAYBE_PINNED, "maybe_pinned")			\
+	X(PAGEWATCH_PAGE_PIN_EXACT, "pin_exact")			\
+	X(PAGEWATCH_PAGE_PROTNONE, "protnone")				\
+	X(PAGEWATCH_PAGE_SAVEDWRITE, "savedwrite")			\
+	X(PAGEWATCH_PAGE_VMA_PROTNONE, "vma_protnone")			\
+	X(PAGEWATCH_PAGE_ANON_EXCLUSIVE, "anon_exclusive")		\
+	X(PAGEWATCH_PAGE_SPECIAL, "special")				\
+	X(PAGEWATCH_PAGE_SKIPPED, "skipped")				\
+	X(PAGEWATCH_PAGE_PFN_VALID, "pfn_valid")			\
+	X(PAGEWATCH_PAGE_MARKER, "marker")
+
+/* Names of the "features" line of the version file */
+#define PAGEWATCH_FEATURE_SAVEDWRITE_BIT	"savedwrite_bit"
+#define PAGEWATCH_FEATURE_SAVEDWRITE_DERIVED	"savedwrite_derived"
+#define PAGEWATCH_FEATURE_RCU_PTE_WALK		"rcu_pte_walk"
+#define PAGEWATCH_FEATURE_KPAGE			"kpage"
+
+#endif /* _PAGEWATCH_ABI_H */
