@@ -17,7 +17,13 @@ if [ ! -x "$cache/scripts/checkpatch.pl" ]; then
 		'*/scripts/const_structs.checkpatch' || exit 1
 fi
 
-files=$(ls "$top"/kmod/*.c "$top"/kmod/*.h "$top"/include/pagewatch/abi.h 2>/dev/null | grep -v '/compat\.h$' | grep -v '\.mod\.c$')
+files=$(ls "$top"/kmod/*.c "$top"/kmod/*.h 2>/dev/null | grep -v '/compat\.h$' | grep -v '\.mod\.c$')
 [ -n "$files" ] || { echo "checkpatch: no module sources under kmod/"; exit 1; }
+status=0
 # --no-tree: an out-of-tree module; SPDX and file-path checks stay on
-"$cache/scripts/checkpatch.pl" --no-tree --show-types --terse -f $files
+"$cache/scripts/checkpatch.pl" --no-tree --show-types --terse -f $files || status=1
+# The ABI header's flag-name table is an X-macro (one table for the module
+# and the tool); an X-macro list cannot be parenthesized as COMPLEX_MACRO asks.
+"$cache/scripts/checkpatch.pl" --no-tree --show-types --terse \
+	--ignore COMPLEX_MACRO -f "$top/include/pagewatch/abi.h" || status=1
+exit $status

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PW_KMOD_CLIENT_H
+#define PW_KMOD_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <pagewatch/abi.h>
+
+#define KMOD_DEFAULT_DIR	"/sys/kernel/debug/" PAGEWATCH_DEBUGFS_DIR
+/* Records per pread of the pages and kpage files: 4096 * 32 = 128 KiB */
+#define KMOD_BATCH		4096
+
+/* struct pagewatch_page in host byte order */
+struct kmod_page {
+	uint64_t pfn;
+	uint64_t flags;
+	uint32_t refcount;
+	uint32_t mapcount;
+	uint32_t pincount;
+	uint16_t node;
+	uint8_t order;
+	uint8_t swap_type;
+};
+
+/* What the version file says. */
+struct kmod_version {
+	unsigned int abi;
+	unsigned int record_size;
+	bool feature_kpage;
+	bool feature_savedwrite;	/* savedwrite_bit or _derived */
+	char features[256];
+};
+
+struct kmod {
+	char dir[256];
+	struct kmod_version version;
+	int pages_fd;
+	int kpage_fd;		/* -1 without the kpage feature */
+};
+
+/* Parse the version file's text; -EINVAL without an abi line. */
+int kmod_parse_version(const char *text, struct kmod_version *version);
+
+/*
+ * Open the module's files under DIR (KMOD_DEFAULT_DIR). -ENOENT when the
+ * module is not loaded (or debugfs not mounted), -EACCES/-EPERM without
+ * CAP_SYS_ADMIN, -EPROTO on an ABI version or record size we do not speak.
+ */
+int kmod_open(struct kmod *kmod, const char *dir);
+void kmod_close(struct kmod *kmod);
+
+/* Bind the pages file to PID. -ESRCH when there is no such process. */
+int kmod_bind(struct kmod *kmod, pid_t pid);
+
+/* Decode one little-endian record. */
+void kmod_decode(const struct pagewatch_page *raw, struct kmod_page *page);
+
+/*
+ * Records of NR pages from VADDR on, one pread per KMOD_BATCH. Returns the
+ * number of records read (short past the address space) or -errno.
+ */
+long kmod_read_pages(const struct kmod *kmod, uint64_t vaddr,
+		     struct kmod_page *pages, size_t nr);
+
+/*
+ * Per-PFN query through the kpage file: PINNED[i] says whether PFNS[i]
+ * (any order, duplicates allowed) is maybe-pinned now. Batched.
+ * -EOPNOTSUPP when the module has no kpage file.
+ */
+int kmod_pfns_pinned(const struct kmod *kmod, const uint64_t *pfns,
+		     bool *pinned, size_t nr);
+
+#endif

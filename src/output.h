@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PW_OUTPUT_H
+#define PW_OUTPUT_H
+
+#include <stdio.h>
+
+#include "snapshot.h"
+
+/*
+ * The seam between the model and its consumers (after ncdu's dir_output):
+ * a run writes begin(), then page() for every selected page or mapping()
+ * for every summary line, then end(), once per snapshot.
+ */
+struct output;
+
+struct output_ops {
+	const char *name;
+	void (*begin)(struct output *out, const struct snapshot *snap);
+	void (*page)(struct output *out, const struct snapshot *snap, size_t index);
+	void (*mapping)(struct output *out, const struct snapshot *snap,
+			const struct snapshot_summary *summary);
+	void (*end)(struct output *out, const struct snapshot *snap);
+};
+
+struct output {
+	const struct output_ops *ops;
+	FILE *f;
+	bool summary;
+	long last_mapping;	/* text: the mapping whose heading was printed */
+	size_t nr_lines;
+};
+
+extern const struct output_ops out_text_ops;
+extern const struct output_ops out_csv_ops;
+extern const struct output_ops out_json_ops;
+
+/* The sink called NAME ("text", "csv", "json"), or NULL. */
+const struct output_ops *output_find(const char *name);
+
+void output_init(struct output *out, const struct output_ops *ops, FILE *f,
+		 bool summary);
+
+/* Helpers the sinks share */
+void output_json_string(FILE *f, const char *s);
+void output_csv_string(FILE *f, const char *s);
+void output_time(const struct timespec *ts, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The text, CSV and JSON sinks; JSON is checked by jq, a real parser. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model.h"
+#include "output.h"
+#include "track.h"
+#include "unit.h"
+
+static const char tricky_path[] = "/tmp/a \"quoted\", path";
+
+/* Render SNAP with sink NAME into a malloc'd string. */
+static char *render(const char *name, const struct snapshot *snap, bool summary)
+{
+	const struct output_ops *ops = output_find(name);
+	struct output out;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(ops);
+	f = open_memstream(&text, &len);
+	output_init(&out, ops, f, summary);
+	ops->begin(&out, snap);
+	if (summary) {
+		struct snapshot_summary *sums;
+		size_t nr;
+
+		ck_assert_int_eq(snapshot_summarize(snap, NULL, NULL, &sums, &nr), 0);
+		for (size_t i = 0; i < nr; i++)
+			ops->mapping(&out, snap, &sums[i]);
+		snapshot_summary_free(sums, nr);
+	} else {
+		for (size_t i = 0; i < snap->nr_pages; i++)
+			ops->page(&out, snap, i);
+	}
+	ops->end(&out, snap);
+	fclose(f);
+	return text;
+}
+
+/* Does jq -e EXPR (with -s: over all lines) accept TEXT? */
+static bool jq_accepts(const char *text, const char *expr)
+{
+	char path[] = "/tmp/pw-test-json.XXXXXX", cmd[1024];
+	int fd, status;
+
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "jq -e -s '%s' %s >/dev/null", expr, path);
+	status = system(cmd);
+	unlink(path);
+	ck_assert_msg(status != 127 * 256, "jq is needed to check JSON output");
+	return status == 0;
+}
+
+static void two_page_model(struct snapshot *snap, const char *path)
+{
+	model_init(snap, path);
+	model_add(snap, 0x2000, 0x100, 1, MODEL_PRESENT | SNAPSHOT_BIT(PAGEWATCH_PAGE_THP));
+	model_add(snap, 0x3000, 0x77, 0, SNAPSHOT_BIT(PAGEWATCH_PAGE_SWAP));
+}
+
+START_TEST(test_csv_has_a_header_row_naming_the_fields)
+{
+	struct snapshot snap;
+	char *text;
+
+	two_page_model(&snap, "[heap]");
+	text = render("csv", &snap, false);
+	ck_assert(!strncmp(text, "snapshot,addr,vma,pfn,node,present,swapped,", 43));
+	free(text);
+	snapshot_free(&snap);
+}
+END_TEST
+
+START_TEST(test_csv_quotes_paths_and_doubles_their_quotes)
+{
+	struct snapshot snap;
+	char *text;
+
+	two_page_model(&snap, tricky_path);
+	text = render("csv", &snap, false);
+	ck_assert_ptr_nonnull(strstr(text, "\n1,0x2000,\"/tmp/a \"\"quoted\"\", path\",256,1,1,0,"));
+	free(text);
+	snapshot_free(&snap);
+}
+END_TEST
+
+START_TEST(test_csv_leaves_unknown_values_empty)
+{
+	struct snapshot snap;
+	char *text, *row;
+
+	two_page_model(&snap, "[heap]");
+	text = render("csv", &snap, false);
+	/* second page: swapped, so no pfn and no node */
+	row = strstr(text, "\n1,0x3000,\"[heap]\",,,0,1,");
+	ck_assert_ptr_nonnull(row);
+	free(text);
+	snapshot_free(&snap);
+}
+END_TEST
+
+START_TEST(test_json_is_valid_json_lines_with_header_first)
+{
+	struct snapshot snap;
+	char *text;
+
+	two_page_model(&snap, tricky_path);
+	text = render("json", &snap, false);
+	ck_assert(jq_accepts(text, "length == 3 and .[0].type == \"snapshot\" and .[0].pid == 4242 and .[0].complete and .[1].type == \"page\""));
+	free(text);
+	snapshot_free(&snap);
+}
+END_TEST
+
+START_TEST(test_json_page_has_every_documented_key)
+{
+	struct snapshot snap;
+	char *text;
+
+	two_page_model(&snap, "[heap]");
+	text = render("json", &snap, false);
+	ck_assert(jq_accepts(text, ".[1] | has(\"addr\") and has(\"vma\") and has(\"pfn\") and has(\"node\") and has(\"present\") and has(\"swapped\") and has(\"thp\") and has(\"order\") and has(\"refcount\") and has(\"mapcount\") and has(\"pincount\") and has(\"pinned\") and has(\"protnone\") and has(\"savedwrite\") and has(\"writable\") and has(\"migrated\") and has(\"diverged\")"));
+	free(text);
+	snapshot_free(&snap);
+}
+END_TEST
+
+START_TEST(test_json_values_and_nulls_where_unknown)
+{
+	struct snapshot snap;
+	char *text;
+
+	two_page_model(&snap, tricky_path);
+	text = render("json", &snap, false);
+	ck_assert(jq_accepts(text, ".[1] | .addr == \"0x2000\" and .vma == \"/tmp/a \\\"quoted\\\", path\" and .pfn == 256 and .node == 1 and .thp == true and .mapcount == 1 and .refcount == null and .pinned == null and .migrated == null"));
+	ck_assert(jq_accepts(text, ".[2] | .swapped == true and .pfn == null and .swap_offset == 119"));
+	free(text);
+	snapshot_free(&snap);
+}
+END_TEST
+
+START_TEST(test_json_escapes_control_bytes_and_invalid_utf8)
+{
+	struct snapshot snap;
+	char *text;
+
+	two_page_model(&snap, "/tmp/bad\x01name\xff\n");
+	text = render("json", &snap, false);
+	ck_assert(jq_accepts(text, ".[1].vma == \"/tmp/bad\\u0001name\\ufffd\\n\""));
+	free(text);
+	snapshot_free(&snap);
+}
+END_TEST
+
+START_TEST(test_json_shows_migration_with_old_node_and_pfn)
+{
+	struct snapshot old, snap;
+	char *text;
+
+	two_page_model(&old, "[heap]");
+	model_init(&snap, "[heap]");
+	model_add(&snap, 0x2000, 0x900, 0, MODEL_PRESENT);
+	ck_assert_int_eq(track_compare(&old, &snap, NULL), 0);
+	text = render("json", &snap, false);
+	ck_assert(jq_accepts(text, ".[0].tracked and (.[1] | .migrated == true and .old_node == 1 and .old_pfn == 256 and .node == 0 and .pfn == 2304 and .diverged == null)"));
+	free(text);
+	snapshot_free(&old);
+	snapshot_free(&snap);
+}
+END_TEST
+
+START_TEST(test_json_summary_gives_one_object_per_mapping)
+{
+	struct snapshot snap;
+	char *text;
+
+	two_page_model(&snap, "[heap]");
+	snap.sources |= 1U << SNAPSHOT_SRC_SYSFS_NODE;
+	text = render("json", &snap, true);
+	ck_assert(jq_accepts(text, "length == 2 and (.[1] | .type == \"mapping\" and .vma == \"[heap]\" and .resident == 1 and .swapped == 1 and .pinned == null and .nodes == {\"1\": 1})"));
+	free(text);
+	snapshot_free(&snap);
+}
+END_TEST
+
+START_TEST(test_text_page_lines_fit_in_100_columns)
+{
+	struct snapshot old, snap;
+	char *text, *line;
+
+	two_page_model(&old, "[heap]");
+	model_init(&snap, "[heap]");
+	model_add(&snap, 0x7ffffffff000, 0xfffffffff, 0, MODEL_PRESENT |
+		  SNAPSHOT_BIT(SNAPSHOT_KNOWN_KMOD));
+	old.pages[0].vaddr = 0x7ffffffff000;
+	old.pages[0].pfn = 0xffffffffe;
+	ck_assert_int_eq(track_compare(&old, &snap, NULL), 0);
+	snap.pages[0].refcount = 4294967295U;
+	text = render("text", &snap, false);
+	for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+		if (line[0] != '#')
+			ck_assert_msg(strlen(line) <= 100, "too wide: %s", line);
+	free(text);
+	snapshot_free(&old);
+	snapshot_free(&snap);
+}
+END_TEST
+
+START_TEST(test_text_shows_unknown_values_as_dash)
+{
+	struct snapshot snap;
+	char *text;
+
+	two_page_model(&snap, "[heap]");
+	text = render("text", &snap, false);
+	/* ADDR PFN NODE ORD REF MAP PIN FLAGS */
+	ck_assert_ptr_nonnull(strstr(text, "        2000        100    1   -      -     1     - p.--ta.---"));
+	free(text);
+	snapshot_free(&snap);
+}
+END_TEST
+
+static void add(TCase *tc)
+{
+	tcase_add_test(tc, test_csv_has_a_header_row_naming_the_fields);
+	tcase_add_test(tc, test_csv_quotes_paths_and_doubles_their_quotes);
+	tcase_add_test(tc, test_csv_leaves_unknown_values_empty);
+	tcase_add_test(tc, test_json_is_valid_json_lines_with_header_first);
+	tcase_add_test(tc, test_json_page_has_every_documented_key);
+	tcase_add_test(tc, test_json_values_and_nulls_where_unknown);
+	tcase_add_test(tc, test_json_escapes_control_bytes_and_invalid_utf8);
+	tcase_add_test(tc, test_json_shows_migration_with_old_node_and_pfn);
+	tcase_add_test(tc, test_json_summary_gives_one_object_per_mapping);
+	tcase_add_test(tc, test_text_page_lines_fit_in_100_columns);
+	tcase_add_test(tc, test_text_shows_unknown_values_as_dash);
+}
+
+int main(void)
+{
+	return unit_run("output", add);
+}

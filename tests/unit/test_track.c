@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Change tracking: migrated and diverged pages between two snapshots. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+#include "model.h"
+#include "track.h"
+#include "unit.h"
+
+/* The fake module: PFN 0x100 is still pinned, every other PFN is not. */
+static int fake_pinned(void *ctx, const uint64_t *pfns, bool *pinned, size_t nr)
+{
+	for (size_t i = 0; i < nr; i++)
+		pinned[i] = pfns[i] == 0x100;
+	return 0;
+}
+
+static const struct track_pin_query fake = { fake_pinned, NULL };
+
+static int failing_query(void *ctx, const uint64_t *pfns, bool *pinned, size_t nr)
+{
+	return -EIO;
+}
+
+START_TEST(test_unchanged_page_is_neither_migrated_nor_diverged)
+{
+	struct snapshot old, new;
+
+	model_init(&old, "[heap]");
+	model_init(&new, "[heap]");
+	model_add(&old, 0x2000, 0x100, 0, MODEL_PRESENT);
+	model_add(&new, 0x2000, 0x100, 0, MODEL_PRESENT);
+	ck_assert_int_eq(track_compare(&old, &new, &fake), 0);
+	ck_assert(snapshot_page_test(&new.pages[0], SNAPSHOT_KNOWN_MIGRATED));
+	ck_assert(!snapshot_page_test(&new.pages[0], SNAPSHOT_PAGE_MIGRATED));
+	ck_assert(snapshot_page_test(&new.pages[0], SNAPSHOT_KNOWN_DIVERGED));
+	ck_assert(!snapshot_page_test(&new.pages[0], SNAPSHOT_PAGE_DIVERGED));
+	ck_assert_uint_eq(new.nr_changes, 0);
+	snapshot_free(&old);
+	snapshot_free(&new);
+}
+END_TEST
+
+START_TEST(test_page_on_another_node_is_migrated_with_old_node_and_pfn)
+{
+	struct snapshot old, new;
+	const struct snapshot_change *change;
+
+	model_init(&old, "[heap]");
+	model_init(&new, "[heap]");
+	model_add(&old, 0x2000, 0x200, 0, MODEL_PRESENT);
+	model_add(&new, 0x2000, 0x9200, 1, MODEL_PRESENT);
+	ck_assert_int_eq(track_compare(&old, &new, &fake), 0);
+	ck_assert(snapshot_page_test(&new.pages[0], SNAPSHOT_PAGE_MIGRATED));
+	change = track_find(&new, 0);
+	ck_assert_ptr_nonnull(change);
+	ck_assert_uint_eq(change->old_pfn, 0x200);
+	ck_assert_uint_eq(change->old_node, 0);
+	snapshot_free(&old);
+	snapshot_free(&new);
+}
+END_TEST
+
+START_TEST(test_pfn_change_while_old_pfn_pinned_is_diverged)
+{
+	struct snapshot old, new;
+
+	model_init(&old, "[heap]");
+	model_init(&new, "[heap]");
+	model_add(&old, 0x2000, 0x100, 0, MODEL_PRESENT);
+	model_add(&new, 0x2000, 0x101, 0, MODEL_PRESENT);
+	ck_assert_int_eq(track_compare(&old, &new, &fake), 0);
+	ck_assert(snapshot_page_test(&new.pages[0], SNAPSHOT_PAGE_MIGRATED));
+	ck_assert(snapshot_page_test(&new.pages[0], SNAPSHOT_PAGE_DIVERGED));
+	snapshot_free(&old);
+	snapshot_free(&new);
+}
+END_TEST
+
+START_TEST(test_pfn_change_with_old_pfn_unpinned_is_migrated_not_diverged)
+{
+	struct snapshot old, new;
+
+	model_init(&old, "[heap]");
+	model_init(&new, "[heap]");
+	model_add(&old, 0x2000, 0x300, 0, MODEL_PRESENT);
+	model_add(&new, 0x2000, 0x301, 0, MODEL_PRESENT);
+	ck_assert_int_eq(track_compare(&old, &new, &fake), 0);
+	ck_assert(snapshot_page_test(&new.pages[0], SNAPSHOT_PAGE_MIGRATED));
+	ck_assert(snapshot_page_test(&new.pages[0], SNAPSHOT_KNOWN_DIVERGED));
+	ck_assert(!snapshot_page_test(&new.pages[0], SNAPSHOT_PAGE_DIVERGED));
+	snapshot_free(&old);
+	snapshot_free(&new);
+}
+END_TEST
+
+START_TEST(test_pfn_change_without_module_leaves_divergence_unknown)
+{
+	struct snapshot old, new;
+
+	model_init(&old, "[heap]");
+	model_init(&new, "[heap]");
+	model_add(&old, 0x2000, 0x100, 0, MODEL_PRESENT);
+	model_add(&new, 0x2000, 0x101, 0, MODEL_PRESENT);
+	ck_assert_int_eq(track_compare(&old, &new, NULL), 0);
+	ck_assert(snapshot_page_test(&new.pages[0], SNAPSHOT_PAGE_MIGRATED));
+	ck_assert(!snapshot_page_test(&new.pages[0], SNAPSHOT_KNOWN_DIVERGED));
+	snapshot_free(&old);
+	snapshot_free(&new);
+}
+END_TEST
+
+START_TEST(test_failed_pin_query_leaves_divergence_unknown)
+{
+	struct track_pin_query failing = { failing_query, NULL };
+	struct snapshot old, new;
+
+	model_init(&old, "[heap]");
+	model_init(&new, "[heap]");
+	model_add(&old, 0x2000, 0x100, 0, MODEL_PRESENT);
+	model_add(&new, 0x2000, 0x101, 0, MODEL_PRESENT);
+	ck_assert_int_eq(track_compare(&old, &new, &failing), 0);
+	ck_assert(!snapshot_page_test(&new.pages[0], SNAPSHOT_KNOWN_DIVERGED));
+	snapshot_free(&old);
+	snapshot_free(&new);
+}
+END_TEST
+
+START_TEST(test_page_missing_from_either_snapshot_is_not_tracked)
+{
+	struct snapshot old, new;
+
+	model_init(&old, "[heap]");
+	model_init(&new, "[heap]");
+	model_add(&old, 0x2000, 0x100, 0, MODEL_PRESENT);
+	model_add(&new, 0x3000, 0x101, 0, MODEL_PRESENT);
+	ck_assert_int_eq(track_compare(&old, &new, &fake), 0);
+	ck_assert(!snapshot_page_test(&new.pages[0], SNAPSHOT_KNOWN_MIGRATED));
+	ck_assert_uint_eq(new.nr_changes, 0);
+	snapshot_free(&old);
+	snapshot_free(&new);
+}
+END_TEST
+
+START_TEST(test_pages_without_known_pfn_are_not_tracked)
+{
+	struct snapshot old, new;
+	uint64_t no_pfn = SNAPSHOT_BIT(PAGEWATCH_PAGE_PRESENT);
+
+	model_init(&old, "[heap]");
+	model_init(&new, "[heap]");
+	model_add(&old, 0x2000, 0, 0, no_pfn);
+	model_add(&new, 0x2000, 0, 0, no_pfn);
+	ck_assert_int_eq(track_compare(&old, &new, &fake), 0);
+	ck_assert(!snapshot_page_test(&new.pages[0], SNAPSHOT_KNOWN_MIGRATED));
+	snapshot_free(&old);
+	snapshot_free(&new);
+}
+END_TEST
+
+START_TEST(test_changes_are_found_among_many_pages)
+{
+	struct snapshot old, new;
+
+	model_init(&old, "[heap]");
+	model_init(&new, "[heap]");
+	for (uint64_t i = 0; i < 100; i++) {
+		model_add(&old, 0x1000 + i * 0x1000, 0x1000 + i, 0, MODEL_PRESENT);
+		model_add(&new, 0x1000 + i * 0x1000, 0x1000 + i + (i % 10 == 3),
+			  0, MODEL_PRESENT);
+	}
+	ck_assert_int_eq(track_compare(&old, &new, &fake), 0);
+	ck_assert_uint_eq(new.nr_changes, 10);
+	ck_assert_ptr_nonnull(track_find(&new, 53));
+	ck_assert_ptr_null(track_find(&new, 54));
+	ck_assert_uint_eq(track_find(&new, 93)->old_pfn, 0x1000 + 93);
+	snapshot_free(&old);
+	snapshot_free(&new);
+}
+END_TEST
+
+static void add(TCase *tc)
+{
+	tcase_add_test(tc, test_unchanged_page_is_neither_migrated_nor_diverged);
+	tcase_add_test(tc, test_page_on_another_node_is_migrated_with_old_node_and_pfn);
+	tcase_add_test(tc, test_pfn_change_while_old_pfn_pinned_is_diverged);
+	tcase_add_test(tc, test_pfn_change_with_old_pfn_unpinned_is_migrated_not_diverged);
+	tcase_add_test(tc, test_pfn_change_without_module_leaves_divergence_unknown);
+	tcase_add_test(tc, test_failed_pin_query_leaves_divergence_unknown);
+	tcase_add_test(tc, test_page_missing_from_either_snapshot_is_not_tracked);
+	tcase_add_test(tc, test_pages_without_known_pfn_are_not_tracked);
+	tcase_add_test(tc, test_changes_are_found_among_many_pages);
+}
+
+int main(void)
+{
+	return unit_run("track", add);
+}
