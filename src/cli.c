@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/statfs.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "demo.h"
@@ -19,6 +20,7 @@
 #include "output.h"
 #include "snapshot.h"
 #include "track.h"
+#include "tui/tui.h"
 
 #define DEBUGFS_MAGIC	0x64626720
 
@@ -27,6 +29,7 @@ struct cli_opts {
 	const struct output_ops *format;
 	struct filter filter;
 	bool have_filter;
+	const char *filter_text;
 	bool snapshot;
 	bool summary;
 	bool demo;
@@ -74,10 +77,12 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fputs("Usage: pagewatch -p PID [--snapshot] [OPTION]...\n"
+	fputs("Usage: pagewatch [-p PID] [OPTION]...\n"
+	      "       pagewatch -p PID --snapshot [OPTION]...\n"
 	      "       pagewatch --demo [--snapshot] [OPTION]...\n"
 	      "Show the per-page NUMA node, PFN, THP, swap, pin and NUMA-hinting\n"
-	      "state of a process.\n"
+	      "state of a process: interactively, or as snapshots with --snapshot.\n"
+	      "Without -p or --demo, the interactive view starts with a process picker.\n"
 	      "\n"
 	      "  -p, --pid PID          the process to inspect\n"
 	      "  -s, --snapshot         print snapshots and exit (no interactive view)\n"
@@ -153,6 +158,7 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 		case OPT_FILTER:
 			if (filter_parse(optarg, &o->filter))
 				return bad_option("--filter", optarg);
+			o->filter_text = optarg;
 			o->have_filter = true;
 			break;
 		case OPT_SUMMARY:
@@ -197,7 +203,7 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 		fprintf(stderr, "pagewatch: unexpected argument '%s'\n", argv[optind]);
 		return CLI_EXIT_USAGE;
 	}
-	if (!o->demo && !o->snap.pid) {
+	if (o->snapshot && !o->demo && !o->snap.pid) {
 		fprintf(stderr, "pagewatch: no target: give -p PID or --demo\n");
 		return CLI_EXIT_USAGE;
 	}
@@ -374,6 +380,74 @@ static int run(struct cli_opts *o, struct demo *demo)
 	return status;
 }
 
+/* The demo's divergence, from the session's collector thread. */
+static int demo_after_first(void *arg)
+{
+	char *text = NULL;
+	size_t len;
+	FILE *log;
+	int err;
+
+	/* the screen belongs to curses: its lines are not printed */
+	log = open_memstream(&text, &len);
+	if (!log)
+		return -ENOMEM;
+	err = demo_diverge(arg, log);
+	fclose(log);
+	free(text);
+	return err;
+}
+
+static int run_tui(struct cli_opts *o, struct demo *demo)
+{
+	struct tui_opts t = {
+		/* a snapshot per 0 s would spin: 0.25 s is the shortest step */
+		.interval = o->interval < 0.25 ? 0.25 : o->interval,
+		.filter = o->filter,
+		.have_filter = o->have_filter,
+		.filter_text = o->filter_text,
+		.after_first = demo ? demo_after_first : NULL,
+		.after_arg = demo,
+		.stop = &stop,
+	};
+	struct snapshot_ctx ctx;
+	int err;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "pagewatch: the interactive view needs a terminal; use --snapshot to print snapshots\n");
+		return CLI_EXIT_USAGE;
+	}
+	if (!o->snap.pid) {
+		err = tui_pick(&o->snap.pid, &stop);
+		if (err) {
+			tui_end();
+			if (err == 1)
+				return CLI_EXIT_OK;
+			fprintf(stderr, "pagewatch: process picker: %s\n",
+				strerror(-err));
+			return CLI_EXIT_FAILURE;
+		}
+	}
+	err = snapshot_ctx_open(&ctx, &o->snap);
+	if (err) {
+		tui_end();
+		return open_error(o, err);
+	}
+	err = tui_run(&ctx, &t);
+	tui_end();
+	snapshot_ctx_close(&ctx);
+	if (err == -ENOTTY) {
+		fprintf(stderr, "pagewatch: cannot use terminal type '%s'; set TERM (linux, screen, xterm...)\n",
+			getenv("TERM") ? getenv("TERM") : "");
+		return CLI_EXIT_FAILURE;
+	}
+	if (err) {
+		fprintf(stderr, "pagewatch: interactive view: %s\n", strerror(-err));
+		return CLI_EXIT_FAILURE;
+	}
+	return CLI_EXIT_OK;
+}
+
 int cli_main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -389,11 +463,8 @@ int cli_main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
-	if (!o.snapshot)
-		fprintf(stderr, "pagewatch: the interactive view is not available yet: printing %s snapshots instead (--snapshot does this without this note)\n",
-			o.format->name);
 	if (!o.demo)
-		return run(&o, NULL);
+		return o.snapshot ? run(&o, NULL) : run_tui(&o, NULL);
 
 	err = demo_start(&demo, stderr);
 	if (err) {
@@ -402,7 +473,7 @@ int cli_main(int argc, char **argv)
 		return CLI_EXIT_FAILURE;
 	}
 	o.snap.pid = demo.pid;
-	status = run(&o, &demo);
+	status = o.snapshot ? run(&o, &demo) : run_tui(&o, &demo);
 	demo_stop(&demo);
 	return status;
 }

@@ -102,6 +102,34 @@ void fields_flag_letters(const struct snapshot_page *page, char *buf)
 	buf[fields_text_flags_nr] = '\0';
 }
 
+void fields_format(const struct field *field, const struct field_value *v,
+		   const struct snapshot_page *page, char *buf, size_t len)
+{
+	char letters[SNAPSHOT_PAGE_NR_FLAGS + 1];
+
+	switch (v->kind) {
+	case FIELD_NULL:
+		snprintf(buf, len, "-");
+		break;
+	case FIELD_BOOL:
+		snprintf(buf, len, "%s", v->u ? "yes" : "no");
+		break;
+	case FIELD_UINT:
+		snprintf(buf, len, field->text_hex ? "%" PRIx64 : "%" PRIu64, v->u);
+		break;
+	case FIELD_HEX:
+		snprintf(buf, len, "%" PRIx64, v->u);
+		break;
+	case FIELD_STR:
+		snprintf(buf, len, "%s", v->s);
+		break;
+	case FIELD_FLAGS:
+		fields_flag_letters(page, letters);
+		snprintf(buf, len, "%s", letters);
+		break;
+	}
+}
+
 static void set_null(struct field_value *v)
 {
 	v->kind = FIELD_NULL;

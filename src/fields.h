@@ -55,4 +55,8 @@ extern const size_t fields_text_flags_nr;
 /* Write PAGE's text flag letters (fields_text_flags_nr + 1 bytes). */
 void fields_flag_letters(const struct snapshot_page *page, char *buf);
 
+/* VALUE of field FIELD of PAGE as the text view prints it ("-": unknown). */
+void fields_format(const struct field *field, const struct field_value *value,
+		   const struct snapshot_page *page, char *buf, size_t len);
+
 #endif

@@ -88,27 +88,7 @@ static void text_value(FILE *f, const struct field *field,
 	int w = last ? 0 : field->text_width;
 	char buf[48];
 
-	switch (v->kind) {
-	case FIELD_NULL:
-		snprintf(buf, sizeof(buf), "-");
-		break;
-	case FIELD_BOOL:
-		snprintf(buf, sizeof(buf), "%s", v->u ? "yes" : "no");
-		break;
-	case FIELD_UINT:
-		snprintf(buf, sizeof(buf), field->text_hex ? "%" PRIx64 : "%" PRIu64,
-			 v->u);
-		break;
-	case FIELD_HEX:
-		snprintf(buf, sizeof(buf), "%" PRIx64, v->u);
-		break;
-	case FIELD_STR:
-		snprintf(buf, sizeof(buf), "%s", v->s);
-		break;
-	case FIELD_FLAGS:
-		fields_flag_letters(page, buf);
-		break;
-	}
+	fields_format(field, v, page, buf, sizeof(buf));
 	fprintf(f, "%*s", w, buf);
 }
 

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libproc2/pids.h>
@@ -51,6 +52,67 @@ int procs_read(pid_t pid, struct procs_info *info)
 	info->rss_kib = PIDS_VAL(I_RSS, ul_int, stack, pids);
 	snprintf(info->user, sizeof(info->user), "%s",
 		 PIDS_VAL(I_EUSER, str, stack, pids));
+	err = 0;
+out_unref:
+	procps_pids_unref(&pids);
+	return err;
+}
+
+static int cmp_rss(const void *a, const void *b)
+{
+	const struct procs_entry *x = a, *y = b;
+
+	if (x->rss_kib != y->rss_kib)
+		return x->rss_kib > y->rss_kib ? -1 : 1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+int procs_list(struct procs_entry **entries, size_t *nr)
+{
+	enum { L_PID, L_CMD, L_RSS, L_EUSER };
+	static enum pids_item list_items[] = {
+		[L_PID] = PIDS_ID_PID,
+		[L_CMD] = PIDS_CMD,
+		[L_RSS] = PIDS_VM_RSS,
+		[L_EUSER] = PIDS_ID_EUSER,
+	};
+	struct pids_info *pids = NULL;
+	struct pids_fetch *fetch;
+	struct procs_entry *all;
+	size_t n = 0;
+	int err;
+
+	err = procps_pids_new(&pids, list_items, 4);
+	if (err < 0)
+		return err;
+	fetch = procps_pids_reap(pids, PIDS_FETCH_TASKS_ONLY);
+	if (!fetch) {
+		err = errno ? -errno : -EIO;
+		goto out_unref;
+	}
+	all = calloc((size_t)fetch->counts->total + 1, sizeof(*all));
+	if (!all) {
+		err = -ENOMEM;
+		goto out_unref;
+	}
+	for (int i = 0; i < fetch->counts->total; i++) {
+		struct pids_stack *stack = fetch->stacks[i];
+		struct procs_entry *e = &all[n];
+
+		e->rss_kib = PIDS_VAL(L_RSS, ul_int, stack, pids);
+		/* kernel threads have no address space to look at */
+		if (!e->rss_kib)
+			continue;
+		e->pid = PIDS_VAL(L_PID, s_int, stack, pids);
+		snprintf(e->command, sizeof(e->command), "%s",
+			 PIDS_VAL(L_CMD, str, stack, pids));
+		snprintf(e->user, sizeof(e->user), "%s",
+			 PIDS_VAL(L_EUSER, str, stack, pids));
+		n++;
+	}
+	qsort(all, n, sizeof(*all), cmp_rss);
+	*entries = all;
+	*nr = n;
 	err = 0;
 out_unref:
 	procps_pids_unref(&pids);

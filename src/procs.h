@@ -3,6 +3,7 @@
 #define PW_PROCS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 struct procs_info {
@@ -16,6 +17,20 @@ struct procs_info {
 
 /* Facts about PID through libproc2; -ESRCH when there is no such process. */
 int procs_read(pid_t pid, struct procs_info *info);
+
+/* One row of the process picker. */
+struct procs_entry {
+	pid_t pid;
+	char command[64];
+	unsigned long rss_kib;
+	char user[32];
+};
+
+/*
+ * Every process with an address space (kernel threads left out), largest
+ * RSS first; free() *ENTRIES. -errno when /proc cannot be read.
+ */
+int procs_list(struct procs_entry **entries, size_t *nr);
 
 /* The process exists and is not a zombie. */
 bool procs_alive(pid_t pid);

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Detail of one page (every field of fields.c) and help, as modal windows. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fields.h"
+#include "tui/ui.h"
+
+/* A centered window of at most W x H; NULL when the screen is too small. */
+static WINDOW *modal_open(struct tui *t, int w, int h, const char *title)
+{
+	if (w > t->cols - 2)
+		w = t->cols - 2;
+	if (h > t->rows - 2)
+		h = t->rows - 2;
+	if (t->modal)
+		delwin(t->modal);
+	t->modal = newwin(h, w, (t->rows - h) / 2, (t->cols - w) / 2);
+	if (!t->modal)
+		return NULL;
+	werase(t->modal);
+	/* ASCII borders: right on TERM=linux and without a UTF-8 locale */
+	wborder(t->modal, '|', '|', '-', '-', '+', '+', '+', '+');
+	wattron(t->modal, A_BOLD);
+	mvwaddnstr(t->modal, 0, 2, title, w - 4);
+	wattroff(t->modal, A_BOLD);
+	return t->modal;
+}
+
+static const struct snapshot_page *find_page(const struct snapshot *snap,
+					     uint64_t vaddr)
+{
+	size_t lo = 0, hi = snap->nr_pages;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (snap->pages[mid].vaddr < vaddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < snap->nr_pages && snap->pages[lo].vaddr == vaddr ?
+	       &snap->pages[lo] : NULL;
+}
+
+/* Every named field, in two columns. Returns the next free row. */
+static int draw_fields(WINDOW *win, const struct snapshot *snap,
+		       const struct snapshot_page *page, int y)
+{
+	int w = getmaxx(win) - 2, colw = w / 2, n = 0, rows;
+
+	for (size_t i = 0; i < fields_nr; i++)
+		n += fields[i].name != NULL;
+	rows = (n + 1) / 2;
+	n = 0;
+	for (size_t i = 0; i < fields_nr; i++) {
+		struct field_value v;
+		char buf[64], line[96];
+
+		if (!fields[i].name)
+			continue;
+		fields[i].get(snap, page, &v);
+		fields_format(&fields[i], &v, page, buf, sizeof(buf));
+		snprintf(line, sizeof(line), "%-12s %s", fields[i].name, buf);
+		mvwaddnstr(win, y + n % rows, 1 + (n / rows) * colw, line, colw - 1);
+		n++;
+	}
+	return y + rows;
+}
+
+/* The names of the flags that are set. */
+static int draw_flag_names(WINDOW *win, const struct snapshot_page *page, int y)
+{
+	int w = getmaxx(win) - 2;
+
+	wmove(win, y, 1);
+	waddstr(win, "set:");
+	for (unsigned int bit = 0; bit < SNAPSHOT_PAGE_NR_FLAGS; bit++) {
+		const char *name = fields_flag_name(bit);
+
+		if (!name || !snapshot_page_test(page, bit) ||
+		    !fields_flag_known(page, bit))
+			continue;
+		if (getcurx(win) + (int)strlen(name) + 1 > w) {
+			if (y + 1 >= getmaxy(win) - 1)
+				break;
+			wmove(win, ++y, 5);
+		}
+		wprintw(win, " %s", name);
+	}
+	return y + 1;
+}
+
+static void draw_history(struct tui *t, WINDOW *win, uint64_t vaddr, int y)
+{
+	struct session_hist h;
+	int maxy = getmaxy(win) - 1;
+	char when[16];
+	struct tm tm;
+
+	if (y >= maxy)
+		return;
+	if (!session_history(t->session, vaddr, &h)) {
+		mvwaddnstr(win, y, 1, "history: no move seen during this session",
+			   getmaxx(win) - 2);
+		return;
+	}
+	mvwprintw(win, y++, 1, "history: %u move%s", h.moves, h.moves == 1 ? "" : "s");
+	for (uint32_t i = 0; i < h.nr && y < maxy; i++, y++) {
+		localtime_r(&h.e[i].time, &tm);
+		strftime(when, sizeof(when), "%H:%M:%S", &tm);
+		if (h.e[i].node == PAGEWATCH_NODE_NONE)
+			mvwprintw(win, y, 3, "%s snapshot #%u  node ?  pfn %" PRIx64,
+				  when, h.e[i].seq, h.e[i].pfn);
+		else
+			mvwprintw(win, y, 3, "%s snapshot #%u  node %u  pfn %" PRIx64,
+				  when, h.e[i].seq, h.e[i].node, h.e[i].pfn);
+	}
+}
+
+void detail_draw(struct tui *t)
+{
+	const struct snapshot *snap = t->frame ? &t->frame->snap : NULL;
+	const struct snapshot_page *page = snap ? find_page(snap, t->detail_vaddr) : NULL;
+	char title[160];
+	WINDOW *win;
+	int y;
+
+	snprintf(title, sizeof(title), " Page %" PRIx64 " in %s, snapshot #%u ",
+		 t->detail_vaddr, page ? (snap->mappings[page->mapping].path[0] ?
+		 snap->mappings[page->mapping].path : "[anon]") : "-",
+		 snap ? snap->seq : 0);
+	/* fields in two columns, flags, history and the borders */
+	win = modal_open(t, 78, ((int)fields_nr + 1) / 2 + 6 + SESSION_HIST_MAX,
+			 title);
+	if (!win)
+		return;
+	if (!page) {
+		mvwaddnstr(win, 2, 2, "This page has no state in the newest snapshot.",
+			   getmaxx(win) - 4);
+		y = 4;
+	} else {
+		y = draw_fields(win, snap, page, 1);
+		y = draw_flag_names(win, page, y);
+	}
+	draw_history(t, win, t->detail_vaddr, y);
+	mvwaddnstr(win, getmaxy(win) - 1, 2, " any key closes ", getmaxx(win) - 4);
+	wnoutrefresh(win);
+}
+
+/* A key's name and the names of the aliases that follow it in the table. */
+static void key_names(size_t i, char *buf, size_t len)
+{
+	size_t n = (size_t)snprintf(buf, len, "%s", tui_keys[i].name);
+
+	for (size_t j = i + 1; j < tui_keys_nr && !tui_keys[j].help; j++)
+		if (!strstr(buf, tui_keys[j].name) && n < len)
+			n += (size_t)snprintf(buf + n, len - n, " %s",
+					      tui_keys[j].name);
+}
+
+void help_draw(struct tui *t)
+{
+	WINDOW *win = modal_open(t, 90, 40,
+				 " pagewatch keys (Up/Down scroll, any other key closes) ");
+	int y = 1, maxy, row = 0;
+	char line[200], names[32], *filters = NULL;
+	size_t len;
+	FILE *f;
+
+	if (!win)
+		return;
+	maxy = getmaxy(win) - 1;
+	for (size_t i = 0; i < tui_keys_nr && y < maxy; i++) {
+		if (!tui_keys[i].help || row++ < (int)t->help_top)
+			continue;
+		key_names(i, names, sizeof(names));
+		snprintf(line, sizeof(line), "%-10s %s", names, tui_keys[i].help);
+		mvwaddnstr(win, y++, 2, line, getmaxx(win) - 4);
+	}
+	/* the filter names, from filter.c's one table */
+	f = open_memstream(&filters, &len);
+	if (f) {
+		filter_print_names(f);
+		fclose(f);
+	}
+	if (y + 1 < maxy && filters) {
+		snprintf(line, sizeof(line), "Filters: %s", filters);
+		mvwaddnstr(win, ++y, 2, line, getmaxx(win) - 4);
+	}
+	free(filters);
+	if (++y < maxy)
+		mvwaddnstr(win, y, 2, "Page map: 0-9 node, . no page, + mixed nodes, # node unknown; letters as in its legend.",
+			   getmaxx(win) - 4);
+	wnoutrefresh(win);
+}

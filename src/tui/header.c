@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The header: target, system, event rates with their sources, status. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tui/ui.h"
+
+static void target_line(struct tui *t)
+{
+	const struct snapshot *snap = t->frame ? &t->frame->snap : NULL;
+	char line[256], rss[16];
+
+	if (!snap) {
+		snprintf(line, sizeof(line), "pagewatch  PID %d  waiting for the first snapshot",
+			 (int)t->ctx->opts.pid);
+	} else {
+		tui_fmt_size((uint64_t)snap->proc.rss_kib * 1024, rss, sizeof(rss));
+		snprintf(line, sizeof(line),
+			 "pagewatch  PID %d (%s)  user %s  threads %d  RSS %s  %zu mappings  %zu pages",
+			 (int)snap->pid, snap->proc.command, snap->proc.user,
+			 snap->proc.threads, rss, snap->nr_mappings, snap->nr_pages);
+	}
+	wattron(t->header, A_BOLD);
+	mvwaddnstr(t->header, 0, 0, line, t->cols);
+	wattroff(t->header, A_BOLD);
+}
+
+static void module_status(const struct snapshot_ctx *ctx, char *buf, size_t len)
+{
+	if (ctx->kmod_ok)
+		snprintf(buf, len, "module ABI %u", ctx->kmod.version.abi);
+	else if (ctx->kmod_err == -ECANCELED)
+		snprintf(buf, len, "module not used (--no-kmod)");
+	else if (ctx->kmod_err == -ENOENT)
+		snprintf(buf, len, "module not loaded");
+	else
+		snprintf(buf, len, "module: %s", strerror(-ctx->kmod_err));
+}
+
+/* Put ITEM on the current line, or on the next one when it does not fit. */
+static void flow(struct tui *t, int last_row, const char *item)
+{
+	int y = getcury(t->header), x = getcurx(t->header);
+	int len = (int)strlen(item);
+
+	if (x && x + len + 2 > t->cols && y < last_row)
+		wmove(t->header, y + 1, 0);
+	else if (x)
+		tui_addstr_clip(t->header, "  ", t->cols);
+	tui_addstr_clip(t->header, item, t->cols);
+}
+
+static void rates_lines(struct tui *t)
+{
+	const struct snapshot *snap = t->frame ? &t->frame->snap : NULL;
+	const struct session_status *st = &t->status;
+	char item[96];
+
+	wmove(t->header, 1, 0);
+	snprintf(item, sizeof(item), "kernel %s", snap ? snap->kernel : "?");
+	flow(t, 2, item);
+	snprintf(item, sizeof(item), "nodes %d",
+		 snap && snap->nr_online ? snap->nr_online : 1);
+	flow(t, 2, item);
+	module_status(t->ctx, item, sizeof(item));
+	flow(t, 2, item);
+	if (!t->ctx->cap_sys_admin)
+		flow(t, 2, "PFNs hidden (no CAP_SYS_ADMIN)");
+	for (unsigned int r = 0; r < PERF_RATE_NR; r++) {
+		if (st->rate_known[r])
+			snprintf(item, sizeof(item), "%s %.0f/s [%s]",
+				 perf_events_rate_name(r), st->rate[r],
+				 perf_events_source_name(st->rate_source[r]));
+		else
+			snprintf(item, sizeof(item), "%s - [%s]",
+				 perf_events_rate_name(r),
+				 perf_events_source_name(st->rate_source[r]));
+		flow(t, 2, item);
+	}
+	snprintf(item, sizeof(item), "moved %lu [snapshots]",
+		 (unsigned long)st->moved);
+	flow(t, 2, item);
+}
+
+static void status_line(struct tui *t)
+{
+	const struct session_status *st = &t->status;
+	char line[320], when[16] = "";
+	struct tm tm;
+	int n;
+
+	wmove(t->header, 3, 0);
+	if (st->exited) {
+		localtime_r(&st->exit_time.tv_sec, &tm);
+		strftime(when, sizeof(when), "%H:%M:%S", &tm);
+		snprintf(line, sizeof(line),
+			 " Target %d exited at %s: showing its last state. Press q to quit. ",
+			 (int)t->ctx->opts.pid, when);
+		wattron(t->header, tui_attr(t, TUI_C_ALERT) | A_BOLD);
+		tui_addstr_clip(t->header, line, t->cols);
+		wattroff(t->header, tui_attr(t, TUI_C_ALERT) | A_BOLD);
+		wprintw(t->header, " ");
+	}
+	n = snprintf(line, sizeof(line), "snapshot #%u, every %.2gs", st->seq,
+		     st->snap_every);
+	if (st->snap_every > st->interval)
+		n += snprintf(line + n, sizeof(line) - (size_t)n,
+			      " (interval %.2gs; a snapshot costs %.0f ms CPU)",
+			      st->interval, st->collect_cpu * 1e3);
+	if (st->paused)
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "  PAUSED");
+	if (st->error)
+		n += snprintf(line + n, sizeof(line) - (size_t)n,
+			      "  snapshot failed: %s", strerror(-st->error));
+	if (t->message[0])
+		snprintf(line + n, sizeof(line) - (size_t)n, "  %s", t->message);
+	tui_addstr_clip(t->header, line, t->cols);
+}
+
+void header_draw(struct tui *t)
+{
+	werase(t->header);
+	target_line(t);
+	rates_lines(t);
+	status_line(t);
+	wnoutrefresh(t->header);
+}
+
+/* The footer: the prompt while one is open, otherwise the key labels. */
+void footer_draw(struct tui *t)
+{
+	WINDOW *w = t->footer;
+
+	werase(w);
+	wmove(w, 0, 0);
+	if (t->mode == MODE_PROMPT) {
+		wattron(w, A_BOLD);
+		waddnstr(w, t->prompt == PROMPT_FIND ?
+			 "Find address or mapping: " :
+			 "Filter (empty clears): ", t->cols);
+		wattroff(w, A_BOLD);
+		tui_addstr_clip(w, t->input, t->cols - 1);
+		curs_set(1);
+		wnoutrefresh(w);
+		return;
+	}
+	curs_set(0);
+	for (size_t i = 0; i < tui_keys_nr; i++) {
+		const char *label = tui_keys[i].footer;
+		const char *name = tui_keys[i].name;
+
+		if (!label)
+			continue;
+		if (getcurx(w) + (int)(strlen(name) + strlen(label)) + 1 >= t->cols)
+			break;
+		wattron(w, A_BOLD);
+		waddstr(w, name);
+		wattroff(w, A_BOLD);
+		wattron(w, tui_attr(t, TUI_C_TITLE) | (t->color ? 0 : A_REVERSE));
+		waddstr(w, label);
+		wattroff(w, tui_attr(t, TUI_C_TITLE) | A_REVERSE);
+		waddch(w, ' ');
+	}
+	wnoutrefresh(w);
+}

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The screen manager: owns the loop, the layout and the views of a frame. */
+#include "config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tui/ui.h"
+
+static bool screen_on;
+
+int tui_begin(void)
+{
+	if (screen_on)
+		return 0;
+	/* UTF-8 text in paths and line drawing; numbers stay in C style */
+	setlocale(LC_CTYPE, "");
+	/* a short wait tells Esc from the start of an arrow's sequence */
+	set_escdelay(25);
+	/* newterm, not initscr: an unknown TERM is an error, not an exit */
+	if (!newterm(NULL, stdout, stdin))
+		return -ENOTTY;
+	screen_on = true;
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED, NULL);
+	mouseinterval(0);
+	return 0;
+}
+
+void tui_end(void)
+{
+	if (!screen_on)
+		return;
+	endwin();
+	screen_on = false;
+}
+
+/* https://no-color.org: a non-empty NO_COLOR turns color off */
+void tui_colors_init(struct tui *t)
+{
+	static const short nodes[TUI_NODE_COLORS] = {
+		COLOR_GREEN, COLOR_CYAN, COLOR_MAGENTA, COLOR_YELLOW,
+		COLOR_BLUE, COLOR_RED,
+	};
+	const char *no_color = getenv("NO_COLOR");
+
+	t->color = has_colors() && !(no_color && *no_color);
+	if (!t->color)
+		return;
+	start_color();
+	use_default_colors();
+	init_pair(TUI_C_TITLE, COLOR_BLACK, COLOR_CYAN);
+	init_pair(TUI_C_FOCUS, COLOR_BLACK, COLOR_GREEN);
+	init_pair(TUI_C_ALERT, COLOR_WHITE, COLOR_RED);
+	init_pair(TUI_C_MARK_DIVERGED, COLOR_WHITE, COLOR_RED);
+	init_pair(TUI_C_MARK_MIGRATED, COLOR_BLACK, COLOR_YELLOW);
+	init_pair(TUI_C_MARK_PINNED, COLOR_RED, -1);
+	init_pair(TUI_C_MARK_PROTNONE, COLOR_MAGENTA, -1);
+	init_pair(TUI_C_MARK_SWAP, COLOR_BLUE, -1);
+	init_pair(TUI_C_MARK_THP, COLOR_CYAN, -1);
+	for (int i = 0; i < TUI_NODE_COLORS; i++)
+		init_pair((short)(TUI_C_NODE0 + i), nodes[i], -1);
+}
+
+/* The attribute of PAIR: a color, or the monochrome stand-in. */
+int tui_attr(const struct tui *t, int pair)
+{
+	if (t->color)
+		return (int)COLOR_PAIR(pair) |
+		       (pair >= TUI_C_MARK_DIVERGED && pair < TUI_C_NODE0 ?
+			A_BOLD : 0);
+	if (pair == TUI_C_ALERT || pair == TUI_C_MARK_DIVERGED ||
+	    pair == TUI_C_MARK_MIGRATED)
+		return A_REVERSE;
+	return pair >= TUI_C_MARK_PINNED && pair < TUI_C_NODE0 ? A_BOLD : 0;
+}
+
+void tui_message(struct tui *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->message, sizeof(t->message), fmt, ap);
+	va_end(ap);
+}
+
+void tui_addstr_clip(WINDOW *win, const char *text, int width)
+{
+	int room = width - getcurx(win);
+
+	if (room > 0)
+		waddnstr(win, text, room);
+}
+
+void tui_fmt_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const char units[] = "BKMGTPE";
+	double v = (double)bytes;
+	int u = 0;
+
+	while (v >= 1024 && u < 6) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%" PRIu64 "B", bytes);
+	else
+		snprintf(buf, len, v < 10 ? "%.1f%c" : "%.0f%c", v, units[u]);
+}
+
+static void delete_windows(struct tui *t)
+{
+	WINDOW **wins[] = {
+		&t->header, &t->footer, &t->modal, &t->maps.win, &t->grid.win,
+		&t->pages.win, &t->events.win,
+	};
+
+	for (size_t i = 0; i < sizeof(wins) / sizeof(wins[0]); i++) {
+		if (*wins[i])
+			delwin(*wins[i]);
+		*wins[i] = NULL;
+	}
+}
+
+/* Header, mappings, page map, pages | events, footer. */
+static void layout(struct tui *t)
+{
+	int body, hm, hg, hb, wp;
+
+	delete_windows(t);
+	getmaxyx(stdscr, t->rows, t->cols);
+	t->too_small = t->cols < TUI_MIN_COLS || t->rows < TUI_MIN_ROWS;
+	erase();
+	wnoutrefresh(stdscr);
+	if (t->too_small)
+		return;
+	body = t->rows - TUI_HEADER_ROWS - 1;
+	hm = body * 35 / 100;
+	hg = body * 30 / 100;
+	hb = body - hm - hg;
+	wp = t->cols * 58 / 100;
+	t->header = newwin(TUI_HEADER_ROWS, t->cols, 0, 0);
+	t->maps.win = newwin(hm, t->cols, TUI_HEADER_ROWS, 0);
+	t->grid.win = newwin(hg, t->cols, TUI_HEADER_ROWS + hm, 0);
+	t->pages.win = newwin(hb, wp, TUI_HEADER_ROWS + hm + hg, 0);
+	t->events.win = newwin(hb, t->cols - wp - 1, TUI_HEADER_ROWS + hm + hg,
+			       wp + 1);
+	t->footer = newwin(1, t->cols, t->rows - 1, 0);
+}
+
+static void draw_too_small(struct tui *t)
+{
+	char line[128];
+
+	erase();
+	snprintf(line, sizeof(line), "Terminal too small: %dx%d.", t->cols,
+		 t->rows);
+	mvaddnstr(0, 0, line, t->cols);
+	snprintf(line, sizeof(line), "pagewatch needs at least %dx%d.",
+		 TUI_MIN_COLS, TUI_MIN_ROWS);
+	mvaddnstr(1, 0, line, t->cols);
+	mvaddnstr(2, 0, "Enlarge it, or press q to quit.", t->cols);
+	wnoutrefresh(stdscr);
+}
+
+static void draw(struct tui *t, unsigned int dirty)
+{
+	if (dirty & TUI_REDRAW_LAYOUT) {
+		layout(t);
+		dirty |= TUI_REDRAW_ALL;
+	}
+	if (t->too_small) {
+		draw_too_small(t);
+		doupdate();
+		return;
+	}
+	t->maps.focused = t->focus == PANE_MAPS;
+	t->pages.focused = t->focus == PANE_PAGES;
+	t->events.focused = t->focus == PANE_EVENTS;
+	if (t->mode != MODE_NORMAL && (dirty & TUI_REDRAW_PANES))
+		dirty |= TUI_REDRAW_MODAL;
+	if (dirty & TUI_REDRAW_HEADER)
+		header_draw(t);
+	if (dirty & TUI_REDRAW_MAPS)
+		panel_draw(&t->maps);
+	if (dirty & TUI_REDRAW_GRID)
+		pagemap_view_draw(t);
+	if (dirty & TUI_REDRAW_PAGES)
+		panel_draw(&t->pages);
+	if (dirty & TUI_REDRAW_EVENTS) {
+		panel_set_nr(&t->events, session_nr_events(t->session));
+		panel_draw(&t->events);
+	}
+	if (dirty & TUI_REDRAW_FOOTER)
+		footer_draw(t);
+	if (t->mode == MODE_HELP && (dirty & TUI_REDRAW_MODAL))
+		help_draw(t);
+	else if (t->mode == MODE_DETAIL && (dirty & TUI_REDRAW_MODAL))
+		detail_draw(t);
+	doupdate();
+}
+
+/* Take the newest frame when there is one; what it changes gets redrawn. */
+static unsigned int take_news(struct tui *t)
+{
+	struct session_frame *f;
+	struct session_status old = t->status;
+	unsigned int dirty = 0;
+
+	session_get_status(t->session, &t->status);
+	if (memcmp(&old, &t->status, sizeof(old)))
+		dirty |= TUI_REDRAW_HEADER;
+	if (t->status.exited != old.exited || t->status.paused != old.paused)
+		dirty |= TUI_REDRAW_FOOTER;
+	if (session_nr_events(t->session) != t->events.nr ||
+	    t->status.seq != old.seq)
+		dirty |= TUI_REDRAW_EVENTS;
+	f = session_frame_get(t->session);
+	if (f && f != t->frame) {
+		session_frame_put(t->session, t->frame);
+		t->frame = f;
+		dirty |= tui_rebuild(t);
+	} else {
+		session_frame_put(t->session, f);
+	}
+	return dirty;
+}
+
+static unsigned int read_keys(struct tui *t)
+{
+	unsigned int dirty = 0;
+	int key;
+
+	while ((key = getch()) != ERR) {
+		if (key == KEY_RESIZE) {
+			dirty |= TUI_REDRAW_LAYOUT;
+			continue;
+		}
+		if (t->too_small) {
+			if (key == 'q' || key == KEY_F(10))
+				return dirty | TUI_QUIT;
+			continue;
+		}
+		if (t->mode == MODE_PROMPT)
+			dirty |= tui_prompt_key(t, key);
+		else
+			dirty |= tui_keys_dispatch(t, key);
+		if (dirty & TUI_QUIT)
+			break;
+	}
+	return dirty;
+}
+
+static void tui_init(struct tui *t, struct session *s, struct snapshot_ctx *ctx,
+		     const struct tui_opts *o)
+{
+	memset(t, 0, sizeof(*t));
+	t->session = s;
+	t->ctx = ctx;
+	t->stop = o->stop;
+	t->status.interval = o->interval;
+	t->filter = o->filter;
+	t->have_filter = o->have_filter;
+	if (o->have_filter && o->filter_text)
+		snprintf(t->filter_text, sizeof(t->filter_text), "%s",
+			 o->filter_text);
+	tui_colors_init(t);
+	maps_panel_init(t);
+	page_list_init(t);
+	event_log_init(t);
+}
+
+static void tui_free(struct tui *t)
+{
+	delete_windows(t);
+	session_frame_put(t->session, t->frame);
+	snapshot_summary_free(t->sums, t->nr_sums);
+	free(t->map_rows);
+	free(t->page_rows);
+}
+
+static int loop(struct tui *t)
+{
+	struct pollfd fds[2] = {
+		{ .fd = STDIN_FILENO, .events = POLLIN },
+		{ .fd = session_fd(t->session), .events = POLLIN },
+	};
+	unsigned int dirty = TUI_REDRAW_LAYOUT | TUI_REBUILD;
+
+	while (!(t->stop && *t->stop)) {
+		if (dirty & TUI_REBUILD)
+			dirty |= tui_rebuild(t);
+		if (dirty & ~TUI_REBUILD)
+			draw(t, dirty);
+		dirty = 0;
+		if (poll(fds, 2, -1) < 0 && errno != EINTR)
+			return -errno;
+		if (fds[1].revents & POLLIN) {
+			session_drain(t->session);
+			dirty |= take_news(t);
+		}
+		/* after EINTR too: a resize arrives as SIGWINCH */
+		dirty |= read_keys(t);
+		if (dirty & TUI_QUIT)
+			break;
+	}
+	return 0;
+}
+
+int tui_run(struct snapshot_ctx *ctx, const struct tui_opts *o)
+{
+	struct session s;
+	struct tui t;
+	int err;
+
+	err = session_init(&s, ctx, o->interval);
+	if (err)
+		return err;
+	s.after_first = o->after_first;
+	s.after_arg = o->after_arg;
+	err = tui_begin();
+	if (err)
+		goto out_free;
+	tui_init(&t, &s, ctx, o);
+	err = session_start(&s);
+	if (!err)
+		err = loop(&t);
+	session_stop(&s);
+	tui_free(&t);
+out_free:
+	session_free(&s);
+	return err;
+}

@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The session's collector thread and model: frames, events, page history. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "procs.h"
+#include "track.h"
+#include "tui/session.h"
+
+static const char *const event_names[SESSION_EV_NR] = {
+	[SESSION_EV_MIGRATED] = "migrated",
+	[SESSION_EV_DIVERGED] = "diverged",
+	[SESSION_EV_PINNED] = "pinned",
+	[SESSION_EV_UNPINNED] = "unpinned",
+	[SESSION_EV_NOTE] = "note",
+};
+
+const char *session_event_name(unsigned int kind)
+{
+	return kind < SESSION_EV_NR ? event_names[kind] : NULL;
+}
+
+int session_init(struct session *s, struct snapshot_ctx *ctx, double interval)
+{
+	pthread_condattr_t attr;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	s->notify[0] = s->notify[1] = -1;
+	s->ctx = ctx;
+	s->status.interval = interval;
+	s->status.snap_every = interval;
+	s->events = calloc(SESSION_EVENTS_MAX, sizeof(*s->events));
+	if (!s->events)
+		return -ENOMEM;
+	if (pipe2(s->notify, O_CLOEXEC | O_NONBLOCK)) {
+		err = -errno;
+		goto err_free;
+	}
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_condattr_init(&attr);
+	/* the collector's deadlines are monotonic: a clock step moves none */
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->cond, &attr);
+	pthread_condattr_destroy(&attr);
+	if (ctx) {
+		err = perf_events_open(&s->perf, ctx->opts.pid);
+		if (err)
+			goto err_close;
+	}
+	return 0;
+
+err_close:
+	close(s->notify[0]);
+	close(s->notify[1]);
+err_free:
+	free(s->events);
+	s->events = NULL;
+	return err;
+}
+
+void session_free(struct session *s)
+{
+	session_stop(s);
+	if (s->latest)
+		session_frame_put(s, s->latest);
+	s->latest = NULL;
+	if (s->ctx)
+		perf_events_close(&s->perf);
+	if (s->notify[0] >= 0) {
+		close(s->notify[0]);
+		close(s->notify[1]);
+	}
+	free(s->events);
+	free(s->hist);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->cond);
+	s->events = NULL;
+	s->hist = NULL;
+}
+
+int session_fd(const struct session *s)
+{
+	return s->notify[0];
+}
+
+void session_drain(struct session *s)
+{
+	char buf[64];
+
+	while (read(s->notify[0], buf, sizeof(buf)) > 0)
+		;
+}
+
+void session_notify(struct session *s)
+{
+	/* a full pipe already says there is news */
+	(void)!write(s->notify[1], "", 1);
+}
+
+struct session_frame *session_frame_get(struct session *s)
+{
+	struct session_frame *f;
+
+	pthread_mutex_lock(&s->lock);
+	f = s->latest;
+	if (f)
+		f->refs++;
+	pthread_mutex_unlock(&s->lock);
+	return f;
+}
+
+void session_frame_put(struct session *s, struct session_frame *f)
+{
+	bool last;
+
+	if (!f)
+		return;
+	pthread_mutex_lock(&s->lock);
+	last = --f->refs == 0;
+	pthread_mutex_unlock(&s->lock);
+	if (last) {
+		snapshot_free(&f->snap);
+		free(f);
+	}
+}
+
+void session_get_status(struct session *s, struct session_status *status)
+{
+	pthread_mutex_lock(&s->lock);
+	*status = s->status;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void session_set_interval(struct session *s, double interval)
+{
+	pthread_mutex_lock(&s->lock);
+	s->status.interval = interval;
+	pthread_cond_signal(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void session_set_paused(struct session *s, bool paused)
+{
+	pthread_mutex_lock(&s->lock);
+	s->status.paused = paused;
+	pthread_cond_signal(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Called with the lock held. */
+struct session_event *session_push_event(struct session *s, unsigned int kind)
+{
+	struct session_event *ev;
+	size_t slot = (s->ev_head + s->ev_count) % SESSION_EVENTS_MAX;
+
+	if (s->ev_count == SESSION_EVENTS_MAX)
+		s->ev_head = (s->ev_head + 1) % SESSION_EVENTS_MAX;
+	else
+		s->ev_count++;
+	s->ev_total++;
+	ev = &s->events[slot];
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = kind;
+	ev->count = 1;
+	ev->old_node = ev->new_node = PAGEWATCH_NODE_NONE;
+	clock_gettime(CLOCK_REALTIME, &ev->time);
+	return ev;
+}
+
+void session_note(struct session *s, const char *text)
+{
+	struct session_event *ev;
+
+	pthread_mutex_lock(&s->lock);
+	ev = session_push_event(s, SESSION_EV_NOTE);
+	snprintf(ev->text, sizeof(ev->text), "%s", text);
+	pthread_mutex_unlock(&s->lock);
+}
+
+bool session_event(struct session *s, size_t i, struct session_event *ev)
+{
+	bool ok;
+
+	pthread_mutex_lock(&s->lock);
+	ok = i < s->ev_count;
+	if (ok)
+		*ev = s->events[(s->ev_head + s->ev_count - 1 - i) %
+				SESSION_EVENTS_MAX];
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
+size_t session_nr_events(struct session *s)
+{
+	size_t n;
+
+	pthread_mutex_lock(&s->lock);
+	n = s->ev_count;
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+/* First history record at or after VADDR (lock held). */
+static size_t hist_lower(const struct session *s, uint64_t vaddr)
+{
+	size_t lo = 0, hi = s->nr_hist;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->hist[mid].vaddr < vaddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+bool session_history(struct session *s, uint64_t vaddr, struct session_hist *hist)
+{
+	size_t i;
+	bool ok;
+
+	pthread_mutex_lock(&s->lock);
+	i = hist_lower(s, vaddr);
+	ok = i < s->nr_hist && s->hist[i].vaddr == vaddr;
+	if (ok)
+		*hist = s->hist[i];
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
+uint64_t session_moved_in(struct session *s, uint64_t start, uint64_t end)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&s->lock);
+	n = hist_lower(s, end) - hist_lower(s, start);
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+static void hist_push(struct session_hist *h, uint64_t pfn, uint16_t node,
+		      unsigned int seq, time_t time)
+{
+	if (h->nr == SESSION_HIST_MAX) {
+		/* keep the first sighting, drop the oldest move after it */
+		memmove(&h->e[1], &h->e[2], (SESSION_HIST_MAX - 2) * sizeof(h->e[0]));
+		h->nr--;
+	}
+	h->e[h->nr].pfn = pfn;
+	h->e[h->nr].node = node;
+	h->e[h->nr].seq = seq;
+	h->e[h->nr].time = time;
+	h->nr++;
+}
+
+static uint16_t page_node(const struct snapshot_page *page)
+{
+	return snapshot_page_test(page, SNAPSHOT_KNOWN_NODE) ?
+	       page->node : PAGEWATCH_NODE_NONE;
+}
+
+/* Extend the history with CUR's changes: one merge of two sorted lists. */
+static int apply_history(struct session *s, const struct snapshot *prev,
+			 const struct snapshot *cur)
+{
+	struct session_hist *merged, *h;
+	size_t o = 0, n = 0, fresh = 0;
+
+	for (size_t i = 0; i < cur->nr_changes; i++) {
+		uint64_t vaddr = cur->pages[cur->changes[i].page].vaddr;
+		size_t at = hist_lower(s, vaddr);
+
+		if (at == s->nr_hist || s->hist[at].vaddr != vaddr)
+			fresh++;
+	}
+	merged = malloc((s->nr_hist + fresh + 1) * sizeof(*merged));
+	if (!merged)
+		return -ENOMEM;
+	for (size_t i = 0; i < cur->nr_changes; i++) {
+		const struct snapshot_change *c = &cur->changes[i];
+		const struct snapshot_page *page = &cur->pages[c->page];
+
+		while (o < s->nr_hist && s->hist[o].vaddr < page->vaddr)
+			merged[n++] = s->hist[o++];
+		h = &merged[n++];
+		if (o < s->nr_hist && s->hist[o].vaddr == page->vaddr) {
+			*h = s->hist[o++];
+		} else {
+			memset(h, 0, sizeof(*h));
+			h->vaddr = page->vaddr;
+			hist_push(h, c->old_pfn, c->old_node, prev->seq,
+				  prev->time.tv_sec);
+		}
+		h->moves++;
+		hist_push(h, page->pfn, page_node(page), cur->seq, cur->time.tv_sec);
+	}
+	while (o < s->nr_hist)
+		merged[n++] = s->hist[o++];
+	free(s->hist);
+	s->hist = merged;
+	s->nr_hist = n;
+	return 0;
+}
+
+static const char *map_name(const struct snapshot *snap, uint32_t mapping)
+{
+	const char *path = snap->mappings[mapping].path;
+
+	return path[0] ? path : "[anon]";
+}
+
+/* One event per page, or one per mapping when there are too many. */
+static void log_pages(struct session *s, const struct snapshot *cur,
+		      unsigned int kind, const size_t *pages, size_t nr,
+		      const struct snapshot_change *const *changes)
+{
+	struct session_event *ev = NULL;
+
+	for (size_t i = 0; i < nr; i++) {
+		const struct snapshot_page *page = &cur->pages[pages[i]];
+
+		if (nr > SESSION_EVENTS_AGGREGATE) {
+			if (ev && cur->pages[pages[i - 1]].mapping == page->mapping) {
+				ev->count++;
+				continue;
+			}
+		}
+		ev = session_push_event(s, kind);
+		ev->vaddr = page->vaddr;
+		ev->new_pfn = page->pfn;
+		ev->new_node = page_node(page);
+		if (changes && changes[i]) {
+			ev->old_pfn = changes[i]->old_pfn;
+			ev->old_node = changes[i]->old_node;
+		}
+		snprintf(ev->text, sizeof(ev->text), "%s",
+			 map_name(cur, page->mapping));
+	}
+}
+
+static int log_changes(struct session *s, const struct snapshot *cur)
+{
+	const struct snapshot_change **changes;
+	size_t *pages, nr[2] = { 0, 0 };
+	int err = -ENOMEM;
+
+	pages = malloc((cur->nr_changes + 1) * 2 * sizeof(*pages));
+	changes = malloc((cur->nr_changes + 1) * 2 * sizeof(*changes));
+	if (!pages || !changes)
+		goto out_free;
+	/* migrated first, diverged second: two lists in one buffer */
+	for (size_t i = 0; i < cur->nr_changes; i++) {
+		const struct snapshot_change *c = &cur->changes[i];
+		bool div = snapshot_page_test(&cur->pages[c->page],
+					      SNAPSHOT_PAGE_DIVERGED);
+		size_t at = div * (cur->nr_changes + 1) + nr[div]++;
+
+		pages[at] = c->page;
+		changes[at] = c;
+	}
+	log_pages(s, cur, SESSION_EV_MIGRATED, pages, nr[0], changes);
+	log_pages(s, cur, SESSION_EV_DIVERGED, pages + cur->nr_changes + 1,
+		  nr[1], changes + cur->nr_changes + 1);
+	s->status.moved = cur->nr_changes;
+	err = 0;
+out_free:
+	free(pages);
+	free(changes);
+	return err;
+}
+
+/* Pages present in both whose pin state is known in both and changed. */
+static int log_pins(struct session *s, const struct snapshot *prev,
+		    const struct snapshot *cur)
+{
+	size_t *pages, nr[2] = { 0, 0 }, o = 0;
+	const size_t half = cur->nr_pages + 1;
+
+	pages = malloc(2 * half * sizeof(*pages));
+	if (!pages)
+		return -ENOMEM;
+	for (size_t n = 0; n < cur->nr_pages; n++) {
+		const struct snapshot_page *page = &cur->pages[n], *old;
+		bool was, is;
+
+		while (o < prev->nr_pages && prev->pages[o].vaddr < page->vaddr)
+			o++;
+		if (o == prev->nr_pages || prev->pages[o].vaddr != page->vaddr)
+			continue;
+		old = &prev->pages[o];
+		if (!snapshot_page_test(old, SNAPSHOT_KNOWN_KMOD) ||
+		    !snapshot_page_test(page, SNAPSHOT_KNOWN_KMOD))
+			continue;
+		was = snapshot_page_test(old, PAGEWATCH_PAGE_MAYBE_PINNED);
+		is = snapshot_page_test(page, PAGEWATCH_PAGE_MAYBE_PINNED);
+		if (was != is)
+			pages[!is * half + nr[!is]++] = n;
+	}
+	log_pages(s, cur, SESSION_EV_PINNED, pages, nr[0], NULL);
+	log_pages(s, cur, SESSION_EV_UNPINNED, pages + half, nr[1], NULL);
+	free(pages);
+	return 0;
+}
+
+int session_apply(struct session *s, const struct snapshot *prev,
+		  const struct snapshot *cur)
+{
+	int err;
+
+	pthread_mutex_lock(&s->lock);
+	err = log_changes(s, cur);
+	if (!err)
+		err = log_pins(s, prev, cur);
+	if (!err)
+		err = apply_history(s, prev, cur);
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}

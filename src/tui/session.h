@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PW_TUI_SESSION_H
+#define PW_TUI_SESSION_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "perf_events.h"
+#include "snapshot.h"
+
+/*
+ * The interactive session's model, apart from drawing (numatop's split): a
+ * collector thread takes snapshots, compares them, keeps the event log and
+ * the per-page history, and publishes finished frames; the UI only reads
+ * them. Nothing here includes curses.
+ */
+enum session_event_kind {
+	SESSION_EV_MIGRATED,
+	SESSION_EV_DIVERGED,
+	SESSION_EV_PINNED,
+	SESSION_EV_UNPINNED,
+	SESSION_EV_NOTE,
+	SESSION_EV_NR
+};
+
+struct session_event {
+	struct timespec time;		/* CLOCK_REALTIME */
+	unsigned int kind;
+	uint64_t vaddr;
+	uint64_t count;			/* > 1: pages of one mapping at once */
+	uint64_t old_pfn, new_pfn;
+	uint16_t old_node, new_node;
+	char text[64];			/* mapping path, or the note */
+};
+
+#define SESSION_HIST_MAX	6
+
+/* Node and PFN of a page each time it was seen moving. */
+struct session_hist {
+	uint64_t vaddr;
+	uint32_t moves;
+	uint32_t nr;			/* entries kept, the newest last */
+	struct {
+		uint64_t pfn;
+		uint16_t node;
+		unsigned int seq;	/* the snapshot it was seen in */
+		time_t time;
+	} e[SESSION_HIST_MAX];
+};
+
+/* A finished snapshot, shared by the collector and the UI. */
+struct session_frame {
+	int refs;
+	struct snapshot snap;
+};
+
+/* What the header shows; copied out under the lock. */
+struct session_status {
+	double interval;
+	bool paused;
+	bool exited;
+	struct timespec exit_time;	/* CLOCK_REALTIME */
+	int error;			/* last snapshot's -errno, 0 when fine */
+	unsigned int seq;		/* newest frame */
+	double rate[PERF_RATE_NR];
+	bool rate_known[PERF_RATE_NR];
+	unsigned int rate_source[PERF_RATE_NR];
+	double collect_cpu;		/* CPU seconds of the last snapshot */
+	double snap_every;		/* seconds between snapshots now */
+	uint64_t moved;			/* pages migrated at the last refresh */
+};
+
+#define SESSION_EVENTS_MAX	4096
+/* More changes than this in one refresh are logged per mapping. */
+#define SESSION_EVENTS_AGGREGATE	64
+/* Share of one CPU the snapshots may use; the interval stretches past it. */
+#define SESSION_CPU_BUDGET	0.03
+
+struct session {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	pthread_t thread;
+	bool started;
+	int notify[2];			/* collector -> UI: one byte per news */
+
+	struct snapshot_ctx *ctx;	/* borrowed; only the collector uses it */
+	struct perf_events perf;
+	struct perf_sample last_sample;
+	bool have_sample;
+	int (*after_first)(void *arg);	/* e.g. the demo's divergence */
+	void *after_arg;
+
+	bool quit;
+	struct session_status status;
+	struct session_frame *latest;	/* newest published frame */
+
+	struct session_event *events;	/* ring */
+	size_t ev_head, ev_count;
+	uint64_t ev_total;
+
+	struct session_hist *hist;	/* sorted by vaddr */
+	size_t nr_hist;
+};
+
+/* Set up for CTX's target; the collector starts with session_start(). */
+int session_init(struct session *s, struct snapshot_ctx *ctx, double interval);
+int session_start(struct session *s);
+void session_stop(struct session *s);
+void session_free(struct session *s);
+
+/* The fd the UI polls; session_drain() empties it. */
+int session_fd(const struct session *s);
+void session_drain(struct session *s);
+
+/* The newest frame with a reference, or NULL; give it back with put. */
+struct session_frame *session_frame_get(struct session *s);
+void session_frame_put(struct session *s, struct session_frame *frame);
+
+void session_get_status(struct session *s, struct session_status *status);
+void session_set_interval(struct session *s, double interval);
+void session_set_paused(struct session *s, bool paused);
+
+/* Events: I = 0 is the newest; false past the last one. */
+bool session_event(struct session *s, size_t i, struct session_event *ev);
+size_t session_nr_events(struct session *s);
+
+/* History of the page at VADDR; false when it never moved. */
+bool session_history(struct session *s, uint64_t vaddr, struct session_hist *hist);
+
+/* Pages of [START, END) seen migrating since the session started. */
+uint64_t session_moved_in(struct session *s, uint64_t start, uint64_t end);
+
+/*
+ * The model step, without the thread (tests call it): log what changed
+ * from PREV to CUR (CUR compared with track_compare()) and extend the
+ * history. Takes the lock.
+ */
+int session_apply(struct session *s, const struct snapshot *prev,
+		  const struct snapshot *cur);
+
+/* Add a note to the log. */
+void session_note(struct session *s, const char *text);
+
+const char *session_event_name(unsigned int kind);
+
+/* For the collector (collector.c): wake the UI; add an event, lock held. */
+void session_notify(struct session *s);
+struct session_event *session_push_event(struct session *s, unsigned int kind);
+
+#endif

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PW_TUI_H
+#define PW_TUI_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "filter.h"
+#include "snapshot.h"
+
+/* The interactive session, as the command line starts it. */
+struct tui_opts {
+	double interval;
+	struct filter filter;
+	bool have_filter;
+	const char *filter_text;
+	int (*after_first)(void *arg);	/* run once after the first snapshot */
+	void *after_arg;
+	volatile sig_atomic_t *stop;	/* set by SIGINT/SIGTERM */
+};
+
+/* Enter and leave the full screen; tui_end() is safe without tui_begin(). */
+int tui_begin(void);
+void tui_end(void);
+
+/*
+ * The process picker: 0 with *PID chosen, 1 when the user quit,
+ * -errno when the process list cannot be read.
+ */
+int tui_pick(pid_t *pid, volatile sig_atomic_t *stop);
+
+/* Watch CTX's target until the user quits; 0 or -errno. */
+int tui_run(struct snapshot_ctx *ctx, const struct tui_opts *opts);
+
+#endif

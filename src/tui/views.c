@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The views of a frame: which mappings and pages the panes list, after the
+ * filter; rebuilt only when the frame, the filter or the mapping changes.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/ui.h"
+
+const struct tui_map_row *tui_selected_map(const struct tui *t)
+{
+	if (!t->nr_map_rows || t->maps.selected >= t->nr_map_rows)
+		return NULL;
+	return &t->map_rows[t->maps.selected];
+}
+
+const struct snapshot_page *tui_selected_page(const struct tui *t)
+{
+	if (!t->frame || !t->nr_page_rows || t->pages.selected >= t->nr_page_rows)
+		return NULL;
+	return &t->frame->snap.pages[t->page_rows[t->pages.selected]];
+}
+
+void tui_select_page_at(struct tui *t, uint64_t vaddr)
+{
+	const struct snapshot_page *pages = t->frame->snap.pages;
+	size_t lo = 0, hi = t->nr_page_rows;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (pages[t->page_rows[mid]].vaddr < vaddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	panel_select(&t->pages, lo < t->nr_page_rows ? lo :
+		     (t->nr_page_rows ? t->nr_page_rows - 1 : 0));
+	t->sel_vaddr = vaddr;
+}
+
+static int rebuild_pages(struct tui *t)
+{
+	const struct tui_map_row *row = tui_selected_map(t);
+	const struct snapshot *snap = &t->frame->snap;
+	size_t n = 0;
+
+	free(t->page_rows);
+	t->page_rows = NULL;
+	t->nr_page_rows = 0;
+	if (row) {
+		t->page_rows = malloc((row->last - row->first + 1) *
+				      sizeof(*t->page_rows));
+		if (!t->page_rows)
+			return -1;
+		for (size_t i = row->first; i < row->last; i++)
+			if (!t->have_filter ||
+			    filter_match(&t->filter, &snap->pages[i]))
+				t->page_rows[n++] = i;
+	}
+	t->nr_page_rows = n;
+	panel_set_nr(&t->pages, n);
+	tui_select_page_at(t, t->sel_vaddr);
+	return 0;
+}
+
+static void restore_map_selection(struct tui *t)
+{
+	const struct snapshot *snap = &t->frame->snap;
+
+	for (size_t i = 0; i < t->nr_map_rows; i++) {
+		if (snap->mappings[t->map_rows[i].mapping].start == t->sel_map_start) {
+			panel_select(&t->maps, i);
+			return;
+		}
+	}
+	panel_select(&t->maps, t->maps.selected);
+}
+
+/* One walk over the pages: each mapping's [first, last) and its summary. */
+static int build_map_rows(struct tui *t)
+{
+	const struct snapshot *snap = &t->frame->snap;
+	size_t p = 0, s = 0, n = 0;
+
+	t->map_rows = calloc(snap->nr_mappings + 1, sizeof(*t->map_rows));
+	if (!t->map_rows)
+		return -1;
+	for (size_t m = 0; m < snap->nr_mappings; m++) {
+		struct tui_map_row *row = &t->map_rows[n];
+
+		row->mapping = m;
+		row->first = p;
+		while (p < snap->nr_pages && snap->pages[p].mapping == m)
+			p++;
+		row->last = p;
+		row->sum = s < t->nr_sums && t->sums[s].mapping == m ?
+			   &t->sums[s++] : NULL;
+		if (!t->have_filter || row->sum)
+			n++;
+	}
+	t->nr_map_rows = n;
+	return 0;
+}
+
+unsigned int tui_rebuild(struct tui *t)
+{
+	int err;
+
+	snapshot_summary_free(t->sums, t->nr_sums);
+	free(t->map_rows);
+	t->sums = NULL;
+	t->map_rows = NULL;
+	t->nr_sums = t->nr_map_rows = 0;
+	if (!t->frame) {
+		panel_set_nr(&t->maps, 0);
+		panel_set_nr(&t->pages, 0);
+		return TUI_REDRAW_PANES;
+	}
+	err = snapshot_summarize(&t->frame->snap,
+				 t->have_filter ? filter_keep : NULL,
+				 &t->filter, &t->sums, &t->nr_sums);
+	if (!err)
+		err = build_map_rows(t);
+	if (err) {
+		tui_message(t, "out of memory");
+		return TUI_REDRAW_ALL;
+	}
+	panel_set_nr(&t->maps, t->nr_map_rows);
+	restore_map_selection(t);
+	if (tui_selected_map(t))
+		t->sel_map_start = t->frame->snap.mappings[
+			tui_selected_map(t)->mapping].start;
+	if (rebuild_pages(t))
+		tui_message(t, "out of memory");
+	pagemap_view_follow(t);
+	return TUI_REDRAW_PANES | TUI_REDRAW_HEADER;
+}
+
+void tui_select_vaddr(struct tui *t, uint64_t vaddr)
+{
+	const struct snapshot *snap = &t->frame->snap;
+
+	for (size_t i = 0; i < t->nr_map_rows; i++) {
+		const struct maps_entry *map = &snap->mappings[t->map_rows[i].mapping];
+
+		if (vaddr >= map->start && vaddr < map->end) {
+			panel_select(&t->maps, i);
+			t->sel_map_start = map->start;
+			break;
+		}
+	}
+	t->sel_vaddr = vaddr;
+	rebuild_pages(t);
+	pagemap_view_follow(t);
+}
+
+static bool parse_addr(const char *text, uint64_t *addr)
+{
+	char *end;
+
+	if (!text[0])
+		return false;
+	errno = 0;
+	*addr = strtoull(text, &end, 16);
+	return !errno && !*end;
+}
+
+static unsigned int find_mapping(struct tui *t, const char *text)
+{
+	const struct snapshot *snap = &t->frame->snap;
+
+	for (size_t k = 1; k <= t->nr_map_rows; k++) {
+		size_t i = (t->maps.selected + k) % t->nr_map_rows;
+		const struct maps_entry *map = &snap->mappings[t->map_rows[i].mapping];
+		const char *path = map->path[0] ? map->path : "[anon]";
+
+		if (!strcasestr(path, text))
+			continue;
+		panel_select(&t->maps, i);
+		t->sel_map_start = map->start;
+		t->sel_vaddr = map->start;
+		t->grid.cursor = 0;
+		t->focus = PANE_MAPS;
+		tui_message(t, "found mapping %s", path);
+		return TUI_REBUILD | TUI_REDRAW_ALL;
+	}
+	tui_message(t, "not found: '%s'", text);
+	return TUI_REDRAW_HEADER;
+}
+
+unsigned int find_run(struct tui *t, const char *text)
+{
+	const struct snapshot_page *page;
+	uint64_t addr;
+
+	if (!t->frame || !text[0])
+		return 0;
+	if (!parse_addr(text, &addr) || !t->nr_map_rows)
+		return find_mapping(t, text);
+	for (size_t i = 0; i < t->nr_map_rows; i++) {
+		const struct maps_entry *map =
+			&t->frame->snap.mappings[t->map_rows[i].mapping];
+
+		if (addr < map->start || addr >= map->end)
+			continue;
+		addr &= ~(uint64_t)4095;
+		tui_select_vaddr(t, addr);
+		t->focus = PANE_PAGES;
+		page = tui_selected_page(t);
+		if (page && page->vaddr == addr)
+			tui_message(t, "found page %" PRIx64, page->vaddr);
+		else
+			tui_message(t, "no listed page at %" PRIx64 ": the next one is selected",
+				    addr);
+		return TUI_REDRAW_ALL;
+	}
+	/* hexadecimal digits can spell a path too ("cafe", "bad") */
+	return find_mapping(t, text);
+}

@@ -1,0 +1,36 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Terminal handling: works with TERM=linux, uses color where the terminal
+# has it and not with NO_COLOR, and refuses to start without a terminal.
+set -u
+. "${top_srcdir:-.}/tests/tui/lib.sh"
+
+start_target
+start_tui TERM=linux -- -p "$target" --no-kmod
+wait_session
+expect "TERM=linux draws the panes" " Page map: "
+stop_tui
+
+# SGR 3x/4x: foreground or background color
+start_tui -- -p "$target" --no-kmod
+wait_session
+wait_for "F1Help"
+screen -e | grep -qE $(printf '\033')'\[([0-9;]*;)?[34][0-7](;|m)' &&
+	pass "color is used where the terminal has it" ||
+	fail "color is used where the terminal has it"
+stop_tui
+
+start_tui NO_COLOR=1 -- -p "$target" --no-kmod
+wait_session
+wait_for "F1Help"
+screen -e | grep -qE $(printf '\033')'\[([0-9;]*;)?[34][0-7](;|m)' &&
+	fail "NO_COLOR leaves no color" || pass "NO_COLOR leaves no color"
+expect "NO_COLOR still draws every pane" " Events ("
+stop_tui
+
+"$pw" -p "$target" --no-kmod </dev/null >"$tmp/out" 2>"$tmp/err"
+status=$?
+[ "$status" = 2 ] && grep -q "needs a terminal" "$tmp/err" &&
+	pass "without a terminal: exit 2 and a message" ||
+	{ echo "FAIL: without a terminal: exit 2 and a message (got $status)"; cat "$tmp/err"; failed=1; }
+exit $failed
