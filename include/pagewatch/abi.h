@@ -17,18 +17,34 @@
  *            returns one struct pagewatch_page per page from vaddr on. The
  *            offset and count must be multiples of the record size
  *            (-EINVAL). A read past the target's address space ends at 0.
+ *            The file stays bound to that address space (not the PID)
+ *            until the next write. write(): -EINVAL unless a decimal
+ *            PID > 0 (white space allowed), -ESRCH when no such process
+ *            or it has no address space (kernel thread, exited). read():
+ *            -ENXIO before a PID was written, -ESRCH once the target has
+ *            exited, -EINTR on a fatal signal; an error after some records
+ *            were copied ends the read short instead.
  *   kpage    binary, per-PFN: pread() at offset pfn * record_size returns
  *            struct pagewatch_page records for consecutive PFNs (like
  *            /proc/kpageflags); only the page's own facts are set, never
  *            the mapping facts (present, write, protnone...).
  *   target   text, global, for the text view: write "PID START-END"
- *            (hexadecimal user addresses, END exclusive) or
- *            "pfn START-END" (hexadecimal PFNs, END exclusive); read shows
- *            the current setting.
- *   text     text view of the records named by target, one line per page:
+ *            (hexadecimal user addresses, 0x optional, END exclusive,
+ *            widened to whole pages) or "pfn START-END" (hexadecimal
+ *            PFNs, END exclusive), at most 1 << 20 pages, or "none"; read
+ *            shows the current setting in the same syntax ("none" when
+ *            unset). -EINVAL when malformed or out of range, -ESRCH when
+ *            the process has no address space.
+ *   text     text view of the records named by target (snapshot taken at
+ *            open; -ENXIO when none is set), a "#" header line, then one
+ *            line per page:
  *            "ADDR PFN NODE ORDER REFCOUNT MAPCOUNT PINCOUNT FLAGS", ADDR
- *            and PFN in hexadecimal without 0x, NODE "-" when none, FLAGS
- *            a comma-separated list of the names below ("-" when none).
+ *            and PFN in hexadecimal without 0x, ADDR "-" for a pfn target,
+ *            NODE "-" when none, FLAGS a comma-separated list of the names
+ *            below in bit order ("-" when none). A read fails with -ESRCH
+ *            once the target process has exited.
+ *
+ * Every open() fails with -EPERM without CAP_SYS_ADMIN.
  */
 #ifndef _PAGEWATCH_ABI_H
 #define _PAGEWATCH_ABI_H
@@ -43,12 +59,20 @@
 
 /*
  * One page. pfn is the page frame for present and migration entries and the
- * swap offset for swap entries (swap_type says which swap device).
- * refcount is the folio's reference count (0 while migration froze it);
- * mapcount the precise mapcount of this page (PTE maps plus the folio's
- * entire-map count); pincount the GUP pin count: exact when
- * PAGEWATCH_PAGE_PIN_EXACT is set (large folios count pins), otherwise
- * refcount / PAGEWATCH_GUP_PIN_COUNTING_BIAS.
+ * swap offset for swap entries (swap_type says which swap device; the
+ * kernel's non-swap entries with a PFN, device-private/exclusive and
+ * hwpoison, have SWAP set, their PFN in pfn and a swap_type of at least
+ * the kernel's MAX_SWAPFILES). refcount is the folio's reference count (0
+ * while migration froze it); mapcount the precise mapcount of this page
+ * (PTE maps plus the folio's entire-map count); pincount the GUP pin
+ * count: exact when PAGEWATCH_PAGE_PIN_EXACT is set (large folios count
+ * pins), otherwise refcount / PAGEWATCH_GUP_PIN_COUNTING_BIAS. The page
+ * facts (node, order, counts, thp, anon...) are filled for present pages
+ * with a struct page and for migration entries (the source page); the zero
+ * page gets its node only; holes, swap, markers, special and skipped
+ * entries have node PAGEWATCH_NODE_NONE and zero counts. WRITE is never
+ * set on a protnone entry (SAVEDWRITE tells what the hint fault will do);
+ * on a migration entry it means a writable migration entry.
  */
 struct pagewatch_page {
 	__le64 pfn;
@@ -74,7 +98,7 @@ struct pagewatch_page {
 #define PAGEWATCH_PAGE_FILE		6	/* page cache or shmem */
 #define PAGEWATCH_PAGE_KSM		7
 #define PAGEWATCH_PAGE_ZERO		8	/* the shared (huge) zero page */
-#define PAGEWATCH_PAGE_WRITE		9	/* writable in the page table */
+#define PAGEWATCH_PAGE_WRITE		9	/* writable now (never protnone) */
 #define PAGEWATCH_PAGE_DIRTY		10
 #define PAGEWATCH_PAGE_YOUNG		11
 #define PAGEWATCH_PAGE_MAYBE_PINNED	12	/* folio_maybe_dma_pinned() */
@@ -84,7 +108,7 @@ struct pagewatch_page {
 #define PAGEWATCH_PAGE_VMA_PROTNONE	16	/* mprotect(PROT_NONE) mapping */
 #define PAGEWATCH_PAGE_ANON_EXCLUSIVE	17	/* PageAnonExclusive() */
 #define PAGEWATCH_PAGE_SPECIAL		18	/* no struct page (pfnmap...) */
-#define PAGEWATCH_PAGE_SKIPPED		19	/* hugetlb/PUD leaf: not read */
+#define PAGEWATCH_PAGE_SKIPPED		19	/* hugetlb/PUD leaf/unstable */
 #define PAGEWATCH_PAGE_PFN_VALID	20	/* kpage: the PFN has a page */
 #define PAGEWATCH_PAGE_MARKER		21	/* PTE marker (uffd-wp, poison) */
 #define PAGEWATCH_PAGE_NR_FLAGS		22

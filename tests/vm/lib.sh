@@ -59,3 +59,97 @@ pw_unload_module() {
 pw_dmesg_tail() {
 	dmesg | tail -n "${1:-20}"
 }
+
+# pw_wait_line FILE PATTERN [TRIES]: wait, 0.1 s a try (default 150 tries),
+# until FILE has a line matching PATTERN; fails when it never does
+pw_wait_line() {
+	local i=0
+	while [ "$i" -lt "${3:-150}" ]; do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# pw_region FILE NAME: "START END" from a workload's "region NAME START END"
+pw_region() {
+	sed -n "s/^region $2 //p" "$1"
+}
+
+# pw_verified NAME OUTPUT CHECK EXPECTED: pw-verify's line
+# "check CHECK checked=N bad=M" must say bad=0 and checked=EXPECTED
+# (EXPECTED "+" means at least one page)
+pw_verified() {
+	local name=$1 out=$2 check=$3 want=$4 line checked bad
+	line=$(printf '%s\n' "$out" | grep "^check $check ")
+	checked=$(printf '%s\n' "$line" | sed -n 's/.* checked=\([0-9]*\).*/\1/p')
+	bad=$(printf '%s\n' "$line" | sed -n 's/.* bad=\([0-9]*\).*/\1/p')
+	if [ -n "$checked" ] && [ "$bad" = 0 ] &&
+	   { [ "$checked" = "$want" ] || { [ "$want" = "+" ] && [ "$checked" -gt 0 ]; }; }; then
+		pw_pass "$name"
+		echo "INFO $PW_TEST:$name: $checked pages agree with the kernel ($check)" >&3
+	else
+		pw_fail "$name" "what:     pw-verify $check: pages checked, pages disagreeing" \
+			"expected: checked=$want bad=0" "seen:     ${line:-no such check}" \
+			"$(printf '%s\n' "$out" | grep "^  $check " | head -n 8)"
+	fi
+}
+
+# pw_numa_balancing_fast: NUMA balancing on, scanning soon and often
+# (restore with pw_numa_balancing_restore)
+pw_numa_balancing_fast() {
+	local d=/sys/kernel/debug/sched/numa_balancing f
+	PW_NB_SAVED="numa_balancing=$(cat /proc/sys/kernel/numa_balancing)"
+	for f in scan_delay_ms scan_period_min_ms scan_period_max_ms scan_size_mb; do
+		[ -f $d/$f ] && PW_NB_SAVED="$PW_NB_SAVED $f=$(cat $d/$f)"
+	done
+	echo 1 > /proc/sys/kernel/numa_balancing
+	echo 0 > $d/scan_delay_ms
+	echo 100 > $d/scan_period_min_ms
+	echo 200 > $d/scan_period_max_ms
+	echo 256 > $d/scan_size_mb
+}
+
+pw_numa_balancing_restore() {
+	local d=/sys/kernel/debug/sched/numa_balancing kv
+	for kv in $PW_NB_SAVED; do
+		case $kv in
+		numa_balancing=*) echo "${kv#*=}" > /proc/sys/kernel/numa_balancing ;;
+		*) echo "${kv#*=}" > "$d/${kv%%=*}" ;;
+		esac
+	done
+}
+
+# pw_stop PID: SIGSTOP PID and wait until every thread is stopped
+pw_stop() {
+	local i=0 t running
+	kill -STOP "$1"
+	while [ $i -lt 100 ]; do
+		running=0
+		for t in /proc/$1/task/*/stat; do
+			# field 3 is the state; the name in field 2 has no spaces here
+			[ "$(cut -d' ' -f3 "$t")" = T ] || running=1
+		done
+		[ $running = 0 ] && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# pw_require_module: load the module; without it, one failure and the test
+# script ends (its checks would only repeat that failure)
+pw_require_module() {
+	pw_load_module 2>/dev/null
+	if [ ! -e "$PW_DEBUGFS/pages" ]; then
+		pw_fail module_loaded "no $PW_DEBUGFS/pages: the module did not build or load" \
+			"$(pw_dmesg_tail 5)"
+		exit 0
+	fi
+}
+
+# pw_info TEXT: a figure for the logs (results.log), not a check
+pw_info() {
+	echo "INFO $PW_TEST: $*" >&3
+}

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The binary files, modelled on /proc/PID/pagemap and /proc/kpagecount:
+ * fixed-size records at offset index * PAGEWATCH_RECORD_SIZE.
+ *
+ *   pages  index = virtual page number of the bound address space
+ *   kpage  index = PFN
+ */
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "pw.h"
+
+/* Private data of an open pages file */
+struct pw_pages {
+	struct mutex lock;	/* serialises binding against reads */
+	struct mm_struct *mm;	/* mmgrab()ed; NULL until a PID is written */
+};
+
+/*
+ * Copy the records from *@ppos on, batch by batch: fill a kernel buffer
+ * (fill() drops its locks before returning), then copy_to_user() with no
+ * lock held. Returns the bytes copied, or -errno if none were.
+ */
+static ssize_t pw_read_records(struct pw_source *src, char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	struct pagewatch_page *buf;
+	unsigned long index, left;
+	size_t done = 0;
+	long ret = 0;
+
+	if (*ppos < 0 || *ppos % PAGEWATCH_RECORD_SIZE ||
+	    count % PAGEWATCH_RECORD_SIZE)
+		return -EINVAL;
+	index = *ppos / PAGEWATCH_RECORD_SIZE;
+	if (index >= src->end)
+		return 0;
+	left = min_t(unsigned long, count / PAGEWATCH_RECORD_SIZE,
+		     src->end - index);
+	if (!left)
+		return 0;
+	buf = kvmalloc(PW_BATCH_BYTES, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+
+	while (left) {
+		ret = src->fill(src, index, left, buf);
+		if (ret <= 0)
+			break;
+		if (copy_to_user(ubuf + done, buf,
+				 ret * PAGEWATCH_RECORD_SIZE)) {
+			ret = -EFAULT;
+			break;
+		}
+		done += ret * PAGEWATCH_RECORD_SIZE;
+		index += ret;
+		left -= ret;
+		cond_resched();
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+	}
+	kvfree(buf);
+	*ppos += done;
+	return done ? done : ret;
+}
+
+/*
+ * The mm of a process, held by mmgrab(): like /proc/PID/pagemap, a file
+ * stays bound to the address space, not the PID, which may be reused.
+ * -ESRCH: no such process, or it has no user address space (kernel
+ * thread, or already past exit_mm()).
+ */
+int pw_mm_of_pid(pid_t pid, struct mm_struct **mmp)
+{
+	struct task_struct *task;
+	struct mm_struct *mm;
+	struct pid *p;
+
+	p = find_get_pid(pid);
+	if (!p)
+		return -ESRCH;
+	task = get_pid_task(p, PIDTYPE_PID);
+	put_pid(p);
+	if (!task)
+		return -ESRCH;
+	mm = get_task_mm(task);
+	put_task_struct(task);
+	if (!mm)
+		return -ESRCH;
+	mmgrab(mm);
+	mmput(mm);
+	*mmp = mm;
+	return 0;
+}
+
+/* The caller holds an mm_users reference on @mm while it reads */
+void pw_source_pid(struct pw_source *src, struct mm_struct *mm)
+{
+	src->mm = mm;
+	src->end = mm->task_size >> PAGE_SHIFT;
+	src->fill = pw_walk_fill;
+}
+
+void pw_source_pfn(struct pw_source *src)
+{
+	src->mm = NULL;
+	src->end = pw_kpage_end_pfn();
+	src->fill = pw_kpage_fill;
+}
+
+static int pw_pages_open(struct inode *inode, struct file *file)
+{
+	struct pw_pages *pp;
+	int ret;
+
+	ret = pw_open_check(inode, file);
+	if (ret)
+		return ret;
+	pp = kzalloc(sizeof(*pp), GFP_KERNEL);
+	if (!pp)
+		return -ENOMEM;
+	mutex_init(&pp->lock);
+	file->private_data = pp;
+	return 0;
+}
+
+static int pw_pages_release(struct inode *inode, struct file *file)
+{
+	struct pw_pages *pp = file->private_data;
+
+	if (pp->mm)
+		mmdrop(pp->mm);
+	mutex_destroy(&pp->lock);
+	kfree(pp);
+	return 0;
+}
+
+/* Decimal PID, surrounding white space allowed; -EINVAL otherwise */
+static int pw_parse_pid(const char __user *ubuf, size_t count, pid_t *pid)
+{
+	char buf[24];
+	int val;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	if (kstrtoint(strim(buf), 10, &val) || val <= 0)
+		return -EINVAL;
+	*pid = val;
+	return 0;
+}
+
+static ssize_t pw_pages_write(struct file *file, const char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	struct pw_pages *pp = file->private_data;
+	struct mm_struct *mm, *old;
+	pid_t pid;
+	int ret;
+
+	ret = pw_parse_pid(ubuf, count, &pid);
+	if (ret)
+		return ret;
+	ret = pw_mm_of_pid(pid, &mm);
+	if (ret)
+		return ret;
+	mutex_lock(&pp->lock);
+	old = pp->mm;
+	pp->mm = mm;
+	mutex_unlock(&pp->lock);
+	if (old)
+		mmdrop(old);
+	return count;
+}
+
+/* -ENXIO before a PID was written, -ESRCH once the target has exited */
+static ssize_t pw_pages_read(struct file *file, char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	struct pw_pages *pp = file->private_data;
+	struct pw_source src;
+	struct mm_struct *mm;
+	ssize_t ret;
+
+	mutex_lock(&pp->lock);
+	mm = pp->mm;
+	if (mm && !mmget_not_zero(mm))
+		mm = ERR_PTR(-ESRCH);
+	mutex_unlock(&pp->lock);
+	if (!mm)
+		return -ENXIO;
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
+	pw_source_pid(&src, mm);
+	ret = pw_read_records(&src, ubuf, count, ppos);
+	mmput(mm);
+	return ret;
+}
+
+const struct file_operations pw_pages_fops = {
+	.owner = THIS_MODULE,
+	.open = pw_pages_open,
+	.release = pw_pages_release,
+	.read = pw_pages_read,
+	.write = pw_pages_write,
+	.llseek = default_llseek,
+};
+
+static ssize_t pw_kpage_read(struct file *file, char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	struct pw_source src;
+
+	pw_source_pfn(&src);
+	return pw_read_records(&src, ubuf, count, ppos);
+}
+
+const struct file_operations pw_kpage_fops = {
+	.owner = THIS_MODULE,
+	.open = pw_open_check,
+	.read = pw_kpage_read,
+	.llseek = default_llseek,
+};

@@ -1,0 +1,533 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Read-only walk of a target's page tables, one batch (never more than one
+ * PTE table) at a time, one struct pagewatch_page per page.
+ *
+ * Zero perturbation: no faults, no GUP, no folio references, no writes to
+ * page tables (so no pmd_trans_unstable(), which calls pmd_clear_bad() on
+ * 6.1, and no walk_page_range(), which is not exported anyway).
+ *
+ * What makes it safe:
+ * - mmap_read_lock and an mm_users reference: the VMAs found stay, and
+ *   exit_mmap() cannot run; munmap frees tables only for ranges no longer
+ *   covered by a VMA, so PGD..PMD tables under a VMA stay put.
+ * - Since 6.6 khugepaged (and since 6.14 MADV_DONTNEED) may free a PTE
+ *   table under mmap_read_lock, after an RCU grace period. PTE tables are
+ *   therefore reached like __pte_offset_map_lock() does (6.5+): under
+ *   rcu_read_lock(), the lock found from one PMD value, that PMD checked
+ *   again under the lock. That function is not exported on 6.12; its
+ *   inline parts are, and the scheme is harmless on 6.1.
+ * - THP split and mprotect pass through a transient PMD under the PMD
+ *   lock, so a PMD leaf or non-present PMD is read under pmd_lock().
+ * - With the PTE or PMD lock held over a present or migration entry, its
+ *   folio cannot be unmapped, split, freed or migrated away: pw_page_fill()
+ *   reads its counters without taking a reference.
+ * - Records go to a kernel buffer; the caller copies them to user space
+ *   after every lock is dropped (the reader may be the target itself).
+ */
+#include <linux/mm.h>
+#include <linux/pgtable.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include <linux/userfaultfd_k.h>
+
+#include "pw.h"
+
+static pmd_t pw_pmdp_get(pmd_t *pmdp)
+{
+#ifdef PW_HAVE_PMDP_GET_LOCKLESS
+	return pmdp_get_lockless(pmdp);
+#else
+	/* 6.1 has no pmdp_get_lockless(); a 64-bit PMD is one load */
+	return READ_ONCE(*pmdp);
+#endif
+}
+
+static bool pw_pmd_devmap(pmd_t pmd)
+{
+#ifdef PW_HAVE_PMD_DEVMAP
+	return pmd_devmap(pmd);
+#else
+	return false;
+#endif
+}
+
+/*
+ * A PMD pointing to a PTE table. x86 pmd_present() is also true for a PMD
+ * leaf that THP split has invalidated (PSE kept, PRESENT cleared), so test
+ * the leaf bit too. A "bad" PMD would be cleared by the kernel; it is
+ * reported as not present here, we never write.
+ */
+static bool pw_pmd_is_table(pmd_t pmd)
+{
+	return pmd_present(pmd) && !pmd_leaf(pmd) && !pmd_bad(pmd);
+}
+
+static void pw_fill_none(struct pagewatch_page *rec, unsigned long nr)
+{
+	while (nr--)
+		pw_rec_clear(rec++);
+}
+
+static void pw_fill_flag(struct pagewatch_page *rec, unsigned long nr,
+			 unsigned int bit)
+{
+	while (nr--)
+		pw_rec_set(rec++, bit);
+}
+
+static bool pw_vma_special(struct vm_area_struct *vma)
+{
+	return vma->vm_flags & (VM_IO | VM_PFNMAP);
+}
+
+#ifndef pte_savedwrite
+/*
+ * Whether the NUMA hint fault will map the page writable. Since 6.2
+ * (commits 6a56ccbcf6c6, d6379159f476) no saved write bit exists and
+ * do_numa_page() / do_huge_pmd_numa_page() decide at fault time:
+ * writable if pte_modify(entry, vm_page_prot) is, else if
+ * vma_wants_manual_pte_write_upgrade() and can_change_pte_writable()
+ * hold. pte_modify() cannot link (cc_mask is not exported), and
+ * can_change_pte_writable() is not exported; both are rebuilt from their
+ * inputs. pte_modify() takes the access bits from vm_page_prot and keeps
+ * dirty (x86 >= 6.6: saved-dirty, which pte_dirty() includes), soft-dirty
+ * and uffd-wp, so those are read from the hint entry itself.
+ */
+static bool pw_numa_writable(struct vm_area_struct *vma, bool dirty,
+			     bool soft_dirty, bool uffd_wp, bool anon_exclusive)
+{
+	if (pte_write(__pte(pgprot_val(vma->vm_page_prot))))
+		return true;
+	/*
+	 * vma_wants_manual_pte_write_upgrade(): private VM_WRITE, or shared
+	 * VM_WRITE with writenotify, which is when a shared writable VMA's
+	 * vm_page_prot lacks write (vma_set_page_prot()).
+	 */
+	if (!(vma->vm_flags & VM_WRITE))
+		return false;
+	/* can_change_pte_writable(): soft-dirty tracking wants the fault */
+	if (IS_ENABLED(CONFIG_MEM_SOFT_DIRTY) &&
+	    !(vma->vm_flags & VM_SOFTDIRTY) && !soft_dirty)
+		return false;
+	if (uffd_wp)
+		return false;
+	if (!(vma->vm_flags & VM_SHARED))
+		return anon_exclusive;
+	/* shared: clean may still need the write fault for writenotify */
+	return dirty;
+}
+#endif
+
+static bool pw_pte_savedwrite(struct vm_area_struct *vma, pte_t pte,
+			      const struct pagewatch_page *rec)
+{
+#ifdef pte_savedwrite
+	/* up to 6.1 change_pte_range() keeps the write bit in hint entries */
+	return pte_savedwrite(pte);
+#else
+	/* vm_normal_page() && PageAnon() && PageAnonExclusive() */
+	return pw_numa_writable(vma, pte_dirty(pte), pte_soft_dirty(pte),
+				userfaultfd_pte_wp(vma, pte),
+				pw_rec_test(rec, PAGEWATCH_PAGE_ANON_EXCLUSIVE));
+#endif
+}
+
+static bool pw_pmd_savedwrite(struct vm_area_struct *vma, pmd_t pmd,
+			      bool anon_exclusive)
+{
+#ifdef pmd_savedwrite
+	return pmd_savedwrite(pmd);
+#else
+	/* can_change_pmd_writable(): vm_normal_page_pmd() is the head */
+	return pw_numa_writable(vma, pmd_dirty(pmd), pmd_soft_dirty(pmd),
+				userfaultfd_huge_pmd_wp(vma, pmd),
+				anon_exclusive);
+#endif
+}
+
+/*
+ * Access facts of a leaf entry. x86 pte_protnone() is true for NUMA hints
+ * and for mprotect(PROT_NONE) alike; like handle_pte_fault(), only an
+ * accessible VMA makes it a NUMA hint. A protnone entry is never reported
+ * writable (6.1 keeps RW in hint entries): see savedwrite.
+ */
+static void pw_set_access(struct pagewatch_page *rec,
+			  struct vm_area_struct *vma, bool protnone,
+			  bool write, bool dirty, bool young)
+{
+	pw_rec_set(rec, PAGEWATCH_PAGE_PRESENT);
+	if (protnone && vma_is_accessible(vma))
+		pw_rec_set(rec, PAGEWATCH_PAGE_PROTNONE);
+	else if (protnone)
+		pw_rec_set(rec, PAGEWATCH_PAGE_VMA_PROTNONE);
+	else if (write)
+		pw_rec_set(rec, PAGEWATCH_PAGE_WRITE);
+	if (dirty)
+		pw_rec_set(rec, PAGEWATCH_PAGE_DIRTY);
+	if (young)
+		pw_rec_set(rec, PAGEWATCH_PAGE_YOUNG);
+}
+
+static void pw_set_zero(struct pagewatch_page *rec, unsigned long pfn)
+{
+	pw_rec_set(rec, PAGEWATCH_PAGE_ZERO);
+	if (pfn_valid(pfn))
+		rec->node = cpu_to_le16(page_to_nid(pfn_to_page(pfn)));
+}
+
+/*
+ * A migration entry, under the lock of the table holding it. Never
+ * pfn_swap_entry_to_page(): it BUG()s when the folio is not locked. The
+ * source folio stays allocated while the entry exists: the migration or
+ * split that installed it must take this lock to replace it
+ * (remove_migration_ptes()) before releasing the folio.
+ */
+static void pw_fill_migration(struct pagewatch_page *rec, unsigned long pfn,
+			      swp_entry_t entry)
+{
+	bool write = is_writable_migration_entry(entry);
+
+	rec->pfn = cpu_to_le64(pfn);
+	pw_rec_set(rec, PAGEWATCH_PAGE_MIGRATION);
+	if (write)
+		pw_rec_set(rec, PAGEWATCH_PAGE_WRITE);
+	if (!pfn_valid(pfn))
+		return;
+	pw_page_fill(rec, pfn_to_page(pfn));
+	/*
+	 * try_to_migrate_one() moves PG_anon_exclusive into the entry type
+	 * (writable or readable-exclusive); remove_migration_pte() puts it
+	 * back.
+	 */
+	pw_rec_assign(rec, PAGEWATCH_PAGE_ANON_EXCLUSIVE,
+		      pw_rec_test(rec, PAGEWATCH_PAGE_ANON) &&
+		      (write || is_readable_exclusive_migration_entry(entry)));
+}
+
+/* Non-present, non-none PTE: swap, migration, marker, device, hwpoison */
+static void pw_fill_pte_swap(pte_t pte, struct pagewatch_page *rec)
+{
+	swp_entry_t entry;
+
+	if (is_pte_marker(pte)) {
+		pw_rec_set(rec, PAGEWATCH_PAGE_MARKER);
+		return;
+	}
+	entry = pte_to_swp_entry(pte);
+	if (is_migration_entry(entry)) {
+		pw_fill_migration(rec, swp_offset_pfn(entry), entry);
+		return;
+	}
+	/* device-private/exclusive and hwpoison carry a PFN, like pagemap */
+	pw_rec_set(rec, PAGEWATCH_PAGE_SWAP);
+	rec->swap_type = swp_type(entry);
+	if (is_pfn_swap_entry(entry))
+		rec->pfn = cpu_to_le64(swp_offset_pfn(entry));
+	else
+		rec->pfn = cpu_to_le64(swp_offset(entry));
+}
+
+/* One PTE, read under its PTE lock; @rec is cleared */
+static void pw_fill_pte(struct vm_area_struct *vma, pte_t pte,
+			struct pagewatch_page *rec)
+{
+	unsigned long pfn;
+
+	if (pte_none(pte))
+		return;
+	if (!pte_present(pte)) {
+		pw_fill_pte_swap(pte, rec);
+		return;
+	}
+	/* pte_pfn() undoes the L1TF inversion of PROT_NONE entries */
+	pfn = pte_pfn(pte);
+	rec->pfn = cpu_to_le64(pfn);
+	pw_set_access(rec, vma, pte_protnone(pte), pte_write(pte),
+		      pte_dirty(pte), pte_young(pte));
+	/* vm_normal_page() (not exported): never a struct page for these */
+	if (pw_vma_special(vma))
+		pw_rec_set(rec, PAGEWATCH_PAGE_SPECIAL);
+	else if (is_zero_pfn(pfn))
+		pw_set_zero(rec, pfn);
+	else if (pte_special(pte) || !pfn_valid(pfn))
+		pw_rec_set(rec, PAGEWATCH_PAGE_SPECIAL);
+	else
+		pw_page_fill(rec, pfn_to_page(pfn));
+	if (pw_rec_test(rec, PAGEWATCH_PAGE_PROTNONE) &&
+	    pw_pte_savedwrite(vma, pte, rec))
+		pw_rec_set(rec, PAGEWATCH_PAGE_SAVEDWRITE);
+}
+
+/*
+ * The mirror of __pte_offset_map_lock() (6.5+, mm/pgtable-generic.c):
+ * -EAGAIN when the PMD no longer points to the same PTE table.
+ */
+static int pw_walk_ptes(struct vm_area_struct *vma, pmd_t *pmdp,
+			unsigned long addr, unsigned long end,
+			struct pagewatch_page *rec)
+{
+	spinlock_t *ptl;
+	pte_t *ptep;
+	pmd_t pmd;
+
+	rcu_read_lock();
+	pmd = pw_pmdp_get(pmdp);
+	if (!pw_pmd_is_table(pmd)) {
+		rcu_read_unlock();
+		return -EAGAIN;
+	}
+	/* both from the value read, never from *pmdp again */
+	ptep = pte_offset_kernel(&pmd, addr);
+	ptl = pte_lockptr(vma->vm_mm, &pmd);
+	spin_lock(ptl);
+	if (unlikely(!pmd_same(pmd, pw_pmdp_get(pmdp)))) {
+		spin_unlock(ptl);
+		rcu_read_unlock();
+		return -EAGAIN;
+	}
+	for (; addr < end; addr += PAGE_SIZE, ptep++, rec++)
+		pw_fill_pte(vma, ptep_get(ptep), rec);
+	spin_unlock(ptl);
+	rcu_read_unlock();
+	return 0;
+}
+
+/*
+ * The huge zero folio (huge_zero_folio/huge_zero_pfn are not exported) is
+ * the one folio PMD-mapped without a mapping (set_huge_zero_folio():
+ * anonymous VMAs and DAX holes): an anonymous folio points to its
+ * anon_vma, and truncation unmaps a page cache folio before clearing its
+ * mapping, which cannot happen while we hold the PMD lock.
+ */
+static bool pw_folio_is_huge_zero(struct folio *folio)
+{
+	return !READ_ONCE(folio->mapping);
+}
+
+/*
+ * A PMD-mapped anonymous folio keeps PG_anon_exclusive on its head page
+ * only, for the whole mapping (folio_add_new_anon_rmap() 6.12,
+ * __page_set_anon_rmap() 6.1); the PMD split copies it to every page.
+ */
+static bool pw_head_anon_exclusive(struct page *head)
+{
+	return PageAnon(head) && !PageKsm(head) && PageAnonExclusive(head);
+}
+
+/* A present PMD leaf, under the PMD lock; @rec is cleared */
+static void pw_fill_pmd_leaf(struct vm_area_struct *vma, pmd_t pmd,
+			     unsigned long idx, struct pagewatch_page *rec,
+			     unsigned long nr)
+{
+	unsigned long pfn = pmd_pfn(pmd) + idx;
+	struct pagewatch_page proto;
+	struct page *head = NULL;
+	bool excl = false;
+	unsigned long i;
+
+	pw_rec_clear(&proto);
+	pw_rec_set(&proto, PAGEWATCH_PAGE_PMD);
+	pw_set_access(&proto, vma, pmd_protnone(pmd), pmd_write(pmd),
+		      pmd_dirty(pmd), pmd_young(pmd));
+	if (pw_vma_special(vma) || pw_pmd_devmap(pmd) ||
+	    !pfn_valid(pmd_pfn(pmd)))
+		pw_rec_set(&proto, PAGEWATCH_PAGE_SPECIAL);
+	else
+		head = pfn_to_page(pmd_pfn(pmd));
+	if (head && pw_folio_is_huge_zero(page_folio(head))) {
+		pw_set_zero(&proto, pmd_pfn(pmd));
+		head = NULL;
+	}
+	if (head)
+		excl = pw_head_anon_exclusive(head);
+	if (pw_rec_test(&proto, PAGEWATCH_PAGE_PROTNONE) &&
+	    pw_pmd_savedwrite(vma, pmd, excl))
+		pw_rec_set(&proto, PAGEWATCH_PAGE_SAVEDWRITE);
+
+	for (i = 0; i < nr; i++, rec++) {
+		*rec = proto;
+		rec->pfn = cpu_to_le64(pfn + i);
+		if (!head)
+			continue;
+		pw_page_fill(rec, pfn_to_page(pfn + i));
+		pw_rec_assign(rec, PAGEWATCH_PAGE_ANON_EXCLUSIVE, excl);
+	}
+}
+
+static void pw_fill_pmd_migration(pmd_t pmd, unsigned long idx,
+				  struct pagewatch_page *rec, unsigned long nr)
+{
+	swp_entry_t entry = pmd_to_swp_entry(pmd);
+	unsigned long pfn = swp_offset_pfn(entry) + idx;
+	unsigned long i;
+
+	for (i = 0; i < nr; i++, rec++) {
+		pw_rec_set(rec, PAGEWATCH_PAGE_PMD);
+		pw_fill_migration(rec, pfn + i, entry);
+	}
+}
+
+/* A PMD that is not a table: decide under the PMD lock, like THP code */
+static int pw_walk_pmd_locked(struct vm_area_struct *vma, pmd_t *pmdp,
+			      unsigned long addr, unsigned long end,
+			      struct pagewatch_page *rec)
+{
+	unsigned long idx = (addr & ~PMD_MASK) >> PAGE_SHIFT;
+	unsigned long nr = (end - addr) >> PAGE_SHIFT;
+	spinlock_t *ptl;
+	pmd_t pmd;
+	int ret = 0;
+
+	ptl = pmd_lock(vma->vm_mm, pmdp);
+	pmd = pw_pmdp_get(pmdp);
+	if (pw_pmd_is_table(pmd))
+		ret = -EAGAIN;
+	else if (is_pmd_migration_entry(pmd))
+		pw_fill_pmd_migration(pmd, idx, rec, nr);
+	else if (pmd_present(pmd) && pmd_leaf(pmd))
+		pw_fill_pmd_leaf(vma, pmd, idx, rec, nr);
+	/* else none, or bad: left not present */
+	spin_unlock(ptl);
+	return ret;
+}
+
+static void pw_walk_pmd(struct vm_area_struct *vma, pmd_t *pmdp,
+			unsigned long addr, unsigned long end,
+			struct pagewatch_page *rec)
+{
+	unsigned int tries;
+	pmd_t pmd;
+	int ret;
+
+	for (tries = 0; tries < PW_WALK_RETRIES; tries++) {
+		pmd = pw_pmdp_get(pmdp);
+		if (pmd_none(pmd))
+			return;
+		/* a bad PMD: the kernel would clear it, we only read */
+		if (pmd_present(pmd) && !pmd_leaf(pmd) && pmd_bad(pmd))
+			return;
+		if (pw_pmd_is_table(pmd))
+			ret = pw_walk_ptes(vma, pmdp, addr, end, rec);
+		else
+			ret = pw_walk_pmd_locked(vma, pmdp, addr, end, rec);
+		if (ret != -EAGAIN)
+			return;
+	}
+	/* The table kept changing under us: say so rather than guess */
+	pw_fill_flag(rec, (end - addr) >> PAGE_SHIFT, PAGEWATCH_PAGE_SKIPPED);
+}
+
+/* PUD leaves are only reported in pfnmap VMAs, without a struct page */
+static void pw_fill_pud_leaf(struct vm_area_struct *vma, pud_t pud,
+			     unsigned long addr, struct pagewatch_page *rec,
+			     unsigned long nr)
+{
+	unsigned long pfn;
+	unsigned long i;
+
+	if (!pw_vma_special(vma)) {
+		pw_fill_flag(rec, nr, PAGEWATCH_PAGE_SKIPPED);
+		return;
+	}
+	if (!pud_present(pud))
+		return;
+	pfn = pud_pfn(pud) + ((addr & ~PUD_MASK) >> PAGE_SHIFT);
+	for (i = 0; i < nr; i++, rec++) {
+		rec->pfn = cpu_to_le64(pfn + i);
+		pw_rec_set(rec, PAGEWATCH_PAGE_PRESENT);
+		pw_rec_set(rec, PAGEWATCH_PAGE_SPECIAL);
+	}
+}
+
+/* [addr, end) lies in @vma and in one PMD */
+static void pw_walk_vma(struct vm_area_struct *vma, unsigned long addr,
+			unsigned long end, struct pagewatch_page *rec)
+{
+	unsigned long nr = (end - addr) >> PAGE_SHIFT;
+	pgd_t *pgdp, pgd;
+	p4d_t *p4dp, p4d;
+	pud_t *pudp, pud;
+
+	pw_fill_none(rec, nr);
+	/* hugetlb tables need hugetlb_walk() (not exported) and its locks */
+	if (is_vm_hugetlb_page(vma)) {
+		pw_fill_flag(rec, nr, PAGEWATCH_PAGE_SKIPPED);
+		return;
+	}
+	/* upper levels under a VMA only ever go from none to a table */
+	pgdp = pgd_offset(vma->vm_mm, addr);
+	pgd = READ_ONCE(*pgdp);
+	if (pgd_none(pgd) || pgd_bad(pgd))
+		return;
+	p4dp = p4d_offset(pgdp, addr);
+	p4d = READ_ONCE(*p4dp);
+	if (p4d_none(p4d) || p4d_bad(p4d))
+		return;
+	pudp = pud_offset(p4dp, addr);
+	pud = READ_ONCE(*pudp);
+	if (pud_none(pud))
+		return;
+	if (pud_leaf(pud)) {
+		pw_fill_pud_leaf(vma, pud, addr, rec, nr);
+		return;
+	}
+	if (!pud_present(pud) || pud_bad(pud))
+		return;
+	pw_walk_pmd(vma, pmd_offset(pudp, addr), addr, end, rec);
+}
+
+/*
+ * Fill @nr records for the pages from @addr (page aligned, within one
+ * PMD). The caller holds an mm_users reference (so exit_mmap() cannot
+ * run) and no lock.
+ */
+static int pw_walk_batch(struct mm_struct *mm, unsigned long addr,
+			 unsigned long nr, struct pagewatch_page *rec)
+{
+	unsigned long end = addr + (nr << PAGE_SHIFT);
+	struct vm_area_struct *vma;
+	unsigned long next;
+
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
+	while (addr < end) {
+		vma = find_vma(mm, addr);
+		if (!vma || vma->vm_start >= end) {
+			pw_fill_none(rec, (end - addr) >> PAGE_SHIFT);
+			break;
+		}
+		if (vma->vm_start > addr) {
+			next = vma->vm_start;
+			pw_fill_none(rec, (next - addr) >> PAGE_SHIFT);
+			rec += (next - addr) >> PAGE_SHIFT;
+			addr = next;
+		}
+		next = min(end, vma->vm_end);
+		pw_walk_vma(vma, addr, next, rec);
+		rec += (next - addr) >> PAGE_SHIFT;
+		addr = next;
+	}
+	mmap_read_unlock(mm);
+	return 0;
+}
+
+/*
+ * pw_source fill() for virtual pages: one batch, up to the next PMD
+ * boundary, so it takes at most one PTE table lock.
+ */
+long pw_walk_fill(struct pw_source *src, unsigned long vpn,
+		  unsigned long left, struct pagewatch_page *buf)
+{
+	unsigned long addr = vpn << PAGE_SHIFT;
+	unsigned long nr = (PMD_SIZE - (addr & ~PMD_MASK)) >> PAGE_SHIFT;
+	int ret;
+
+	nr = min3(nr, left, (unsigned long)PW_BATCH);
+	if (WARN_ON_ONCE(!nr || vpn >= src->end))
+		return -EINVAL;
+	ret = pw_walk_batch(src->mm, addr, nr, buf);
+	return ret ? ret : nr;
+}
