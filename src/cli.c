@@ -216,6 +216,15 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 	/* the demo shows its pinned buffer before and after it is replaced */
 	if (o->demo && !o->have_count)
 		o->count = 2;
+	/*
+	 * One summary needs no page kept: it is counted while the pages are
+	 * read. Repeated ones compare pages with the previous snapshot.
+	 */
+	if (o->summary && o->count == 1) {
+		o->snap.summary_only = true;
+		o->snap.keep = o->have_filter ? filter_keep : NULL;
+		o->snap.keep_arg = &o->filter;
+	}
 	return -1;
 }
 
@@ -287,7 +296,11 @@ static int emit(const struct cli_opts *o, struct output *out,
 	const struct filter *filter = o->have_filter ? &o->filter : NULL;
 
 	out->ops->begin(out, snap);
-	if (o->summary) {
+	if (o->summary && snap->summaries) {
+		/* counted while the snapshot was read (summary_only) */
+		for (size_t i = 0; i < snap->nr_summaries; i++)
+			out->ops->mapping(out, snap, &snap->summaries[i]);
+	} else if (o->summary) {
 		struct snapshot_summary *sums;
 		size_t nr;
 		int err;
@@ -333,6 +346,9 @@ static int run(struct cli_opts *o, struct demo *demo)
 		fprintf(stderr, "pagewatch: demo: without the module the io_uring pins of pw-pinned and pw-diverge, and the divergence of pw-diverge, cannot be shown: its new pages only show as migrated\n");
 	query.pinned = track_kmod_pinned;
 	query.ctx = &ctx.kmod;
+	/* a page line is ~450 bytes of JSON: write megabytes, not 4 KiB */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	output_init(&out, o->format, stdout, o->summary);
 
 	for (long i = 0; !stop && (o->count == 0 || i < o->count); i++) {
@@ -376,6 +392,7 @@ static int run(struct cli_opts *o, struct demo *demo)
 	}
 	if (prev)
 		snapshot_free(prev);
+	output_fini(&out);
 	snapshot_ctx_close(&ctx);
 	return status;
 }

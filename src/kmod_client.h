@@ -39,6 +39,7 @@ struct kmod {
 	struct kmod_version version;
 	int pages_fd;
 	int kpage_fd;		/* -1 without the kpage feature */
+	struct pagewatch_page *buf;	/* KMOD_BATCH records, reused */
 };
 
 /* Parse the version file's text; -EINVAL without an abi line. */

@@ -70,42 +70,38 @@ static int read_run(int fd, const struct kpage_run *run, uint64_t *buf)
 	return 0;
 }
 
-int kpage_lookup(const struct kpage *kpage, struct kpage_info *info, size_t nr)
+size_t kpage_cluster(const uint64_t *pfns, size_t nr, struct kpage_run *run)
 {
-	uint64_t *pfns, *flags, *counts;
-	struct kpage_run *runs;
-	size_t nr_runs, at = 0;
-	int err = -ENOMEM;
+	size_t i;
 
-	pfns = malloc((nr ? nr : 1) * sizeof(*pfns));
-	runs = malloc((nr ? nr : 1) * sizeof(*runs));
-	flags = malloc(KPAGE_BATCH * sizeof(*flags));
-	counts = malloc(KPAGE_BATCH * sizeof(*counts));
-	if (!pfns || !runs || !flags || !counts)
-		goto out_free;
-	for (size_t i = 0; i < nr; i++)
-		pfns[i] = info[i].pfn;
-	nr_runs = kpage_runs(pfns, nr, runs);
+	if (!nr)
+		return 0;
+	run->start = pfns[0];
+	run->end = pfns[0] + 1;
+	for (i = 1; i < nr; i++) {
+		uint64_t pfn = pfns[i];
+		uint64_t start = pfn < run->start ? pfn : run->start;
+		uint64_t end = pfn >= run->end ? pfn + 1 : run->end;
 
-	for (size_t r = 0; r < nr_runs; r++) {
-		err = read_run(kpage->flags_fd, &runs[r], flags);
-		if (err)
-			goto out_free;
-		err = read_run(kpage->count_fd, &runs[r], counts);
-		if (err)
-			goto out_free;
-		for (; at < nr && info[at].pfn < runs[r].end; at++) {
-			info[at].flags = flags[info[at].pfn - runs[r].start];
-			info[at].count = counts[info[at].pfn - runs[r].start];
-		}
+		if (pfn + KPAGE_MAX_GAP < run->start ||
+		    pfn > run->end + KPAGE_MAX_GAP || end - start > KPAGE_BATCH)
+			break;
+		run->start = start;
+		run->end = end;
 	}
-	err = 0;
-out_free:
-	free(pfns);
-	free(runs);
-	free(flags);
-	free(counts);
-	return err;
+	return i;
+}
+
+int kpage_read(const struct kpage *kpage, const struct kpage_run *run,
+	       uint64_t *flags, uint64_t *counts)
+{
+	int err = 0;
+
+	if (flags)
+		err = read_run(kpage->flags_fd, run, flags);
+	if (err || !counts)
+		return err;
+	return read_run(kpage->count_fd, run, counts);
 }
 
 uint64_t kpage_decode(uint64_t kpf)

@@ -24,13 +24,6 @@ struct kpage_run {
 	uint64_t end;
 };
 
-/* Facts about one PFN from /proc/kpageflags and /proc/kpagecount. */
-struct kpage_info {
-	uint64_t pfn;
-	uint64_t flags;		/* raw KPF_* bits */
-	uint64_t count;		/* mapcount */
-};
-
 struct kpage {
 	int flags_fd;
 	int count_fd;
@@ -47,14 +40,42 @@ size_t kpage_runs(const uint64_t *pfns, size_t nr, struct kpage_run *runs);
 int kpage_open(struct kpage *kpage);
 void kpage_close(struct kpage *kpage);
 
-/* Fill flags and count of INFO[0..NR), sorted by unique pfn, in batches. */
-int kpage_lookup(const struct kpage *kpage, struct kpage_info *info, size_t nr);
+/*
+ * The next read for PFNS[0..NR), given in page order: neighbouring pages
+ * of a mapping usually have neighbouring PFNs, ascending or descending, so
+ * no sort is needed. Returns the length of the longest prefix whose PFNs
+ * each lie within KPAGE_MAX_GAP of the window grown so far, the window
+ * never wider than KPAGE_BATCH; *RUN is that window. At least 1 when NR.
+ */
+size_t kpage_cluster(const uint64_t *pfns, size_t nr, struct kpage_run *run);
+
+/*
+ * kpageflags unless FLAGS is NULL, and kpagecount unless COUNTS is NULL,
+ * of the PFNs of RUN (at most KPAGE_BATCH) into FLAGS[] and COUNTS[]; zero
+ * past the end of memory.
+ */
+int kpage_read(const struct kpage *kpage, const struct kpage_run *run,
+	       uint64_t *flags, uint64_t *counts);
 
 /*
  * snapshot_page.flags bits (the module's PAGEWATCH_PAGE_*) that a
  * kpageflags word says: thp, zero, pfn_valid, anon_exclusive.
  */
 uint64_t kpage_decode(uint64_t kpf);
+
+/*
+ * Is the mapcount of a page that pagemap calls exclusively mapped (bit 56)
+ * and kpageflags KPF a known 1, without reading kpagecount? For a small
+ * (not compound) folio pagemap sets the bit when its mapcount is 1:
+ * page_mapcount() == 1 up to 6.12, folio_precise_page_mapcount() == 1 in
+ * 6.13, !folio_maybe_mapped_shared() (mapcount <= 1) since 6.14. Large
+ * folios differ between those, so they are always read.
+ */
+static inline bool kpage_mapcount_is_one(bool exclusive, uint64_t kpf)
+{
+	return exclusive && !(kpf & (1ULL << KPF_COMPOUND_HEAD |
+				     1ULL << KPF_COMPOUND_TAIL));
+}
 
 static inline bool kpage_test(uint64_t flags, unsigned int bit)
 {

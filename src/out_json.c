@@ -3,9 +3,20 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "fields.h"
 #include "output.h"
+
+/* Hand the buffered page lines to stdio before anything else is written. */
+static void json_flush(struct output *out)
+{
+	if (!out->json_len)
+		return;
+	fwrite(out->json_buf, 1, out->json_len, out->f);
+	out->json_len = 0;
+}
 
 static void json_range(FILE *f, const struct snapshot *snap)
 {
@@ -22,6 +33,7 @@ static void json_begin(struct output *out, const struct snapshot *snap)
 	FILE *f = out->f;
 	char time[40], state[2] = { snap->proc.state, '\0' };
 
+	json_flush(out);
 	output_time(&snap->time, time, sizeof(time));
 	fprintf(f, "{\"type\":\"snapshot\",\"seq\":%u,\"pid\":%d,\"command\":",
 		snap->seq, (int)snap->pid);
@@ -52,61 +64,210 @@ static void json_begin(struct output *out, const struct snapshot *snap)
 		snap->nr_mappings, snap->nr_pages);
 }
 
-static void json_flags(FILE *f, uint64_t flags)
-{
-	bool first = true;
+/*
+ * Page lines are built in a buffer of the sink's and handed to stdio in
+ * large blocks, which glibc writes without copying: printf per field, then
+ * a copy per line, were most of the time of a snapshot of a million pages.
+ */
+#define JSON_BUF	(256 * 1024)
+#define JSON_LINE_MAX	4096	/* a line longer than this is written directly */
 
-	fputc('[', f);
-	for (unsigned int bit = 0; bit < SNAPSHOT_PAGE_NR_FLAGS; bit++) {
-		if (!(flags & SNAPSHOT_BIT(bit)) || !fields_flag_name(bit))
-			continue;
-		fprintf(f, "%s\"%s\"", first ? "" : ",", fields_flag_name(bit));
-		first = false;
+struct json_line {
+	struct output *out;
+	FILE *f;
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+
+/* Write the line so far, after the buffered lines it follows. */
+static void line_flush(struct json_line *l)
+{
+	struct output *out = l->out;
+
+	if (out->json_len && l->buf == out->json_buf + out->json_len) {
+		fwrite(out->json_buf, 1, out->json_len, l->f);
+		out->json_len = 0;
 	}
-	fputc(']', f);
+	fwrite(l->buf, 1, l->len, l->f);
+	l->len = 0;
 }
 
-static void json_value(FILE *f, const struct field_value *v)
+static inline void line_put(struct json_line *l, const char *s, size_t n)
+{
+	if (l->len + n > l->cap) {
+		line_flush(l);
+		if (n > l->cap) {
+			fwrite(s, 1, n, l->f);
+			return;
+		}
+	}
+	memcpy(l->buf + l->len, s, n);
+	l->len += n;
+}
+
+#define line_lit(l, s)	line_put(l, s, sizeof(s) - 1)
+
+static void line_uint(struct json_line *l, uint64_t u, bool hex)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+
+	do {
+		*--p = hex ? "0123456789abcdef"[u & 0xf] : (char)('0' + u % 10);
+		u = hex ? u >> 4 : u / 10;
+	} while (u);
+	line_put(l, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+/* The escaped form of S, formatted again only when S changes. */
+static void line_string(struct output *out, struct json_line *l, const char *s)
+{
+	size_t len;
+
+	if (!out->json_raw || strcmp(out->json_raw, s)) {
+		free(out->json_raw);
+		free(out->json_str);
+		len = strlen(s);
+		out->json_raw = strdup(s);
+		out->json_str = malloc(6 * len + 3);
+		if (!out->json_raw || !out->json_str) {
+			free(out->json_raw);
+			free(out->json_str);
+			out->json_raw = out->json_str = NULL;
+			fflush(l->f);
+			output_json_string(l->f, s);
+			return;
+		}
+		out->json_str_len = output_json_escape(s, out->json_str);
+	}
+	line_put(l, out->json_str, out->json_str_len);
+}
+
+static void line_flags(struct output *out, struct json_line *l, uint64_t flags)
+{
+	if (!out->json_have_flags || out->json_flags != flags) {
+		char *p = out->json_flags_text;
+
+		*p++ = '[';
+		for (unsigned int bit = 0; bit < SNAPSHOT_PAGE_NR_FLAGS; bit++) {
+			const char *name = fields_flag_name(bit);
+
+			if (!(flags & SNAPSHOT_BIT(bit)) || !name)
+				continue;
+			p += sprintf(p, "%s\"%s\"", p > out->json_flags_text + 1 ?
+				     "," : "", name);
+		}
+		*p++ = ']';
+		out->json_flags_len = (size_t)(p - out->json_flags_text);
+		out->json_flags = flags;
+		out->json_have_flags = true;
+	}
+	line_put(l, out->json_flags_text, out->json_flags_len);
+}
+
+static void line_value(struct output *out, struct json_line *l,
+		       const struct field_value *v)
 {
 	switch (v->kind) {
 	case FIELD_NULL:
-		fputs("null", f);
+		line_lit(l, "null");
 		break;
 	case FIELD_BOOL:
-		fputs(v->u ? "true" : "false", f);
+		if (v->u)
+			line_lit(l, "true");
+		else
+			line_lit(l, "false");
 		break;
 	case FIELD_UINT:
-		fprintf(f, "%" PRIu64, v->u);
+		line_uint(l, v->u, false);
 		break;
 	case FIELD_HEX:
-		fprintf(f, "\"0x%" PRIx64 "\"", v->u);
+		line_lit(l, "\"0x");
+		line_uint(l, v->u, true);
+		line_lit(l, "\"");
 		break;
 	case FIELD_STR:
-		output_json_string(f, v->s);
+		line_string(out, l, v->s);
 		break;
 	case FIELD_FLAGS:
-		json_flags(f, v->u);
+		line_flags(out, l, v->u);
 		break;
 	}
+}
+
+#define JSON_KEYS	64
+
+/* ,"name": of every field, formatted once */
+struct json_key {
+	size_t len;
+	char text[40];
+};
+
+static const struct json_key *json_keys(void)
+{
+	static struct json_key keys[JSON_KEYS];
+	static bool done;
+
+	if (!done) {
+		for (size_t i = 0; i < fields_nr && i < JSON_KEYS; i++) {
+			size_t len = fields[i].name ? strlen(fields[i].name) : 0;
+
+			/* a field without a cached key is written the slow way */
+			if (!len || len + 4 > sizeof(keys[i].text))
+				continue;
+			keys[i].len = (size_t)sprintf(keys[i].text, ",\"%s\":",
+						      fields[i].name);
+		}
+		done = true;
+	}
+	return keys;
 }
 
 static void json_page(struct output *out, const struct snapshot *snap,
 		      size_t index)
 {
-	FILE *f = out->f;
+	const struct json_key *keys = json_keys();
+	char small[JSON_LINE_MAX];
+	struct json_line l = {
+		.out = out, .f = out->f, .buf = small, .cap = sizeof(small),
+	};
 
-	fprintf(f, "{\"type\":\"page\",\"seq\":%u", snap->seq);
+	if (!out->json_buf)
+		out->json_buf = malloc(JSON_BUF);
+	if (out->json_buf && out->json_len + JSON_LINE_MAX > JSON_BUF) {
+		fwrite(out->json_buf, 1, out->json_len, out->f);
+		out->json_len = 0;
+	}
+	/* the line goes on the buffered ones; a long one is written at once */
+	if (out->json_buf) {
+		l.buf = out->json_buf + out->json_len;
+		l.cap = JSON_LINE_MAX;
+	}
+
+	line_lit(&l, "{\"type\":\"page\",\"seq\":");
+	line_uint(&l, snap->seq, false);
 	for (size_t i = 0; i < fields_nr; i++) {
 		struct field_value v;
 
 		if (!fields[i].name)
 			continue;
 		fields[i].get(snap, &snap->pages[index], &v);
-		fprintf(f, ",\"%s\":", fields[i].name);
-		json_value(f, &v);
+		if (i < JSON_KEYS && keys[i].len) {
+			line_put(&l, keys[i].text, keys[i].len);
+		} else {
+			line_lit(&l, ",\"");
+			line_put(&l, fields[i].name, strlen(fields[i].name));
+			line_lit(&l, "\":");
+		}
+		line_value(out, &l, &v);
 	}
-	fputs("}\n", f);
+	line_lit(&l, "}\n");
+	if (l.buf != small && l.buf == out->json_buf + out->json_len)
+		out->json_len += l.len;
+	else
+		line_flush(&l);
 }
+
 
 static void json_mapping(struct output *out, const struct snapshot *snap,
 			 const struct snapshot_summary *sum)
@@ -115,6 +276,7 @@ static void json_mapping(struct output *out, const struct snapshot *snap,
 	FILE *f = out->f;
 	bool first = true;
 
+	json_flush(out);
 	fprintf(f, "{\"type\":\"mapping\",\"seq\":%u,\"start\":\"0x%" PRIx64
 		"\",\"end\":\"0x%" PRIx64 "\",\"perms\":\"%s\",\"offset\":\"0x%"
 		PRIx64 "\",\"vma\":", snap->seq, map->start, map->end,
@@ -146,6 +308,7 @@ static void json_mapping(struct output *out, const struct snapshot *snap,
 
 static void json_end(struct output *out, const struct snapshot *snap)
 {
+	json_flush(out);
 	fflush(out->f);
 }
 

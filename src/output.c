@@ -2,6 +2,7 @@
 /* Sink selection and the helpers sinks share. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "output.h"
@@ -30,6 +31,18 @@ void output_init(struct output *out, const struct output_ops *ops, FILE *f,
 	out->last_mapping = -1;
 }
 
+void output_fini(struct output *out)
+{
+	if (out->json_len)
+		fwrite(out->json_buf, 1, out->json_len, out->f);
+	free(out->json_buf);
+	out->json_buf = NULL;
+	out->json_len = 0;
+	free(out->json_raw);
+	free(out->json_str);
+	out->json_raw = out->json_str = NULL;
+}
+
 /* Length of the valid UTF-8 sequence at S, or 0 if it is not one. */
 static size_t utf8_len(const unsigned char *s)
 {
@@ -51,32 +64,61 @@ static size_t utf8_len(const unsigned char *s)
 	return len;
 }
 
-void output_json_string(FILE *f, const char *s)
+size_t output_json_escape(const char *s, char *buf)
 {
+	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
 
-	fputc('"', f);
+	buf[n++] = '"';
 	while (*p) {
 		size_t len = utf8_len(p);
 
 		if (*p == '"' || *p == '\\') {
-			fprintf(f, "\\%c", *p);
+			buf[n++] = '\\';
+			buf[n++] = (char)*p;
 		} else if (*p == '\n') {
-			fputs("\\n", f);
+			buf[n++] = '\\';
+			buf[n++] = 'n';
 		} else if (*p == '\t') {
-			fputs("\\t", f);
+			buf[n++] = '\\';
+			buf[n++] = 't';
 		} else if (*p < 0x20 || *p == 0x7f) {
-			fprintf(f, "\\u%04x", *p);
+			memcpy(buf + n, "\\u00", 4);
+			buf[n + 4] = hex[*p >> 4];
+			buf[n + 5] = hex[*p & 0xf];
+			n += 6;
 		} else if (!len) {
 			/* paths are bytes, JSON is UTF-8 */
-			fputs("\\ufffd", f);
+			memcpy(buf + n, "\\ufffd", 6);
+			n += 6;
 			len = 1;
 		} else {
-			fwrite(p, 1, len, f);
+			memcpy(buf + n, p, len);
+			n += len;
 		}
 		p += len ? len : 1;
 	}
-	fputc('"', f);
+	buf[n++] = '"';
+	buf[n] = '\0';
+	return n;
+}
+
+void output_json_string(FILE *f, const char *s)
+{
+	char small[256], *buf = small;
+	size_t len = strlen(s);
+
+	if (6 * len + 3 > sizeof(small)) {
+		buf = malloc(6 * len + 3);
+		if (!buf) {
+			fputs("\"\"", f);
+			return;
+		}
+	}
+	fwrite(buf, 1, output_json_escape(s, buf), f);
+	if (buf != small)
+		free(buf);
 }
 
 void output_csv_string(FILE *f, const char *s)

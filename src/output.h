@@ -28,6 +28,19 @@ struct output {
 	bool summary;
 	long last_mapping;	/* text: the mapping whose heading was printed */
 	size_t nr_lines;
+	/*
+	 * json: a page's strings are formatted once and reused while they
+	 * repeat (the mapping's path, the flag list): output_fini() frees them.
+	 */
+	char *json_buf;		/* page lines not yet handed to F */
+	size_t json_len;
+	char *json_raw;		/* the string json_str escapes */
+	char *json_str;
+	size_t json_str_len;
+	bool json_have_flags;
+	uint64_t json_flags;
+	size_t json_flags_len;
+	char json_flags_text[1024];
 };
 
 extern const struct output_ops out_text_ops;
@@ -39,9 +52,12 @@ const struct output_ops *output_find(const char *name);
 
 void output_init(struct output *out, const struct output_ops *ops, FILE *f,
 		 bool summary);
+void output_fini(struct output *out);
 
 /* Helpers the sinks share */
 void output_json_string(FILE *f, const char *s);
+/* S as a JSON string, quotes included, into BUF (6 * strlen(S) + 3 bytes) */
+size_t output_json_escape(const char *s, char *buf);
 void output_csv_string(FILE *f, const char *s);
 void output_time(const struct timespec *ts, char *buf, size_t len);
 

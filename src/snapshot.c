@@ -131,11 +131,12 @@ void snapshot_free(struct snapshot *snap)
 	maps_free(snap->mappings, snap->nr_mappings);
 	free(snap->pages);
 	free(snap->changes);
+	snapshot_summary_free(snap->summaries, snap->nr_summaries);
 	memset(snap, 0, sizeof(*snap));
 }
 
 /* Build a page from its pagemap entry and, when bound, the module's record. */
-static void merge_page(const struct snapshot_ctx *ctx, const struct maps_entry *map,
+static void merge_page(const struct snapshot_ctx *ctx, bool prot_none,
 		       uint64_t raw, const struct kmod_page *rec,
 		       struct snapshot_page *page)
 {
@@ -177,7 +178,7 @@ static void merge_page(const struct snapshot_ctx *ctx, const struct maps_entry *
 		return;
 	}
 
-	if (maps_is_prot_none(map))
+	if (prot_none)
 		page->flags |= SNAPSHOT_BIT(PAGEWATCH_PAGE_VMA_PROTNONE);
 	if (pm.present) {
 		page->flags |= SNAPSHOT_BIT(PAGEWATCH_PAGE_PRESENT);
@@ -203,73 +204,360 @@ static bool page_has_state(const struct snapshot_page *page)
 			      SNAPSHOT_BIT(PAGEWATCH_PAGE_MIGRATION));
 }
 
-struct scan_bufs {
-	uint64_t *raw;
-	struct kmod_page *recs;
+static int summary_add(const struct snapshot *snap,
+		       struct snapshot_summary *all, size_t *n,
+		       const struct snapshot_page *page);
+
+/*
+ * One snapshot_take(): the buffers every batch reuses, so that the only
+ * memory that grows with the target is the page array itself (none at all
+ * for a summary).
+ */
+struct scan {
+	struct snapshot_ctx *ctx;
+	struct snapshot *snap;
+	bool summary_only;
+	bool kpage;		/* kpageflags for THP and friends */
+	bool kpage_counts;	/* and kpagecount for mapcount */
+	bool sysfs_node;
+	bool kmod_only;		/* summary with the module: no pagemap reads */
+	bool exact;		/* cap_pages was counted, not guessed */
+	uint64_t *raw;		/* PAGEMAP_BATCH pagemap entries */
+	struct kmod_page *recs;	/* PAGEMAP_BATCH records, with the module */
+	uint64_t *pfns;		/* PAGEMAP_BATCH PFNs to look up... */
+	uint32_t *slots;	/* ...and the page of each in the batch */
+	uint64_t *kflags;	/* KPAGE_BATCH kpageflags words */
+	uint64_t *kcounts;	/* KPAGE_BATCH kpagecount words */
+	struct snapshot_page *batch;	/* summary_only: one batch of pages */
+	size_t nr_batch;
 };
 
-/* Read the pages of [start, end) of mapping INDEX in batches. */
-static int read_range(struct snapshot_ctx *ctx, struct snapshot *snap,
-		      struct scan_bufs *bufs, size_t index, uint64_t start,
-		      uint64_t end)
+/* Read through holes of up to this many pages between populated runs */
+#define SCAN_MERGE_GAP	64
+
+static void scan_free(struct scan *s)
+{
+	free(s->raw);
+	free(s->recs);
+	free(s->pfns);
+	free(s->slots);
+	free(s->kflags);
+	free(s->kcounts);
+	free(s->batch);
+}
+
+static int scan_init(struct scan *s, struct snapshot_ctx *ctx,
+		     struct snapshot *snap)
+{
+	memset(s, 0, sizeof(*s));
+	s->ctx = ctx;
+	s->snap = snap;
+	s->summary_only = ctx->opts.summary_only;
+	s->kpage = !ctx->kmod_ok && ctx->kpage_ok;
+	/* no summary count and no filter needs mapcount */
+	s->kpage_counts = s->kpage && !s->summary_only;
+	s->sysfs_node = snapshot_has(snap, SNAPSHOT_SRC_SYSFS_NODE);
+	/*
+	 * The module's record holds every fact a summary counts; pagemap only
+	 * adds soft-dirty, exclusive, uffd-wp and guard, which none counts.
+	 */
+	s->kmod_only = s->summary_only && ctx->kmod_ok;
+
+	s->raw = malloc(PAGEMAP_BATCH * sizeof(*s->raw));
+	if (!s->raw)
+		return -ENOMEM;
+	if (ctx->kmod_ok) {
+		s->recs = malloc(PAGEMAP_BATCH * sizeof(*s->recs));
+		if (!s->recs)
+			return -ENOMEM;
+	}
+	if (s->kpage) {
+		s->pfns = malloc(PAGEMAP_BATCH * sizeof(*s->pfns));
+		s->slots = malloc(PAGEMAP_BATCH * sizeof(*s->slots));
+		s->kflags = malloc(KPAGE_BATCH * sizeof(*s->kflags));
+		if (!s->pfns || !s->slots || !s->kflags)
+			return -ENOMEM;
+		if (s->kpage_counts) {
+			s->kcounts = malloc(KPAGE_BATCH * sizeof(*s->kcounts));
+			if (!s->kcounts)
+				return -ENOMEM;
+		}
+	}
+	if (s->summary_only) {
+		s->batch = malloc(PAGEMAP_BATCH * sizeof(*s->batch));
+		snap->summaries = calloc(snap->nr_mappings ? snap->nr_mappings : 1,
+					 sizeof(*snap->summaries));
+		if (!s->batch || !snap->summaries)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The part of mapping INDEX that the snapshot covers. */
+static void mapping_bounds(const struct snapshot *snap, size_t index,
+			   uint64_t *start, uint64_t *end)
 {
 	const struct maps_entry *map = &snap->mappings[index];
+
+	*start = map->start;
+	*end = map->end;
+	if (snap->range_end) {
+		*start = *start > snap->range_start ? *start : snap->range_start;
+		*end = *end < snap->range_end ? *end : snap->range_end;
+	}
+}
+
+static int resize_pages(struct snapshot *snap, size_t cap)
+{
+	struct snapshot_page *pages;
+
+	pages = realloc(snap->pages, (cap ? cap : 1) * sizeof(*pages));
+	if (!pages)
+		return -ENOMEM;
+	snap->pages = pages;
+	snap->cap_pages = cap;
+	return 0;
+}
+
+/*
+ * Size the page array once, before reading: PAGEMAP_SCAN counts the
+ * populated pages without reading them (a realloc'd array that doubles
+ * would hold up to twice the pages and fault in every copy). Without the
+ * ioctl (before 6.7) the resident set is the first guess.
+ */
+static int size_pages(struct scan *s)
+{
+	struct pagemap_region regions[SCAN_REGIONS];
+	struct snapshot *snap = s->snap;
+	uint64_t start, end, walk_end, nr = 0;
+	long got;
+
+	if (s->summary_only)
+		return 0;
+	for (size_t i = 0; i < snap->nr_mappings; i++) {
+		mapping_bounds(snap, i, &start, &end);
+		if (snap->all) {
+			nr += (end - start) / 4096;
+			continue;
+		}
+		if (!s->ctx->scan_ok)
+			continue;
+		while (start < end) {
+			got = pagemap_scan(s->ctx->pagemap_fd, start, end, regions,
+					   SCAN_REGIONS, &walk_end);
+			if (got < 0)
+				return procs_alive(snap->pid) ? (int)got : -ESRCH;
+			for (long r = 0; r < got; r++)
+				nr += (regions[r].end - regions[r].start) / 4096;
+			if (walk_end <= start)
+				break;
+			start = walk_end;
+		}
+	}
+	s->exact = snap->all || s->ctx->scan_ok;
+	if (!s->exact)
+		nr = snap->proc.rss_kib / 4 + 1024;
+	return resize_pages(snap, (size_t)nr);
+}
+
+/* A slot for one more page of the current batch (not yet counted). */
+static struct snapshot_page *next_page(struct scan *s)
+{
+	struct snapshot *snap = s->snap;
+	size_t cap;
+
+	if (s->summary_only)
+		return &s->batch[s->nr_batch];
+	if (snap->nr_pages == snap->cap_pages) {
+		/* counted: the target grew since; guessed: grow by an eighth */
+		cap = snap->cap_pages + (s->exact ? PAGEMAP_BATCH :
+					 snap->cap_pages / 8 + PAGEMAP_BATCH);
+		if (resize_pages(snap, cap))
+			return NULL;
+	}
+	return &snap->pages[snap->nr_pages];
+}
+
+/* kpageflags and kpagecount of PAGES[0..NR), a window of PFNs at a time */
+static int add_kpage_facts(struct scan *s, struct snapshot_page *pages,
+			   size_t nr)
+{
+	struct kpage_run run;
+	size_t n = 0, len;
+	int err;
+
+	for (size_t i = 0; i < nr; i++) {
+		if (!snapshot_page_test(&pages[i], SNAPSHOT_KNOWN_PFN))
+			continue;
+		s->pfns[n] = pages[i].pfn;
+		s->slots[n++] = (uint32_t)i;
+	}
+	for (size_t i = 0; i < n; i += len) {
+		bool counts = false;
+
+		len = kpage_cluster(s->pfns + i, n - i, &run);
+		err = kpage_read(&s->ctx->kpage, &run, s->kflags, NULL);
+		if (err)
+			return err;
+		for (size_t j = i; j < i + len && s->kpage_counts && !counts; j++)
+			counts = !kpage_mapcount_is_one(
+				snapshot_page_test(&pages[s->slots[j]],
+						   SNAPSHOT_PAGE_EXCLUSIVE),
+				s->kflags[s->pfns[j] - run.start]);
+		/* a private anonymous buffer needs no kpagecount at all */
+		if (counts) {
+			err = kpage_read(&s->ctx->kpage, &run, NULL, s->kcounts);
+			if (err)
+				return err;
+		}
+		for (size_t j = i; j < i + len; j++) {
+			struct snapshot_page *page = &pages[s->slots[j]];
+			uint64_t off = s->pfns[j] - run.start;
+
+			if (counts) {
+				page->mapcount = (uint32_t)s->kcounts[off];
+				page->flags |= SNAPSHOT_BIT(SNAPSHOT_KNOWN_MAPCOUNT);
+			} else if (s->kpage_counts) {
+				page->mapcount = 1;
+				page->flags |= SNAPSHOT_BIT(SNAPSHOT_KNOWN_MAPCOUNT);
+			}
+			page->flags |= SNAPSHOT_BIT(SNAPSHOT_KNOWN_THP) |
+				       kpage_decode(s->kflags[off]);
+		}
+	}
+	return 0;
+}
+
+static void add_sysfs_nodes(const struct snapshot_ctx *ctx,
+			    struct snapshot_page *pages, size_t nr)
+{
+	for (size_t i = 0; i < nr; i++) {
+		struct snapshot_page *page = &pages[i];
+		unsigned int node;
+
+		if (!snapshot_page_test(page, SNAPSHOT_KNOWN_PFN) ||
+		    !snapshot_page_test(page, PAGEWATCH_PAGE_PRESENT))
+			continue;
+		node = numa_topo_pfn_node(&ctx->topo, page->pfn);
+		if (node == NUMA_TOPO_NODE_NONE)
+			continue;
+		page->node = (uint16_t)node;
+		page->flags |= SNAPSHOT_BIT(SNAPSHOT_KNOWN_NODE);
+	}
+}
+
+/* The facts the pages [FIRST, end) of the batch still lack; summaries. */
+static int finish_batch(struct scan *s, size_t first)
+{
+	const struct snapshot_opts *opts = &s->ctx->opts;
+	struct snapshot *snap = s->snap;
+	struct snapshot_page *pages;
+	size_t nr;
+	int err;
+
+	if (s->summary_only) {
+		pages = s->batch;
+		nr = s->nr_batch;
+	} else {
+		pages = snap->pages + first;
+		nr = snap->nr_pages - first;
+	}
+	if (s->kpage) {
+		err = add_kpage_facts(s, pages, nr);
+		if (err)
+			return err;
+	}
+	if (s->sysfs_node)
+		add_sysfs_nodes(s->ctx, pages, nr);
+	if (!s->summary_only)
+		return 0;
+	for (size_t i = 0; i < nr; i++) {
+		if (opts->keep && !opts->keep(&pages[i], opts->keep_arg))
+			continue;
+		err = summary_add(snap, snap->summaries, &snap->nr_summaries,
+				  &pages[i]);
+		if (err)
+			return err;
+	}
+	snap->nr_pages += nr;
+	s->nr_batch = 0;
+	return 0;
+}
+
+/* Read the pages of [start, end) of mapping INDEX in batches. */
+static int read_range(struct scan *s, size_t index, uint64_t start,
+		      uint64_t end)
+{
+	struct snapshot_ctx *ctx = s->ctx;
+	struct snapshot *snap = s->snap;
+	bool prot_none = maps_is_prot_none(&snap->mappings[index]);
 	uint64_t addr = start;
 	int err;
 
 	while (addr < end) {
-		size_t want = (end - addr) / 4096;
+		size_t want = (end - addr) / 4096, first = snap->nr_pages;
 		long got, nr_recs = 0;
 
 		if (want > PAGEMAP_BATCH)
 			want = PAGEMAP_BATCH;
-		got = pagemap_read(ctx->pagemap_fd, addr, bufs->raw, want);
+		if (s->kmod_only) {
+			/* pagemap would add soft-dirty and friends: no count */
+			memset(s->raw, 0, want * sizeof(*s->raw));
+			got = (long)want;
+		} else {
+			got = pagemap_read(ctx->pagemap_fd, addr, s->raw, want);
+		}
 		if (got < 0)
 			return (int)got;
 		/* inside a mapping, nothing to read means the mm is gone */
 		if (got == 0)
 			return -ESRCH;
 		if (ctx->kmod_ok) {
-			nr_recs = kmod_read_pages(&ctx->kmod, addr, bufs->recs,
+			nr_recs = kmod_read_pages(&ctx->kmod, addr, s->recs,
 						  (size_t)got);
 			if (nr_recs < 0)
 				return (int)nr_recs;
 			if (nr_recs == 0)
 				return -ESRCH;
+			if (s->kmod_only)
+				got = nr_recs;
 		}
 		for (long i = 0; i < got; i++) {
-			struct snapshot_page page;
+			struct snapshot_page *page = next_page(s);
 
-			merge_page(ctx, map, bufs->raw[i],
-				   i < nr_recs ? &bufs->recs[i] : NULL, &page);
-			if (!snap->all && !page_has_state(&page))
+			if (!page)
+				return -ENOMEM;
+			merge_page(ctx, prot_none, s->raw[i],
+				   i < nr_recs ? &s->recs[i] : NULL, page);
+			if (!snap->all && !page_has_state(page))
 				continue;
-			page.vaddr = addr + (uint64_t)i * 4096;
-			page.mapping = (uint32_t)index;
-			err = snapshot_add_page(snap, &page);
-			if (err)
-				return err;
+			page->vaddr = addr + (uint64_t)i * 4096;
+			page->mapping = (uint32_t)index;
+			if (s->summary_only)
+				s->nr_batch++;
+			else
+				snap->nr_pages++;
 		}
+		err = finish_batch(s, first);
+		if (err)
+			return err;
 		addr += (uint64_t)got * 4096;
 	}
 	return 0;
 }
 
-static int read_mapping(struct snapshot_ctx *ctx, struct snapshot *snap,
-			struct scan_bufs *bufs, size_t index)
+static int read_mapping(struct scan *s, size_t index)
 {
-	const struct maps_entry *map = &snap->mappings[index];
 	struct pagemap_region regions[SCAN_REGIONS];
-	uint64_t start = map->start, end = map->end, walk_end;
+	struct snapshot_ctx *ctx = s->ctx;
+	struct snapshot *snap = s->snap;
+	uint64_t start, end, walk_end, run_start = 0, run_end = 0;
 	long nr;
 	int err;
 
-	if (snap->range_end) {
-		start = start > snap->range_start ? start : snap->range_start;
-		end = end < snap->range_end ? end : snap->range_end;
-	}
+	mapping_bounds(snap, index, &start, &end);
 	if (snap->all || !ctx->scan_ok)
-		return read_range(ctx, snap, bufs, index, start, end);
+		return read_range(s, index, start, end);
 
 	while (start < end) {
 		nr = pagemap_scan(ctx->pagemap_fd, start, end, regions,
@@ -277,16 +565,26 @@ static int read_mapping(struct snapshot_ctx *ctx, struct snapshot *snap,
 		if (nr < 0)
 			return procs_alive(snap->pid) ? (int)nr : -ESRCH;
 		for (long i = 0; i < nr; i++) {
-			err = read_range(ctx, snap, bufs, index,
-					 regions[i].start, regions[i].end);
-			if (err)
-				return err;
+			/* one read through a small hole beats two reads */
+			if (run_end &&
+			    regions[i].start - run_end <= SCAN_MERGE_GAP * 4096 &&
+			    regions[i].end - run_start <= PAGEMAP_BATCH * 4096ULL) {
+				run_end = regions[i].end;
+				continue;
+			}
+			if (run_end) {
+				err = read_range(s, index, run_start, run_end);
+				if (err)
+					return err;
+			}
+			run_start = regions[i].start;
+			run_end = regions[i].end;
 		}
 		if (walk_end <= start)
 			break;
 		start = walk_end;
 	}
-	return 0;
+	return run_end ? read_range(s, index, run_start, run_end) : 0;
 }
 
 static bool mapping_selected(const struct snapshot_opts *opts,
@@ -321,70 +619,6 @@ static int select_mappings(const struct snapshot_opts *opts,
 	snap->mappings = all;
 	snap->nr_mappings = kept;
 	return 0;
-}
-
-static int cmp_info(const void *a, const void *b)
-{
-	const struct kpage_info *x = a, *y = b;
-
-	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
-}
-
-/* Without the module: mapcount, THP and more from kpageflags/kpagecount. */
-static int add_kpage_facts(struct snapshot_ctx *ctx, struct snapshot *snap)
-{
-	struct kpage_info *info, key, *hit;
-	size_t nr = 0, uniq = 0;
-	int err;
-
-	info = malloc((snap->nr_pages ? snap->nr_pages : 1) * sizeof(*info));
-	if (!info)
-		return -ENOMEM;
-	for (size_t i = 0; i < snap->nr_pages; i++)
-		if (snapshot_page_test(&snap->pages[i], SNAPSHOT_KNOWN_PFN))
-			info[nr++].pfn = snap->pages[i].pfn;
-	qsort(info, nr, sizeof(*info), cmp_info);
-	for (size_t i = 0; i < nr; i++)
-		if (!uniq || info[uniq - 1].pfn != info[i].pfn)
-			info[uniq++] = info[i];
-	err = kpage_lookup(&ctx->kpage, info, uniq);
-	if (err)
-		goto out_free;
-
-	for (size_t i = 0; i < snap->nr_pages; i++) {
-		struct snapshot_page *page = &snap->pages[i];
-
-		if (!snapshot_page_test(page, SNAPSHOT_KNOWN_PFN))
-			continue;
-		key.pfn = page->pfn;
-		hit = bsearch(&key, info, uniq, sizeof(*info), cmp_info);
-		if (!hit)
-			continue;
-		page->mapcount = (uint32_t)hit->count;
-		page->flags |= SNAPSHOT_BIT(SNAPSHOT_KNOWN_MAPCOUNT) |
-			       SNAPSHOT_BIT(SNAPSHOT_KNOWN_THP);
-		page->flags |= kpage_decode(hit->flags);
-	}
-out_free:
-	free(info);
-	return err;
-}
-
-static void add_sysfs_nodes(const struct snapshot_ctx *ctx, struct snapshot *snap)
-{
-	for (size_t i = 0; i < snap->nr_pages; i++) {
-		struct snapshot_page *page = &snap->pages[i];
-		unsigned int node;
-
-		if (!snapshot_page_test(page, SNAPSHOT_KNOWN_PFN) ||
-		    !snapshot_page_test(page, PAGEWATCH_PAGE_PRESENT))
-			continue;
-		node = numa_topo_pfn_node(&ctx->topo, page->pfn);
-		if (node == NUMA_TOPO_NODE_NONE)
-			continue;
-		page->node = (uint16_t)node;
-		page->flags |= SNAPSHOT_BIT(SNAPSHOT_KNOWN_NODE);
-	}
 }
 
 static void describe(struct snapshot_ctx *ctx, struct snapshot *snap)
@@ -426,10 +660,11 @@ static void describe(struct snapshot_ctx *ctx, struct snapshot *snap)
 
 int snapshot_take(struct snapshot_ctx *ctx, struct snapshot *snap)
 {
-	struct scan_bufs bufs = { NULL, NULL };
+	struct scan s;
 	int err;
 
 	memset(snap, 0, sizeof(*snap));
+	memset(&s, 0, sizeof(s));
 	describe(ctx, snap);
 	err = procs_read(ctx->opts.pid, &snap->proc);
 	if (err)
@@ -437,35 +672,25 @@ int snapshot_take(struct snapshot_ctx *ctx, struct snapshot *snap)
 	err = select_mappings(&ctx->opts, snap);
 	if (err)
 		goto err_free;
-
-	err = -ENOMEM;
-	bufs.raw = malloc(PAGEMAP_BATCH * sizeof(*bufs.raw));
-	if (!bufs.raw)
+	err = scan_init(&s, ctx, snap);
+	if (err)
 		goto err_free;
-	if (ctx->kmod_ok) {
-		bufs.recs = malloc(PAGEMAP_BATCH * sizeof(*bufs.recs));
-		if (!bufs.recs)
-			goto err_free;
-	}
+	err = size_pages(&s);
+	if (err)
+		goto err_free;
 	for (size_t i = 0; i < snap->nr_mappings; i++) {
-		err = read_mapping(ctx, snap, &bufs, i);
+		err = read_mapping(&s, i);
 		if (err)
 			goto err_free;
 	}
-	if (!ctx->kmod_ok && ctx->kpage_ok) {
-		err = add_kpage_facts(ctx, snap);
-		if (err)
-			goto err_free;
-	}
-	if (snapshot_has(snap, SNAPSHOT_SRC_SYSFS_NODE))
-		add_sysfs_nodes(ctx, snap);
-	free(bufs.raw);
-	free(bufs.recs);
+	/* a guess that was too large gives its tail back */
+	if (!s.summary_only && snap->cap_pages > snap->nr_pages + PAGEMAP_BATCH)
+		resize_pages(snap, snap->nr_pages);
+	scan_free(&s);
 	return 0;
 
 err_free:
-	free(bufs.raw);
-	free(bufs.recs);
+	scan_free(&s);
 	snapshot_free(snap);
 	return err;
 }
@@ -501,14 +726,38 @@ static void summary_known(const struct snapshot *snap, bool *known)
 					 snapshot_has(snap, SNAPSHOT_SRC_KMOD_KPAGE);
 }
 
+static int summary_add(const struct snapshot *snap,
+		       struct snapshot_summary *all, size_t *n,
+		       const struct snapshot_page *page)
+{
+	struct snapshot_summary *sum = *n ? &all[*n - 1] : NULL;
+	int nodes = snap->nr_nodes > 0 ? snap->nr_nodes : 1;
+
+	/* pages come sorted by address: a new mapping starts a new line */
+	if (!sum || sum->mapping != page->mapping) {
+		sum = &all[(*n)++];
+		sum->mapping = page->mapping;
+		summary_known(snap, sum->known);
+		sum->node_pages = calloc((size_t)nodes, sizeof(uint64_t));
+		if (!sum->node_pages)
+			return -ENOMEM;
+	}
+	for (unsigned int c = 0; c < SNAPSHOT_COUNT_NR; c++)
+		sum->count[c] += snapshot_page_counts(page, c);
+	if (snapshot_page_test(page, PAGEWATCH_PAGE_PRESENT) &&
+	    snapshot_page_test(page, SNAPSHOT_KNOWN_NODE) &&
+	    page->node < nodes)
+		sum->node_pages[page->node]++;
+	return 0;
+}
+
 int snapshot_summarize(const struct snapshot *snap,
 		       bool (*keep)(const struct snapshot_page *, const void *),
 		       const void *arg, struct snapshot_summary **summaries,
 		       size_t *nr)
 {
-	struct snapshot_summary *all, *sum = NULL;
+	struct snapshot_summary *all;
 	size_t n = 0;
-	int nodes = snap->nr_nodes > 0 ? snap->nr_nodes : 1;
 
 	all = calloc(snap->nr_mappings ? snap->nr_mappings : 1, sizeof(*all));
 	if (!all)
@@ -518,22 +767,10 @@ int snapshot_summarize(const struct snapshot *snap,
 
 		if (keep && !keep(page, arg))
 			continue;
-		if (!sum || sum->mapping != page->mapping) {
-			sum = &all[n++];
-			sum->mapping = page->mapping;
-			summary_known(snap, sum->known);
-			sum->node_pages = calloc((size_t)nodes, sizeof(uint64_t));
-			if (!sum->node_pages) {
-				snapshot_summary_free(all, n);
-				return -ENOMEM;
-			}
+		if (summary_add(snap, all, &n, page)) {
+			snapshot_summary_free(all, n);
+			return -ENOMEM;
 		}
-		for (unsigned int c = 0; c < SNAPSHOT_COUNT_NR; c++)
-			sum->count[c] += snapshot_page_counts(page, c);
-		if (snapshot_page_test(page, PAGEWATCH_PAGE_PRESENT) &&
-		    snapshot_page_test(page, SNAPSHOT_KNOWN_NODE) &&
-		    page->node < nodes)
-			sum->node_pages[page->node]++;
 	}
 	*summaries = all;
 	*nr = n;

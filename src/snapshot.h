@@ -56,6 +56,8 @@ struct snapshot_page {
 	uint8_t swap_type;
 };
 
+struct snapshot_summary;
+
 /* Sources a snapshot could use: one table, snapshot_source_name(). */
 enum snapshot_source {
 	SNAPSHOT_SRC_PAGEMAP,
@@ -99,6 +101,9 @@ struct snapshot {
 	size_t nr_pages;
 	size_t cap_pages;
 
+	struct snapshot_summary *summaries;	/* opts.summary_only */
+	size_t nr_summaries;
+
 	bool tracked;		/* compared with an older snapshot */
 	struct snapshot_change *changes;	/* sorted by page */
 	size_t nr_changes;
@@ -112,6 +117,16 @@ struct snapshot_opts {
 	bool all;		/* also pages with no state */
 	bool no_kmod;
 	const char *kmod_dir;	/* NULL = KMOD_DEFAULT_DIR */
+	/*
+	 * Summary only (--summary of one snapshot): pages are folded into
+	 * snapshot.summaries while they are read and not kept (pages stays
+	 * NULL, nr_pages still counts them), and kpagecount, which no
+	 * summary count needs, is not read. KEEP (NULL: every page) selects
+	 * the pages counted, with KEEP_ARG.
+	 */
+	bool summary_only;
+	bool (*keep)(const struct snapshot_page *page, const void *arg);
+	const void *keep_arg;
 };
 
 /* Long-lived collectors, opened once and reused for every snapshot. */

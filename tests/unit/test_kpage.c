@@ -87,6 +87,56 @@ START_TEST(test_runs_never_exceed_one_batch)
 }
 END_TEST
 
+START_TEST(test_cluster_takes_ascending_and_descending_neighbours)
+{
+	uint64_t pfns[] = { 500, 501, 499, 498, 560, 9000 };
+	struct kpage_run run;
+
+	ck_assert_uint_eq(kpage_cluster(pfns, 6, &run), 5);
+	ck_assert_uint_eq(run.start, 498);
+	ck_assert_uint_eq(run.end, 561);
+}
+END_TEST
+
+START_TEST(test_cluster_never_exceeds_one_batch)
+{
+	static uint64_t pfns[KPAGE_BATCH + 1];
+	struct kpage_run run;
+
+	for (size_t i = 0; i <= KPAGE_BATCH; i++)
+		pfns[i] = 1000 + i;
+	ck_assert_uint_eq(kpage_cluster(pfns, KPAGE_BATCH + 1, &run), KPAGE_BATCH);
+	ck_assert_uint_eq(run.end - run.start, KPAGE_BATCH);
+}
+END_TEST
+
+START_TEST(test_cluster_of_one_far_pfn_is_one_read)
+{
+	uint64_t pfns[] = { 7, 7 + KPAGE_MAX_GAP + 2 };
+	struct kpage_run run;
+
+	ck_assert_uint_eq(kpage_cluster(pfns, 2, &run), 1);
+	ck_assert_uint_eq(run.start, 7);
+	ck_assert_uint_eq(run.end, 8);
+	ck_assert_uint_eq(kpage_cluster(pfns, 0, &run), 0);
+}
+END_TEST
+
+START_TEST(test_exclusive_small_page_has_mapcount_one_without_kpagecount)
+{
+	ck_assert(kpage_mapcount_is_one(true, 1ULL << KPF_ANON));
+	ck_assert(!kpage_mapcount_is_one(false, 1ULL << KPF_ANON));
+}
+END_TEST
+
+START_TEST(test_exclusive_thp_page_still_reads_kpagecount)
+{
+	ck_assert(!kpage_mapcount_is_one(true, 1ULL << KPF_COMPOUND_HEAD));
+	ck_assert(!kpage_mapcount_is_one(true, 1ULL << KPF_COMPOUND_TAIL |
+					 1ULL << KPF_THP));
+}
+END_TEST
+
 static void add(TCase *tc)
 {
 	tcase_add_test(tc, test_kpageflags_thp_bit_22_is_thp);
@@ -98,6 +148,11 @@ static void add(TCase *tc)
 	tcase_add_test(tc, test_runs_bridge_small_gaps_and_split_large_ones);
 	tcase_add_test(tc, test_runs_skip_duplicates);
 	tcase_add_test(tc, test_runs_never_exceed_one_batch);
+	tcase_add_test(tc, test_cluster_takes_ascending_and_descending_neighbours);
+	tcase_add_test(tc, test_cluster_never_exceeds_one_batch);
+	tcase_add_test(tc, test_cluster_of_one_far_pfn_is_one_read);
+	tcase_add_test(tc, test_exclusive_small_page_has_mapcount_one_without_kpagecount);
+	tcase_add_test(tc, test_exclusive_thp_page_still_reads_kpagecount);
 }
 
 int main(void)

@@ -40,6 +40,7 @@ static char *render(const char *name, const struct snapshot *snap, bool summary)
 			ops->page(&out, snap, i);
 	}
 	ops->end(&out, snap);
+	output_fini(&out);
 	fclose(f);
 	return text;
 }
@@ -162,6 +163,24 @@ START_TEST(test_json_escapes_control_bytes_and_invalid_utf8)
 }
 END_TEST
 
+START_TEST(test_json_page_lines_longer_than_the_line_buffer_stay_in_order)
+{
+	static char path[6001];
+	struct snapshot snap;
+	char *text;
+
+	/* 1500 quotes: 3000 escaped bytes per line, past the 4 KiB line cap */
+	path[0] = '/';
+	memset(path + 1, '"', 1500);
+	memset(path + 1501, 'x', 4000);
+	two_page_model(&snap, path);
+	text = render("json", &snap, false);
+	ck_assert(jq_accepts(text, "length == 3 and .[1].addr == \"0x2000\" and (.[1].vma | length) == 5501 and .[2].type == \"page\" and .[2].vma == .[1].vma"));
+	free(text);
+	snapshot_free(&snap);
+}
+END_TEST
+
 START_TEST(test_json_shows_migration_with_old_node_and_pfn)
 {
 	struct snapshot old, snap;
@@ -239,6 +258,7 @@ static void add(TCase *tc)
 	tcase_add_test(tc, test_json_page_has_every_documented_key);
 	tcase_add_test(tc, test_json_values_and_nulls_where_unknown);
 	tcase_add_test(tc, test_json_escapes_control_bytes_and_invalid_utf8);
+	tcase_add_test(tc, test_json_page_lines_longer_than_the_line_buffer_stay_in_order);
 	tcase_add_test(tc, test_json_shows_migration_with_old_node_and_pfn);
 	tcase_add_test(tc, test_json_summary_gives_one_object_per_mapping);
 	tcase_add_test(tc, test_text_page_lines_fit_in_100_columns);

@@ -1,0 +1,18 @@
+# Scan speed and memory in the guest (issue 7), the module path: bench/run.sh
+# on 256 and 512 MiB targets with the module loaded, then the same targets
+# without it (--no-kmod) for comparison. Every output line goes to the host
+# as a BENCH line. Sourced by the guest's /init with lib.sh.
+if ! pw_load_module 2>/tmp/insmod.err; then
+	pw_skip module_loaded "insmod failed: $(cat /tmp/insmod.err)"
+fi
+bench() {
+	PW_BENCH_PAGEWATCH=/pagewatch/bin/pagewatch \
+	PW_BENCH_TARGET=/pagewatch/bin/pw-target \
+	PW_BENCH_RUNS=${PW_BENCH_RUNS:-3} \
+		sh /pagewatch/bench-run.sh 2>&1 | sed 's/^/BENCH /' >&3
+}
+echo "BENCH == module path" >&3
+PW_BENCH_SIZES="256 512" bench
+echo "BENCH == without the module (--no-kmod)" >&3
+PW_BENCH_SIZES=256 PW_BENCH_LAYOUTS=dense PW_BENCH_FLAGS=--no-kmod bench
+pw_pass bench_finished
