@@ -244,6 +244,9 @@ static void report_degraded(const struct snapshot_ctx *ctx, const struct cli_opt
 	if (ctx->kmod_err == -ECANCELED) {
 		fprintf(stderr, "pagewatch: module not used (--no-kmod): %s are unknown\n",
 			unknown);
+	} else if (ctx->kmod_err == -EXDEV) {
+		fprintf(stderr, "pagewatch: module not used: /proc belongs to another PID namespace than pagewatch (mount a /proc of its own, e.g. unshare --mount-proc), so the module would resolve PIDs to other processes: %s are unknown\n",
+			unknown);
 	} else if (ctx->kmod_err == -ENOENT && !debugfs_mounted()) {
 		fprintf(stderr, "pagewatch: debugfs is not mounted, so the pagewatch module cannot be reached: %s are unknown; mount -t debugfs none /sys/kernel/debug, then load the module (modprobe pagewatch, or insmod kmod/pagewatch.ko after make kmod)\n",
 			unknown);
@@ -272,7 +275,12 @@ static int open_error(const struct cli_opts *o, int err)
 {
 	switch (err) {
 	case -ESRCH:
-		fprintf(stderr, "pagewatch: no such process: %d\n", (int)o->snap.pid);
+		/* a kernel thread exists but has no mm: its pagemap reads 0 */
+		if (procs_alive(o->snap.pid))
+			fprintf(stderr, "pagewatch: pid %d has no user address space (a kernel thread): nothing to inspect\n",
+				(int)o->snap.pid);
+		else
+			fprintf(stderr, "pagewatch: no such process: %d\n", (int)o->snap.pid);
 		return CLI_EXIT_NO_PROCESS;
 	case -EACCES:
 	case -EPERM:

@@ -119,6 +119,18 @@ out_unref:
 	return err;
 }
 
+bool procs_same_pid_ns(void)
+{
+	char link[32];
+	ssize_t n = readlink("/proc/self", link, sizeof(link) - 1);
+
+	/* no /proc/self at all: nothing to disagree with */
+	if (n <= 0)
+		return true;
+	link[n] = '\0';
+	return strtol(link, NULL, 10) == (long)getpid();
+}
+
 bool procs_alive(pid_t pid)
 {
 	char path[64], buf[256], *paren;

@@ -32,6 +32,14 @@ struct procs_entry {
  */
 int procs_list(struct procs_entry **entries, size_t *nr);
 
+/*
+ * /proc was mounted for our own PID namespace: /proc/self names getpid().
+ * Not so after `unshare -p -f` without --mount-proc: /proc shows the
+ * parent namespace's PIDs while the module resolves the PIDs written to it
+ * in ours, so the two would name different processes.
+ */
+bool procs_same_pid_ns(void);
+
 /* The process exists and is not a zombie. */
 bool procs_alive(pid_t pid);
 

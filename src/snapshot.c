@@ -79,6 +79,10 @@ int snapshot_ctx_open(struct snapshot_ctx *ctx, const struct snapshot_opts *opts
 		ctx->kmod_err = -ECANCELED;
 		return 0;
 	}
+	if (!procs_same_pid_ns()) {
+		ctx->kmod_err = -EXDEV;
+		return 0;
+	}
 	err = kmod_open(&ctx->kmod, opts->kmod_dir);
 	if (err == -EPROTO)
 		goto err_close;
@@ -672,6 +676,14 @@ int snapshot_take(struct snapshot_ctx *ctx, struct snapshot *snap)
 	err = select_mappings(&ctx->opts, snap);
 	if (err)
 		goto err_free;
+	/*
+	 * A zombie's maps read empty and without error: no read below would
+	 * fail, yet the target has exited (its mm is gone).
+	 */
+	if (!snap->nr_mappings && !procs_alive(snap->pid)) {
+		err = -ESRCH;
+		goto err_free;
+	}
 	err = scan_init(&s, ctx, snap);
 	if (err)
 		goto err_free;

@@ -36,6 +36,8 @@ static void module_status(const struct snapshot_ctx *ctx, char *buf, size_t len)
 		snprintf(buf, len, "module not used (--no-kmod)");
 	else if (ctx->kmod_err == -ENOENT)
 		snprintf(buf, len, "module not loaded");
+	else if (ctx->kmod_err == -EXDEV)
+		snprintf(buf, len, "module not used (/proc of another PID namespace)");
 	else
 		snprintf(buf, len, "module: %s", strerror(-ctx->kmod_err));
 }

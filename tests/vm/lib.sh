@@ -153,3 +153,31 @@ pw_require_module() {
 pw_info() {
 	echo "INFO $PW_TEST: $*" >&3
 }
+
+# pw_json_pages FILE [SEQ]: one line per page object of pagewatch's JSON
+# Lines FILE (of snapshot SEQ, default every one), null as "-":
+#  1 ADDR 2 PRESENT 3 PFN 4 NODE 5 MAPCOUNT 6 THP 7 ORDER 8 PINNED
+#  9 PINCOUNT 10 REFCOUNT 11 PROTNONE 12 SAVEDWRITE 13 MIGRATED
+#  14 DIVERGED 15 OLD_NODE 16 OLD_PFN 17 FLAGS (comma-separated, "-": none)
+pw_json_pages() {
+	jq -r --argjson seq "${2:-0}" 'select(.type == "page" and ($seq == 0 or .seq == $seq)) |
+		[.addr, .present, .pfn, .node, .mapcount, .thp, .order, .pinned,
+		 .pincount, .refcount, .protnone, .savedwrite, .migrated,
+		 .diverged, .old_node, .old_pfn,
+		 (.flags | if length == 0 then null else join(",") end)] |
+		map(if . == null then "-" else tostring end) | join(" ")' "$1"
+}
+
+# pw_in_regions WORKLOAD-OUTPUT REGION...: filter lines whose first field
+# (an address, hex with or without 0x) is in one of the regions
+pw_in_regions() {
+	local file=$1 r ranges=""
+	shift
+	for r in "$@"; do
+		ranges="$ranges $(pw_region "$file" "$r" | tr ' ' '-')"
+	done
+	awk -v ranges="$ranges" 'BEGIN { n = split(ranges, r, " ")
+		for (i = 1; i <= n; i++) { split(r[i], se, "-"); s[i] = ("0x" se[1]) + 0; e[i] = ("0x" se[2]) + 0 } }
+		{ a = $1; if (a !~ /^0x/) a = "0x" a; a += 0
+		  for (i = 1; i <= n; i++) if (a >= s[i] && a < e[i]) { print; next } }'
+}

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pw-numa PAGES: a two-threaded target for NUMA balancing. Lays out, all of
- * 4 KiB pages (MADV_NOHUGEPAGE) and all written once:
+ * pw-numa PAGES [pin]: a two-threaded target for NUMA balancing. Lays out,
+ * all of 4 KiB pages (MADV_NOHUGEPAGE) and all written once:
  *   hot, cold  one private read-write VMA of 2 * PAGES pages; a second
  *              thread keeps writing the first half (hot) and never touches
  *              the second (cold)
  *   readonly   PAGES private pages, then mprotect(PROT_READ)
  *   shared     PAGES MAP_SHARED|MAP_ANONYMOUS read-write pages
  *   none       PAGES private pages, then mprotect(PROT_NONE)
+ *   pinned     with "pin" only: PAGES private read-write pages registered
+ *              as io_uring fixed buffers (FOLL_LONGTERM pins); the scanner
+ *              skips maybe-pinned PTE-mapped pages, so they stay accessible
  * prints "region NAME START END" (hex, END exclusive) for each, then
  * "ready", and runs until SIGTERM. On SIGUSR1 the main thread reads one
  * byte of every page of cold, readonly and shared and prints "faults NAME
@@ -22,12 +25,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <liburing.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -119,13 +124,14 @@ static void probe(int fd, const char *name, char *p)
 
 int main(int argc, char **argv)
 {
-	char *buf, *ro, *shared, *none, dummy[PAGE_SZ];
+	char *buf, *ro, *shared, *none, *pinned = NULL, dummy[PAGE_SZ];
+	struct io_uring ring;
 	pthread_t th;
 	sigset_t set;
 	int sig, stat_fd;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: pw-numa PAGES\n");
+	if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "pin"))) {
+		fprintf(stderr, "usage: pw-numa PAGES [pin]\n");
 		return 2;
 	}
 	pages = strtoul(argv[1], NULL, 0);
@@ -138,6 +144,20 @@ int main(int argc, char **argv)
 	none = map_written(pages, MAP_PRIVATE);
 	if (mprotect(none, pages * PAGE_SZ, PROT_NONE))
 		die("mprotect(PROT_NONE)");
+	if (argc == 3) {
+		struct iovec iov = { .iov_len = pages * PAGE_SZ };
+		int ret;
+
+		pinned = map_written(pages, MAP_PRIVATE);
+		iov.iov_base = pinned;
+		ret = io_uring_queue_init(4, &ring, 0);
+		if (!ret)
+			ret = io_uring_register_buffers(&ring, &iov, 1);
+		if (ret) {
+			errno = -ret;
+			die("io_uring fixed buffers");
+		}
+	}
 	/*
 	 * mlock() drains every CPU's LRU-add batch (lru_add_drain_all): on
 	 * 6.1 a page still held by a batch has refcount 2, and the scanner
@@ -159,6 +179,8 @@ int main(int argc, char **argv)
 	region("readonly", ro, pages);
 	region("shared", shared, pages);
 	region("none", none, pages);
+	if (pinned)
+		region("pinned", pinned, pages);
 	printf("ready\n");
 	fflush(stdout);
 	stat_fd = open("/proc/thread-self/stat", O_RDONLY);

@@ -3,9 +3,10 @@
  * pw-pin PAGES STEP...: pin memory as io_uring fixed buffers, one step per
  * SIGUSR1.
  *
- * Maps "small" (PAGES private anonymous 4 KiB pages, MADV_NOHUGEPAGE) and
- * "thp" (2 MiB, 2 MiB-aligned, MADV_HUGEPAGE), writes both, prints
- * "region NAME START END" (hex, END exclusive) for each and "ready". Then
+ * Maps "small" (PAGES private anonymous 4 KiB pages, MADV_NOHUGEPAGE),
+ * "thp" (2 MiB, 2 MiB-aligned, MADV_HUGEPAGE) and "spare" (like small, never
+ * pinned), writes them, prints "region NAME START END" (hex, END exclusive)
+ * for each and "ready". Then
  * each SIGUSR1 runs the next STEP and prints "done STEP" (or "failed STEP:
  * why"):
  *   reg-small    IORING_REGISTER_BUFFERS of small, on a ring of its own
@@ -13,12 +14,15 @@
  *   dontneed     MADV_DONTNEED small, then write it again (new pages)
  *   unreg-small  IORING_UNREGISTER_BUFFERS of small's ring
  *   unreg-thp    IORING_UNREGISTER_BUFFERS of thp's ring
+ *   move-spare   move_pages() every page of spare to the other node of
+ *                nodes 0 and 1 (the one its first page is not on)
  * SIGTERM ends it.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <liburing.h>
+#include <numaif.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -65,7 +69,43 @@ static int do_register(struct buffer *b)
 	return io_uring_register_buffers(&b->ring, &iov, 1);
 }
 
-static int run_step(const char *step, struct buffer *small, struct buffer *thp)
+/* every page of B to the node of 0 and 1 that its first page is not on */
+static int move_to_other_node(struct buffer *b)
+{
+	unsigned long n = b->len / PAGE_SZ;
+	void **pages = calloc(n, sizeof(*pages));
+	int *nodes = calloc(n, sizeof(*nodes));
+	int *status = calloc(n, sizeof(*status));
+	int ret = -ENOMEM;
+
+	if (!pages || !nodes || !status)
+		goto out_free;
+	for (unsigned long i = 0; i < n; i++)
+		pages[i] = b->p + i * PAGE_SZ;
+	/* nodes NULL: only ask where the first page is */
+	if (move_pages(0, 1, pages, NULL, status, 0)) {
+		ret = -errno;
+		goto out_free;
+	}
+	for (unsigned long i = 0; i < n; i++)
+		nodes[i] = status[0] == 0 ? 1 : 0;
+	if (move_pages(0, n, pages, nodes, status, MPOL_MF_MOVE)) {
+		ret = -errno;
+		goto out_free;
+	}
+	ret = 0;
+	for (unsigned long i = 0; i < n; i++)
+		if (status[i] != nodes[i])
+			ret = status[i] < 0 ? status[i] : -EAGAIN;
+out_free:
+	free(pages);
+	free(nodes);
+	free(status);
+	return ret;
+}
+
+static int run_step(const char *step, struct buffer *small, struct buffer *thp,
+		    struct buffer *spare)
 {
 	if (!strcmp(step, "reg-small"))
 		return do_register(small);
@@ -75,6 +115,8 @@ static int run_step(const char *step, struct buffer *small, struct buffer *thp)
 		return io_uring_unregister_buffers(&small->ring);
 	if (!strcmp(step, "unreg-thp"))
 		return io_uring_unregister_buffers(&thp->ring);
+	if (!strcmp(step, "move-spare"))
+		return move_to_other_node(spare);
 	if (!strcmp(step, "dontneed")) {
 		if (madvise(small->p, small->len, MADV_DONTNEED))
 			return -errno;
@@ -87,6 +129,7 @@ static int run_step(const char *step, struct buffer *small, struct buffer *thp)
 int main(int argc, char **argv)
 {
 	struct buffer small = { .name = "small" }, thp = { .name = "thp" };
+	struct buffer spare = { .name = "spare" };
 	sigset_t set;
 	char *raw;
 	int sig;
@@ -102,6 +145,13 @@ int main(int argc, char **argv)
 		die("mmap small", errno);
 	if (madvise(small.p, small.len, MADV_NOHUGEPAGE))
 		die("madvise(MADV_NOHUGEPAGE)", errno);
+	spare.len = small.len;
+	spare.p = mmap(NULL, spare.len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (spare.p == MAP_FAILED)
+		die("mmap spare", errno);
+	if (madvise(spare.p, spare.len, MADV_NOHUGEPAGE))
+		die("madvise(MADV_NOHUGEPAGE)", errno);
 	raw = mmap(NULL, 2 * THP_SZ, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (raw == MAP_FAILED)
@@ -112,6 +162,7 @@ int main(int argc, char **argv)
 		die("madvise(MADV_HUGEPAGE)", errno);
 	write_all(&small);
 	write_all(&thp);
+	write_all(&spare);
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
@@ -122,6 +173,8 @@ int main(int argc, char **argv)
 	       (unsigned long)small.p + small.len);
 	printf("region thp %lx %lx\n", (unsigned long)thp.p,
 	       (unsigned long)thp.p + thp.len);
+	printf("region spare %lx %lx\n", (unsigned long)spare.p,
+	       (unsigned long)spare.p + spare.len);
 	printf("ready\n");
 	fflush(stdout);
 	for (int i = 2; ; ) {
@@ -131,7 +184,7 @@ int main(int argc, char **argv)
 			return 0;
 		if (i >= argc)
 			continue;
-		ret = run_step(argv[i], &small, &thp);
+		ret = run_step(argv[i], &small, &thp, &spare);
 		if (ret)
 			printf("failed %s: %s\n", argv[i], strerror(-ret));
 		else

@@ -10,6 +10,13 @@
  *                          followed by the VMA's permissions (rwxp)
  *   kpage PFN [COUNT]      the binary `kpage` records, ADDR printed as "-"
  *   kpagecount PFN...      /proc/kpagecount of each (hex) PFN
+ *   truth PID START END    the kernel's own answer for every page, without
+ *                          the module: "ADDR PRESENT SWAP PFN KPAGECOUNT
+ *                          KPAGEFLAGS NODE" from /proc/PID/pagemap,
+ *                          /proc/kpagecount, /proc/kpageflags and the
+ *                          node sysfs gives the PFN's memory block (ADDR
+ *                          and KPAGEFLAGS 0x-hex, PFN decimal as in
+ *                          pagewatch's JSON; "-" for a page not present)
  *   agree PID [START END]  every page (default: all VMAs) against
  *                          /proc/PID/pagemap, /proc/kpagecount,
  *                          /proc/kpageflags and the node that sysfs gives
@@ -536,6 +543,30 @@ static int cmd_agree(int argc, char **argv)
 		free(v);
 	}
 	tally_print(tl);
+	return 0;
+}
+
+static int cmd_truth(int argc, char **argv)
+{
+	unsigned long start = strtoul(argv[1], NULL, 16);
+	unsigned long end = strtoul(argv[2], NULL, 16);
+	struct truth t;
+
+	truth_open(&t, atoi(argv[0]));
+	for (unsigned long addr = start; addr < end; addr += PAGE_SZ) {
+		uint64_t pm = read_u64_at(t.pagemap_fd, addr / PAGE_SZ, "pagemap");
+		uint64_t pfn = pm & ((1ULL << 55) - 1);
+		int present = pm >> 63 & 1, swap = pm >> 62 & 1;
+
+		if (!present) {
+			printf("0x%lx 0 %d - - - -\n", addr, swap);
+			continue;
+		}
+		printf("0x%lx 1 0 %" PRIu64 " %" PRIu64 " 0x%" PRIx64 " %d\n", addr,
+		       pfn, read_u64_at(t.kpagecount_fd, pfn, "/proc/kpagecount"),
+		       read_u64_at(t.kpageflags_fd, pfn, "/proc/kpageflags"),
+		       truth_node(&t, pfn));
+	}
 	return 0;
 }
 
@@ -1087,6 +1118,7 @@ static const struct command {
 	{ "kpage", 1, cmd_kpage, "PFN [COUNT]" },
 	{ "kpagecount", 1, cmd_kpagecount, "PFN..." },
 	{ "agree", 1, cmd_agree, "PID [START END]" },
+	{ "truth", 3, cmd_truth, "PID START END" },
 	{ "numa-maps", 1, cmd_numa_maps, "PID" },
 	{ "reread", 2, cmd_reread, "PID COUNT" },
 	{ "write-errno", 2, cmd_write_errno, "PATH TEXT" },
