@@ -11,6 +11,7 @@
  */
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
@@ -52,6 +53,12 @@ static int pw_text_refill(struct pw_text *t, unsigned long index)
 	long ret;
 
 	t->nr = 0;
+	/*
+	 * seq_lseek() and a read far into the file format every line before
+	 * the offset, up to PW_TEXT_MAX_PAGES of them: let a kill end it
+	 */
+	if (fatal_signal_pending(current))
+		return -EINTR;
 	if (mm && !mmget_not_zero(mm))
 		return -ESRCH;
 	ret = t->src.fill(&t->src, index, t->src.end - index, t->buf);

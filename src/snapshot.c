@@ -234,6 +234,8 @@ struct scan {
 	uint64_t *kcounts;	/* KPAGE_BATCH kpagecount words */
 	struct snapshot_page *batch;	/* summary_only: one batch of pages */
 	size_t nr_batch;
+	const struct snapshot_range *ranges;	/* NULL: the whole of each */
+	size_t nr_ranges;
 };
 
 /* Read through holes of up to this many pages between populated runs */
@@ -297,10 +299,15 @@ static int scan_init(struct scan *s, struct snapshot_ctx *ctx,
 	return 0;
 }
 
-/* The part of mapping INDEX that the snapshot covers. */
-static void mapping_bounds(const struct snapshot *snap, size_t index,
-			   uint64_t *start, uint64_t *end)
+/*
+ * Piece R of mapping INDEX that the snapshot covers: the mapping within
+ * the snapshot's range and, for snapshot_take_ranges(), within range R.
+ * False when that is empty.
+ */
+static bool piece_bounds(const struct scan *s, size_t index, size_t r,
+			 uint64_t *start, uint64_t *end)
 {
+	const struct snapshot *snap = s->snap;
 	const struct maps_entry *map = &snap->mappings[index];
 
 	*start = map->start;
@@ -309,6 +316,16 @@ static void mapping_bounds(const struct snapshot *snap, size_t index,
 		*start = *start > snap->range_start ? *start : snap->range_start;
 		*end = *end < snap->range_end ? *end : snap->range_end;
 	}
+	if (s->ranges) {
+		*start = *start > s->ranges[r].start ? *start : s->ranges[r].start;
+		*end = *end < s->ranges[r].end ? *end : s->ranges[r].end;
+	}
+	return *start < *end;
+}
+
+static size_t nr_pieces(const struct scan *s)
+{
+	return s->ranges ? s->nr_ranges : 1;
 }
 
 static int resize_pages(struct snapshot *snap, size_t cap)
@@ -329,33 +346,49 @@ static int resize_pages(struct snapshot *snap, size_t cap)
  * would hold up to twice the pages and fault in every copy). Without the
  * ioctl (before 6.7) the resident set is the first guess.
  */
-static int size_pages(struct scan *s)
+/* Populated pages of [START, END) by PAGEMAP_SCAN, added to *NR. */
+static int count_piece(struct scan *s, uint64_t start, uint64_t end,
+		       uint64_t *nr)
 {
 	struct pagemap_region regions[SCAN_REGIONS];
-	struct snapshot *snap = s->snap;
-	uint64_t start, end, walk_end, nr = 0;
+	uint64_t walk_end;
 	long got;
+
+	while (start < end) {
+		got = pagemap_scan(s->ctx->pagemap_fd, start, end, regions,
+				   SCAN_REGIONS, &walk_end);
+		if (got < 0)
+			return procs_alive(s->snap->pid) ? (int)got : -ESRCH;
+		for (long i = 0; i < got; i++)
+			*nr += (regions[i].end - regions[i].start) / 4096;
+		if (walk_end <= start)
+			break;
+		start = walk_end;
+	}
+	return 0;
+}
+
+static int size_pages(struct scan *s)
+{
+	struct snapshot *snap = s->snap;
+	uint64_t start, end, nr = 0;
+	int err;
 
 	if (s->summary_only)
 		return 0;
 	for (size_t i = 0; i < snap->nr_mappings; i++) {
-		mapping_bounds(snap, i, &start, &end);
-		if (snap->all) {
-			nr += (end - start) / 4096;
-			continue;
-		}
-		if (!s->ctx->scan_ok)
-			continue;
-		while (start < end) {
-			got = pagemap_scan(s->ctx->pagemap_fd, start, end, regions,
-					   SCAN_REGIONS, &walk_end);
-			if (got < 0)
-				return procs_alive(snap->pid) ? (int)got : -ESRCH;
-			for (long r = 0; r < got; r++)
-				nr += (regions[r].end - regions[r].start) / 4096;
-			if (walk_end <= start)
-				break;
-			start = walk_end;
+		for (size_t r = 0; r < nr_pieces(s); r++) {
+			if (!piece_bounds(s, i, r, &start, &end))
+				continue;
+			if (snap->all) {
+				nr += (end - start) / 4096;
+				continue;
+			}
+			if (!s->ctx->scan_ok)
+				continue;
+			err = count_piece(s, start, end, &nr);
+			if (err)
+				return err;
 		}
 	}
 	s->exact = snap->all || s->ctx->scan_ok;
@@ -550,16 +583,17 @@ static int read_range(struct scan *s, size_t index, uint64_t start,
 	return 0;
 }
 
-static int read_mapping(struct scan *s, size_t index)
+/* Read [START, END) of mapping INDEX, skipping holes with PAGEMAP_SCAN. */
+static int read_piece(struct scan *s, size_t index, uint64_t start,
+		      uint64_t end)
 {
 	struct pagemap_region regions[SCAN_REGIONS];
 	struct snapshot_ctx *ctx = s->ctx;
 	struct snapshot *snap = s->snap;
-	uint64_t start, end, walk_end, run_start = 0, run_end = 0;
+	uint64_t walk_end, run_start = 0, run_end = 0;
 	long nr;
 	int err;
 
-	mapping_bounds(snap, index, &start, &end);
 	if (snap->all || !ctx->scan_ok)
 		return read_range(s, index, start, end);
 
@@ -662,7 +696,23 @@ static void describe(struct snapshot_ctx *ctx, struct snapshot *snap)
 	}
 }
 
-int snapshot_take(struct snapshot_ctx *ctx, struct snapshot *snap)
+static int read_mapping(struct scan *s, size_t index)
+{
+	uint64_t start, end;
+	int err;
+
+	for (size_t r = 0; r < nr_pieces(s); r++) {
+		if (!piece_bounds(s, index, r, &start, &end))
+			continue;
+		err = read_piece(s, index, start, end);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int take(struct snapshot_ctx *ctx, struct snapshot *snap,
+		const struct snapshot_range *ranges, size_t nr_ranges)
 {
 	struct scan s;
 	int err;
@@ -687,6 +737,8 @@ int snapshot_take(struct snapshot_ctx *ctx, struct snapshot *snap)
 	err = scan_init(&s, ctx, snap);
 	if (err)
 		goto err_free;
+	s.ranges = ranges;
+	s.nr_ranges = nr_ranges;
 	err = size_pages(&s);
 	if (err)
 		goto err_free;
@@ -707,19 +759,31 @@ err_free:
 	return err;
 }
 
+int snapshot_take(struct snapshot_ctx *ctx, struct snapshot *snap)
+{
+	return take(ctx, snap, NULL, 0);
+}
+
+int snapshot_take_ranges(struct snapshot_ctx *ctx, struct snapshot *snap,
+			 const struct snapshot_range *ranges, size_t nr)
+{
+	return take(ctx, snap, ranges, nr);
+}
+
+/* The flag bit each count counts: one table, shared by both below. */
+static const unsigned int count_bits[SNAPSHOT_COUNT_NR] = {
+	[SNAPSHOT_COUNT_RESIDENT] = PAGEWATCH_PAGE_PRESENT,
+	[SNAPSHOT_COUNT_SWAPPED] = PAGEWATCH_PAGE_SWAP,
+	[SNAPSHOT_COUNT_THP] = PAGEWATCH_PAGE_THP,
+	[SNAPSHOT_COUNT_PINNED] = PAGEWATCH_PAGE_MAYBE_PINNED,
+	[SNAPSHOT_COUNT_PROTNONE] = PAGEWATCH_PAGE_PROTNONE,
+	[SNAPSHOT_COUNT_MIGRATED] = SNAPSHOT_PAGE_MIGRATED,
+	[SNAPSHOT_COUNT_DIVERGED] = SNAPSHOT_PAGE_DIVERGED,
+};
+
 bool snapshot_page_counts(const struct snapshot_page *page, unsigned int c)
 {
-	static const unsigned int bits[SNAPSHOT_COUNT_NR] = {
-		[SNAPSHOT_COUNT_RESIDENT] = PAGEWATCH_PAGE_PRESENT,
-		[SNAPSHOT_COUNT_SWAPPED] = PAGEWATCH_PAGE_SWAP,
-		[SNAPSHOT_COUNT_THP] = PAGEWATCH_PAGE_THP,
-		[SNAPSHOT_COUNT_PINNED] = PAGEWATCH_PAGE_MAYBE_PINNED,
-		[SNAPSHOT_COUNT_PROTNONE] = PAGEWATCH_PAGE_PROTNONE,
-		[SNAPSHOT_COUNT_MIGRATED] = SNAPSHOT_PAGE_MIGRATED,
-		[SNAPSHOT_COUNT_DIVERGED] = SNAPSHOT_PAGE_DIVERGED,
-	};
-
-	return c < SNAPSHOT_COUNT_NR && snapshot_page_test(page, bits[c]);
+	return c < SNAPSHOT_COUNT_NR && snapshot_page_test(page, count_bits[c]);
 }
 
 static void summary_known(const struct snapshot *snap, bool *known)
@@ -754,8 +818,9 @@ static int summary_add(const struct snapshot *snap,
 		if (!sum->node_pages)
 			return -ENOMEM;
 	}
+	/* the session summarizes a million pages a second: no branches */
 	for (unsigned int c = 0; c < SNAPSHOT_COUNT_NR; c++)
-		sum->count[c] += snapshot_page_counts(page, c);
+		sum->count[c] += (page->flags >> count_bits[c]) & 1;
 	if (snapshot_page_test(page, PAGEWATCH_PAGE_PRESENT) &&
 	    snapshot_page_test(page, SNAPSHOT_KNOWN_NODE) &&
 	    page->node < nodes)

@@ -158,6 +158,20 @@ void snapshot_ctx_close(struct snapshot_ctx *ctx);
 int snapshot_take(struct snapshot_ctx *ctx, struct snapshot *snap);
 void snapshot_free(struct snapshot *snap);
 
+/* [start, end) of the target's address space */
+struct snapshot_range {
+	uint64_t start;
+	uint64_t end;
+};
+
+/*
+ * Take a snapshot of every mapping (as snapshot_take()) but read only the
+ * pages within RANGES[0..NR), sorted and disjoint: a part of the address
+ * space at a cost in proportion to it (the session's rolling refresh).
+ */
+int snapshot_take_ranges(struct snapshot_ctx *ctx, struct snapshot *snap,
+			 const struct snapshot_range *ranges, size_t nr);
+
 /* Append PAGE to SNAP (tests and collectors build models with it). */
 int snapshot_add_page(struct snapshot *snap, const struct snapshot_page *page);
 

@@ -87,6 +87,26 @@ static void rates_lines(struct tui *t)
 	flow(t, 2, item);
 }
 
+/*
+ * How fresh the screen is. A rolling refresh says it: the selected
+ * mapping (or the part of it around the cursor) at every refresh, all
+ * mappings once a cycle.
+ */
+static int refresh_text(const struct session_status *st, char *line, size_t len)
+{
+	char focus[40];
+
+	if (!st->rolling)
+		return snprintf(line, len, "snapshot #%u, every %.2gs", st->seq,
+				st->interval);
+	tui_fmt_size(st->focus_bytes, focus, sizeof(focus));
+	return snprintf(line, len,
+			"snapshot #%u: %s every %.2gs, all mappings every %s%.0fs (%.0f ms CPU a refresh)",
+			st->seq, st->focus_whole ? "selected mapping" : strcat(focus, " around the cursor"),
+			st->interval, st->cycle_measured ? "" : "~", st->cycle,
+			st->collect_cpu * 1e3);
+}
+
 static void status_line(struct tui *t)
 {
 	const struct session_status *st = &t->status;
@@ -106,12 +126,7 @@ static void status_line(struct tui *t)
 		wattroff(t->header, tui_attr(t, TUI_C_ALERT) | A_BOLD);
 		wprintw(t->header, " ");
 	}
-	n = snprintf(line, sizeof(line), "snapshot #%u, every %.2gs", st->seq,
-		     st->snap_every);
-	if (st->snap_every > st->interval)
-		n += snprintf(line + n, sizeof(line) - (size_t)n,
-			      " (interval %.2gs; a snapshot costs %.0f ms CPU)",
-			      st->interval, st->collect_cpu * 1e3);
+	n = refresh_text(st, line, sizeof(line));
 	if (st->paused)
 		n += snprintf(line + n, sizeof(line) - (size_t)n, "  PAUSED");
 	if (st->error)

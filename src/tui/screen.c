@@ -302,8 +302,10 @@ static int loop(struct tui *t)
 	while (!(t->stop && *t->stop)) {
 		if (dirty & TUI_REBUILD)
 			dirty |= tui_rebuild(t);
-		if (dirty & ~TUI_REBUILD)
+		if (dirty & ~TUI_REBUILD) {
 			draw(t, dirty);
+			tui_update_focus(t);
+		}
 		dirty = 0;
 		if (poll(fds, 2, -1) < 0 && errno != EINTR)
 			return -errno;

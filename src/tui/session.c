@@ -79,6 +79,8 @@ void session_free(struct session *s)
 	}
 	free(s->events);
 	free(s->hist);
+	free(s->spare);
+	s->spare = NULL;
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->cond);
 	s->events = NULL;
@@ -124,6 +126,15 @@ void session_frame_put(struct session *s, struct session_frame *f)
 		return;
 	pthread_mutex_lock(&s->lock);
 	last = --f->refs == 0;
+	/*
+	 * The next rolling refresh reuses the page array: a fresh one of a
+	 * 4 GiB target's is 48 MiB the kernel would fault in and zero.
+	 */
+	if (last && !s->spare) {
+		s->spare = f->snap.pages;
+		s->spare_cap = f->snap.cap_pages;
+		f->snap.pages = NULL;
+	}
 	pthread_mutex_unlock(&s->lock);
 	if (last) {
 		snapshot_free(&f->snap);
@@ -143,6 +154,26 @@ void session_set_interval(struct session *s, double interval)
 	pthread_mutex_lock(&s->lock);
 	s->status.interval = interval;
 	pthread_cond_signal(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void session_set_focus(struct session *s, uint64_t start, uint64_t end,
+		       uint64_t cursor)
+{
+	pthread_mutex_lock(&s->lock);
+	s->focus_start = start;
+	s->focus_end = end;
+	s->focus_cursor = cursor;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void session_take_spare(struct session *s, struct snapshot *snap)
+{
+	pthread_mutex_lock(&s->lock);
+	snap->pages = s->spare;
+	snap->cap_pages = s->spare_cap;
+	s->spare = NULL;
+	s->spare_cap = 0;
 	pthread_mutex_unlock(&s->lock);
 }
 

@@ -68,16 +68,32 @@ struct session_status {
 	double rate[PERF_RATE_NR];
 	bool rate_known[PERF_RATE_NR];
 	unsigned int rate_source[PERF_RATE_NR];
-	double collect_cpu;		/* CPU seconds of the last snapshot */
-	double snap_every;		/* seconds between snapshots now */
+	double collect_cpu;		/* CPU seconds of the last refresh */
+	double snap_every;		/* seconds between refreshes */
 	uint64_t moved;			/* pages migrated at the last refresh */
+	/*
+	 * Rolling refresh (refresh.c): each refresh reads the focus (the
+	 * selected mapping, or FOCUS_BYTES of it around the cursor) and one
+	 * slice of the rest; all mappings are read every CYCLE seconds,
+	 * measured once a cycle has ended (CYCLE_MEASURED), estimated before.
+	 */
+	bool rolling;
+	bool cycle_measured;
+	double cycle;
+	uint64_t focus_bytes;
+	bool focus_whole;		/* the focus is the whole mapping */
 };
 
 #define SESSION_EVENTS_MAX	4096
 /* More changes than this in one refresh are logged per mapping. */
 #define SESSION_EVENTS_AGGREGATE	64
-/* Share of one CPU the snapshots may use; the interval stretches past it. */
+/*
+ * Share of one CPU the refreshes may use: past it, each refresh reads the
+ * focus and a slice of the rest instead of the whole address space.
+ */
 #define SESSION_CPU_BUDGET	0.03
+/* The focus takes at most this share of a refresh's pages. */
+#define SESSION_FOCUS_SHARE	0.5
 
 struct session {
 	pthread_mutex_t lock;
@@ -103,6 +119,17 @@ struct session {
 
 	struct session_hist *hist;	/* sorted by vaddr */
 	size_t nr_hist;
+
+	/* what the UI looks at: session_set_focus() */
+	uint64_t focus_start, focus_end, focus_cursor;
+	/* the collector's own: the rolling refresh */
+	uint64_t scan_pos;		/* the next slice starts here */
+	double cycle_start;		/* CLOCK_MONOTONIC */
+	double page_cost;		/* CPU seconds a page read costs */
+	double fixed_cost;		/* and a refresh besides its pages */
+	double read_cpu;		/* the last slice's reading */
+	struct snapshot_page *spare;	/* a freed frame's page array */
+	size_t spare_cap;
 };
 
 /* Set up for CTX's target; the collector starts with session_start(). */
@@ -140,6 +167,43 @@ uint64_t session_moved_in(struct session *s, uint64_t start, uint64_t end);
  */
 int session_apply(struct session *s, const struct snapshot *prev,
 		  const struct snapshot *cur);
+
+/*
+ * The UI looks at [START, END) (the selected mapping), around CURSOR: the
+ * rolling refresh reads it at every refresh.
+ */
+void session_set_focus(struct session *s, uint64_t start, uint64_t end,
+		       uint64_t cursor);
+
+/* A page array to reuse (NULL when none) into SNAP's pages, cap_pages. */
+void session_take_spare(struct session *s, struct snapshot *snap);
+
+/* refresh.c: the rolling refresh's model steps (tests call them) */
+/* Pages of MODEL within [START, END). */
+size_t session_pages_in(const struct snapshot *model, uint64_t start,
+			uint64_t end);
+/* Where a slice of PAGES of MODEL's pages from START ends; UINT64_MAX: the end. */
+uint64_t session_slice_end(const struct snapshot *model, uint64_t start,
+			   size_t pages);
+/*
+ * MERGED: PART's mappings, changes and pages (PART read RANGES[0..NR),
+ * sorted and disjoint, afresh) and MODEL's pages outside RANGES that still
+ * lie in one of PART's mappings, as last observed. PART's mappings and
+ * changes move to MERGED. MERGED's page array (pages, cap_pages) is
+ * reused when it is large enough; everything else in it is overwritten.
+ */
+int session_merge(const struct snapshot *model, struct snapshot *part,
+		  const struct snapshot_range *ranges, size_t nr,
+		  struct snapshot *merged);
+struct track_pin_query;
+/*
+ * One rolling refresh: compare PART with MODEL's pages (each page with its
+ * previous observation), log what changed, merge into MERGED.
+ */
+int session_step(struct session *s, const struct snapshot *model,
+		 struct snapshot *part, const struct snapshot_range *ranges,
+		 size_t nr, const struct track_pin_query *query,
+		 struct snapshot *merged);
 
 /* Add a note to the log. */
 void session_note(struct session *s, const char *text);

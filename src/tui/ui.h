@@ -137,6 +137,7 @@ unsigned int tui_rebuild(struct tui *t);
 const struct tui_map_row *tui_selected_map(const struct tui *t);
 const struct snapshot_page *tui_selected_page(const struct tui *t);
 void tui_select_vaddr(struct tui *t, uint64_t vaddr);
+void tui_update_focus(struct tui *t);
 /* Select the first listed page at or after VADDR in the pages pane. */
 void tui_select_page_at(struct tui *t, uint64_t vaddr);
 void tui_fmt_size(uint64_t bytes, char *buf, size_t len);

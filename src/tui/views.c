@@ -82,7 +82,23 @@ static void restore_map_selection(struct tui *t)
 	panel_select(&t->maps, t->maps.selected);
 }
 
-/* One walk over the pages: each mapping's [first, last) and its summary. */
+/* The end of mapping M's pages from FIRST on (a million pages: no walk). */
+static size_t pages_end(const struct snapshot *snap, size_t first, size_t m)
+{
+	size_t lo = first, hi = snap->nr_pages;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (snap->pages[mid].mapping <= m)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Each mapping's pages [first, last) and its summary. */
 static int build_map_rows(struct tui *t)
 {
 	const struct snapshot *snap = &t->frame->snap;
@@ -96,8 +112,7 @@ static int build_map_rows(struct tui *t)
 
 		row->mapping = m;
 		row->first = p;
-		while (p < snap->nr_pages && snap->pages[p].mapping == m)
-			p++;
+		p = pages_end(snap, p, m);
 		row->last = p;
 		row->sum = s < t->nr_sums && t->sums[s].mapping == m ?
 			   &t->sums[s++] : NULL;
@@ -140,6 +155,20 @@ unsigned int tui_rebuild(struct tui *t)
 		tui_message(t, "out of memory");
 	pagemap_view_follow(t);
 	return TUI_REDRAW_PANES | TUI_REDRAW_HEADER;
+}
+
+/* Tell the collector what is on screen: the rolling refresh reads it first. */
+void tui_update_focus(struct tui *t)
+{
+	const struct tui_map_row *row = tui_selected_map(t);
+	const struct maps_entry *map;
+	uint64_t cursor;
+
+	if (!row || !t->frame)
+		return;
+	map = &t->frame->snap.mappings[row->mapping];
+	cursor = t->focus == PANE_GRID ? pagemap_view_cursor_addr(t) : t->sel_vaddr;
+	session_set_focus(t->session, map->start, map->end, cursor);
 }
 
 void tui_select_vaddr(struct tui *t, uint64_t vaddr)

@@ -220,6 +220,130 @@ START_TEST(test_every_rate_and_source_has_a_name)
 }
 END_TEST
 
+/* PART: a fresh read of RANGES; MODEL becomes the merged frame. */
+static void roll(struct session *s, struct snapshot *model, struct snapshot *part,
+		 const struct snapshot_range *ranges, size_t nr)
+{
+	struct snapshot merged;
+
+	memset(&merged, 0, sizeof(merged));
+	part->seq = model->seq + 1;
+	ck_assert_int_eq(session_step(s, model, part, ranges, nr, NULL, &merged), 0);
+	snapshot_free(model);
+	snapshot_free(part);
+	*model = merged;
+}
+
+START_TEST(test_slice_merge_keeps_pages_outside_the_slice_as_last_seen)
+{
+	const struct snapshot_range slice = { 0x3000, 0x5000 };
+	struct snapshot model, part;
+	struct session s;
+
+	ck_assert_int_eq(session_init(&s, NULL, 1.0), 0);
+	model_init(&model, "[heap]");
+	model_init(&part, "[heap]");
+	model_add(&model, 0x2000, 0x100, 0, MODEL_PRESENT);
+	model_add(&model, 0x3000, 0x101, 0, MODEL_PRESENT);
+	model_add(&model, 0x4000, 0x102, 0, MODEL_PRESENT);
+	model_add(&model, 0x5000, 0x103, 0, MODEL_PRESENT);
+	/* 0x4000 was freed, 0x3000 moved to node 1 */
+	model_add(&part, 0x3000, 0x201, 1, MODEL_PRESENT);
+	roll(&s, &model, &part, &slice, 1);
+	ck_assert_uint_eq(model.nr_pages, 3);
+	ck_assert_uint_eq(model.pages[0].vaddr, 0x2000);
+	ck_assert_uint_eq(model.pages[0].pfn, 0x100);
+	ck_assert_uint_eq(model.pages[1].vaddr, 0x3000);
+	ck_assert_uint_eq(model.pages[1].pfn, 0x201);
+	ck_assert(snapshot_page_test(&model.pages[1], SNAPSHOT_PAGE_MIGRATED));
+	ck_assert_uint_eq(model.pages[2].vaddr, 0x5000);
+	ck_assert_uint_eq(model.nr_changes, 1);
+	ck_assert_uint_eq(model.changes[0].page, 1);
+	ck_assert_uint_eq(model.changes[0].old_pfn, 0x101);
+	ck_assert_uint_eq(session_nr_events(&s), 1);
+	snapshot_free(&model);
+	session_free(&s);
+}
+END_TEST
+
+START_TEST(test_slice_compares_a_page_with_its_observation_by_the_focus)
+{
+	const struct snapshot_range focus = { 0x2000, 0x3000 };
+	const struct snapshot_range slice = { 0x1000, 0x100000 };
+	struct snapshot model, part;
+	struct session_event ev;
+	struct session_hist h;
+	struct session s;
+
+	ck_assert_int_eq(session_init(&s, NULL, 1.0), 0);
+	model_init(&model, "[heap]");
+	model_add(&model, 0x2000, 0x100, 0, MODEL_PRESENT);
+	model_add(&model, 0x7000, 0x107, 0, MODEL_PRESENT);
+	/* the focus sees 0x2000 move once */
+	model_init(&part, "[heap]");
+	model_add(&part, 0x2000, 0x200, 1, MODEL_PRESENT);
+	roll(&s, &model, &part, &focus, 1);
+	/* the slice sees it where the focus last saw it: no second move */
+	model_init(&part, "[heap]");
+	model_add(&part, 0x2000, 0x200, 1, MODEL_PRESENT);
+	model_add(&part, 0x7000, 0x107, 0, MODEL_PRESENT);
+	roll(&s, &model, &part, &slice, 1);
+	ck_assert_uint_eq(session_nr_events(&s), 1);
+	ck_assert(!snapshot_page_test(&model.pages[0], SNAPSHOT_PAGE_MIGRATED));
+	/* and the next move is from there */
+	model_init(&part, "[heap]");
+	model_add(&part, 0x2000, 0x300, 0, MODEL_PRESENT);
+	roll(&s, &model, &part, &focus, 1);
+	ck_assert_uint_eq(session_nr_events(&s), 2);
+	ck_assert(session_event(&s, 0, &ev));
+	ck_assert_uint_eq(ev.old_pfn, 0x200);
+	ck_assert_uint_eq(ev.new_pfn, 0x300);
+	ck_assert(session_history(&s, 0x2000, &h));
+	ck_assert_uint_eq(h.moves, 2);
+	ck_assert_uint_eq(h.nr, 3);
+	snapshot_free(&model);
+	session_free(&s);
+}
+END_TEST
+
+START_TEST(test_merge_drops_pages_of_a_mapping_that_went_away)
+{
+	const struct snapshot_range slice = { 0x1000, 0x2000 };
+	struct snapshot model, part, merged;
+
+	model_init(&model, "[heap]");
+	model_add(&model, 0x50000, 0x100, 0, MODEL_PRESENT);
+	model_add(&model, 0x90000, 0x101, 0, MODEL_PRESENT);
+	model_init(&part, "[heap]");
+	/* the target unmapped 0x80000-0x100000 */
+	part.mappings[0].end = 0x80000;
+	memset(&merged, 0, sizeof(merged));
+	ck_assert_int_eq(session_merge(&model, &part, &slice, 1, &merged), 0);
+	ck_assert_uint_eq(merged.nr_pages, 1);
+	ck_assert_uint_eq(merged.pages[0].vaddr, 0x50000);
+	ck_assert_uint_eq(merged.nr_mappings, 1);
+	ck_assert_uint_eq(merged.mappings[0].end, 0x80000);
+	snapshot_free(&model);
+	snapshot_free(&part);
+	snapshot_free(&merged);
+}
+END_TEST
+
+START_TEST(test_slice_end_counts_pages_of_the_model)
+{
+	struct snapshot model;
+
+	model_init(&model, "[heap]");
+	for (uint64_t i = 0; i < 10; i++)
+		model_add(&model, 0x2000 + i * 0x1000, 0x100 + i, 0, MODEL_PRESENT);
+	ck_assert_uint_eq(session_slice_end(&model, 0, 4), 0x6000);
+	ck_assert_uint_eq(session_slice_end(&model, 0x6000, 4), 0xa000);
+	ck_assert_uint_eq(session_slice_end(&model, 0xa000, 4), UINT64_MAX);
+	ck_assert_uint_eq(session_pages_in(&model, 0x2000, 0x6000), 4);
+	snapshot_free(&model);
+}
+END_TEST
+
 static void add(TCase *tc)
 {
 	tcase_add_test(tc, test_migrated_page_is_logged_with_old_and_new_node);
@@ -231,6 +355,10 @@ static void add(TCase *tc)
 	tcase_add_test(tc, test_parse_value_reads_vmstat_and_sched_lines);
 	tcase_add_test(tc, test_rate_is_unknown_when_the_source_changed);
 	tcase_add_test(tc, test_every_rate_and_source_has_a_name);
+	tcase_add_test(tc, test_slice_merge_keeps_pages_outside_the_slice_as_last_seen);
+	tcase_add_test(tc, test_slice_compares_a_page_with_its_observation_by_the_focus);
+	tcase_add_test(tc, test_merge_drops_pages_of_a_mapping_that_went_away);
+	tcase_add_test(tc, test_slice_end_counts_pages_of_the_model);
 }
 
 int main(void)

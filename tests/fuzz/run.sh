@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# run.sh [SECONDS]: build every tests/fuzz/fuzz_*.c with clang's libFuzzer,
+# AddressSanitizer and UndefinedBehaviorSanitizer, and run each for SECONDS
+# (default 20, or PW_FUZZ_SECONDS) starting from its committed seed corpus
+# tests/fuzz/corpus/NAME/. New inputs and crash artifacts go to
+# $PW_FUZZ_DIR (default .cache/fuzz). One PASS or FAIL line per harness,
+# then "fuzz: N passed, N failed". Exit status 1 when one failed, 77 when
+# clang or its libFuzzer runtime is missing (scripts/install-deps).
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+builddir=${top_builddir:-$top}
+secs=${1:-${PW_FUZZ_SECONDS:-20}}
+out=${PW_FUZZ_DIR:-$top/.cache/fuzz}
+cc=${PW_FUZZ_CC:-clang}
+
+# the src/ files each harness links: the parser and what it calls
+declare -A sources=(
+	[maps]="src/maps.c"
+	[filter]="src/filter.c"
+	[sched]="src/perf_events.c"
+	[kmod]="src/kmod_client.c src/kpage.c"
+	[pagemap]="src/pagemap.c src/kpage.c"
+)
+declare -A libs=([sched]="-lpfm")
+
+[ -f "$builddir/config.h" ] || { echo "fuzz: no config.h in $builddir: run scripts/build first" >&2; exit 2; }
+mkdir -p "$out"
+if ! command -v "$cc" >/dev/null ||
+   ! echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }' |
+	"$cc" -x c -fsanitize=fuzzer -o "$out/probe" - 2>/dev/null; then
+	echo "SKIP fuzz: $cc with libFuzzer is not installed (scripts/install-deps)"
+	exit 77
+fi
+
+cflags=(-g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined
+	-fno-sanitize-recover=all -fno-omit-frame-pointer
+	-I"$top/include" -I"$top/src" -I"$builddir" -I"$here")
+export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
+passed=0 failed=0
+for harness in "$here"/fuzz_*.c; do
+	name=$(basename "$harness" .c)
+	name=${name#fuzz_}
+	src=()
+	for f in ${sources[$name]:-}; do src+=("$top/$f"); done
+	bin=$out/fuzz_$name
+	if ! "$cc" "${cflags[@]}" -o "$bin" "$harness" "${src[@]}" ${libs[$name]:-} \
+		>"$out/$name.build.log" 2>&1; then
+		echo "FAIL fuzz:$name builds"
+		sed 's/^/  | /' "$out/$name.build.log" | head -n 20
+		failed=$((failed + 1))
+		continue
+	fi
+	work=$out/corpus-$name
+	mkdir -p "$work"
+	if "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 \
+		-artifact_prefix="$out/$name-" "$work" "$here/corpus/$name" \
+		>"$out/$name.log" 2>&1; then
+		runs=$(grep -oE 'Done [0-9]+ runs' "$out/$name.log" | tail -n 1 | tr -dc '0-9')
+		echo "PASS fuzz:$name (${runs:-?} inputs in ${secs}s, corpus $(ls "$work" | wc -l))"
+		passed=$((passed + 1))
+	else
+		echo "FAIL fuzz:$name"
+		grep -E 'ERROR|SUMMARY|assertion|runtime error|Test unit written|^    #[0-9]' \
+			"$out/$name.log" | head -n 25 | sed 's/^/  | /'
+		failed=$((failed + 1))
+	fi
+done
+echo "fuzz: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
