@@ -109,7 +109,9 @@ if is_root && unshare -p -f --mount-proc true 2>/dev/null; then
 	check "new PID namespace with the host's /proc: exit 0" [ $? = 0 ]
 	check "new PID namespace with the host's /proc: module not used, said once" \
 		sh -c "grep -c 'another PID namespace' '$tmp/err' | grep -qx 1 && jq -e -s '.[0].sources.kmod == false' '$tmp/nsproc.json' >/dev/null"
-	kill "$ns_parent" 2>/dev/null
+	# the namespace's init ignores SIGTERM from its parent namespace
+	# unless it handles it: SIGKILL, or it outlives the test by 10 min
+	kill -KILL "$ns_target" "$ns_parent" 2>/dev/null
 else
 	skip "PID namespace checks need root and unshare -p"
 fi
@@ -146,12 +148,9 @@ time.sleep(600)' >"$tmp/big.out" 2>&1 &
 		[ -s "$tmp/big.out" ] && break
 		sleep 0.1
 	done
-	start=$(date +%s)
+	# timeout only guards against a hang (status 124); speed is bench/'s
 	timeout 60 "$pw" -p "$big" -s --summary --format json >"$tmp/big.json" 2>/dev/null
-	status=$?
-	secs=$(( $(date +%s) - start ))
-	check "1 TiB PROT_NONE reservation: --summary exits 0" [ $status = 0 ]
-	check "1 TiB PROT_NONE reservation: within 20 s ($secs s)" [ "$secs" -le 20 ]
+	check "1 TiB PROT_NONE reservation: --summary exits 0" [ $? = 0 ]
 	# --summary lists mappings with pages: the reservation has none
 	check "1 TiB PROT_NONE reservation: complete, with no mapping of 1 TiB listed" \
 		jq -e -s '.[0].complete and ([.[1:][] | select(.perms == "---p" and .resident > 0)] | length == 0)' "$tmp/big.json"
