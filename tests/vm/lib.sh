@@ -96,28 +96,40 @@ pw_verified() {
 	fi
 }
 
-# pw_numa_balancing_fast: NUMA balancing on, scanning soon and often
+# NUMA balancing is on from the kernel command line (numa_balancing=enable)
+# and tests never switch it: writing kernel.numa_balancing flips a static
+# key, and text patching under multi-threaded TCG can leave the other vCPU
+# a stale int3 (tests/vm/run). Tests tune and pause its scanner instead.
+
+# pw_numa_balancing_fast: scan soon, often and much
 # (restore with pw_numa_balancing_restore)
 pw_numa_balancing_fast() {
 	local d=/sys/kernel/debug/sched/numa_balancing f
-	PW_NB_SAVED="numa_balancing=$(cat /proc/sys/kernel/numa_balancing)"
+	PW_NB_SAVED=""
 	for f in scan_delay_ms scan_period_min_ms scan_period_max_ms scan_size_mb; do
 		[ -f $d/$f ] && PW_NB_SAVED="$PW_NB_SAVED $f=$(cat $d/$f)"
 	done
-	echo 1 > /proc/sys/kernel/numa_balancing
+	if [ "$(cat /proc/sys/kernel/numa_balancing)" = 0 ]; then
+		echo "INFO $PW_TEST: kernel.numa_balancing was 0 (not booted with numa_balancing=enable?): switching it on" >&3
+		echo 1 > /proc/sys/kernel/numa_balancing
+	fi
 	echo 0 > $d/scan_delay_ms
 	echo 100 > $d/scan_period_min_ms
 	echo 200 > $d/scan_period_max_ms
 	echo 256 > $d/scan_size_mb
 }
 
+# pw_numa_scan_pause: no task marks more PTEs protnone from now on
+# (task_numa_work() returns at once when scan_size_mb is 0, on 6.1 and
+# 6.12); hinting faults on entries already marked are still resolved
+pw_numa_scan_pause() {
+	echo 0 > /sys/kernel/debug/sched/numa_balancing/scan_size_mb
+}
+
 pw_numa_balancing_restore() {
 	local d=/sys/kernel/debug/sched/numa_balancing kv
 	for kv in $PW_NB_SAVED; do
-		case $kv in
-		numa_balancing=*) echo "${kv#*=}" > /proc/sys/kernel/numa_balancing ;;
-		*) echo "${kv#*=}" > "$d/${kv%%=*}" ;;
-		esac
+		echo "${kv#*=}" > "$d/${kv%%=*}"
 	done
 }
 

@@ -114,7 +114,7 @@ pw_verified protnone_cold_pfns_match_pagemap "$out" pfn_matches_pagemap $pages
 for r in cold readonly shared; do
 	eval "pn_$r=$(count $r "$PN")"
 done
-echo 0 > /proc/sys/kernel/numa_balancing
+pw_numa_scan_pause
 kill -CONT $pid
 kill -USR1 $pid
 if pw_wait_line /tmp/numa.out '^faults shared'; then

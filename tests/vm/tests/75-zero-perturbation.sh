@@ -29,11 +29,11 @@ while [ $i -lt 60 ]; do
 done
 pw_stop $pid || pw_fail target_stops "pw-numa $pid did not stop: $(cat /proc/$pid/task/*/stat)"
 
-# Scanning off from here: it cannot touch the stopped target anyway, and
+# Scanning paused from here: it cannot touch the stopped target anyway, and
 # other tasks (this shell, pw-verify) then take no hint faults that would
 # move the system-wide counter. PTEs already protnone stay so. Let tasks
 # that run periodically (busybox timeout) fault their last hinted pages in.
-echo 0 > /proc/sys/kernel/numa_balancing
+pw_numa_scan_pause
 sleep 2
 
 # stable view: anonymous pages with every field; others (shared libraries,

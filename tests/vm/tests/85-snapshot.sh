@@ -378,7 +378,7 @@ pw_eq text_flags_show_protnone_and_savedwrite "$pages x NW" \
 # the kernel's word: with scanning off, reading each page once faults
 # exactly on the protnone ones (see 60-protnone.sh)
 want_cold=$(pw_in_regions /tmp/snap-numa.out cold < /tmp/snap-numa.pages | awk '$11 == "true" { n++ } END { print n + 0 }')
-echo 0 > /proc/sys/kernel/numa_balancing
+pw_numa_scan_pause
 kill -CONT $pid
 kill -USR1 $pid
 if pw_wait_line /tmp/snap-numa.out '^faults shared'; then
