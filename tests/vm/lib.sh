@@ -105,7 +105,7 @@ pw_verified() {
 # (restore with pw_numa_balancing_restore)
 pw_numa_balancing_fast() {
 	local d=/sys/kernel/debug/sched/numa_balancing f
-	PW_NB_SAVED=""
+	PW_NB_SAVED="numa_balancing=$(cat /proc/sys/kernel/numa_balancing)"
 	for f in scan_delay_ms scan_period_min_ms scan_period_max_ms scan_size_mb; do
 		[ -f $d/$f ] && PW_NB_SAVED="$PW_NB_SAVED $f=$(cat $d/$f)"
 	done
@@ -119,17 +119,23 @@ pw_numa_balancing_fast() {
 	echo 256 > $d/scan_size_mb
 }
 
-# pw_numa_scan_pause: no task marks more PTEs protnone from now on
-# (task_numa_work() returns at once when scan_size_mb is 0, on 6.1 and
-# 6.12); hinting faults on entries already marked are still resolved
+# pw_numa_scan_pause: no PTE is marked protnone from now on, without
+# switching NUMA balancing off: mode 2 (memory tiering only) leaves the
+# static key on, and change_pte_range()/change_huge_pmd() skip pages on
+# top-tier nodes (6.1 and 6.12), which both of this guest's DRAM nodes
+# are. Hinting faults on entries already marked are still resolved.
+# (scan_size_mb=0 is no pause: task_scan_start() divides by it.)
 pw_numa_scan_pause() {
-	echo 0 > /sys/kernel/debug/sched/numa_balancing/scan_size_mb
+	echo 2 > /proc/sys/kernel/numa_balancing
 }
 
 pw_numa_balancing_restore() {
 	local d=/sys/kernel/debug/sched/numa_balancing kv
 	for kv in $PW_NB_SAVED; do
-		echo "${kv#*=}" > "$d/${kv%%=*}"
+		case $kv in
+		numa_balancing=*) echo "${kv#*=}" > /proc/sys/kernel/numa_balancing ;;
+		*) echo "${kv#*=}" > "$d/${kv%%=*}" ;;
+		esac
 	done
 }
 
