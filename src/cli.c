@@ -47,6 +47,7 @@ enum {
 	OPT_SUMMARY,
 	OPT_ALL,
 	OPT_NO_KMOD,
+	OPT_NO_PERF,
 	OPT_DEMO,
 };
 
@@ -62,6 +63,7 @@ static const struct option long_options[] = {
 	{ "count", required_argument, NULL, 'n' },
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "no-kmod", no_argument, NULL, OPT_NO_KMOD },
+	{ "no-perf", no_argument, NULL, OPT_NO_PERF },
 	{ "demo", no_argument, NULL, OPT_DEMO },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -100,6 +102,7 @@ static void usage(FILE *f)
 	      "                         target exits; with -i alone: 0)\n"
 	      "      --all              also list pages that were never touched\n"
 	      "      --no-kmod          do not use the pagewatch kernel module\n"
+	      "      --no-perf          interactive rates from /proc only, no perf events\n"
 	      "      --demo             start a demonstration process and watch it\n"
 	      "  -h, --help             show this help and exit\n"
 	      "  -V, --version          show the version and exit\n"
@@ -184,6 +187,9 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 			break;
 		case OPT_NO_KMOD:
 			o->snap.no_kmod = true;
+			break;
+		case OPT_NO_PERF:
+			o->snap.no_perf = true;
 			break;
 		case OPT_DEMO:
 			o->demo = true;

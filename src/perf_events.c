@@ -181,7 +181,7 @@ static unsigned int fallback_source(unsigned int rate)
 	}
 }
 
-int perf_events_open(struct perf_events *pe, pid_t pid)
+int perf_events_open(struct perf_events *pe, pid_t pid, bool use_perf)
 {
 	struct perf_event_attr attr;
 
@@ -192,6 +192,10 @@ int perf_events_open(struct perf_events *pe, pid_t pid)
 		pe->source[r] = fallback_source(r);
 		if (!perf_table[r].event) {
 			pe->err[r] = -ENOENT;
+			continue;
+		}
+		if (!use_perf) {
+			pe->err[r] = -ECANCELED;
 			continue;
 		}
 		pe->err[r] = encode(r, &attr);

@@ -51,9 +51,10 @@ struct perf_sample {
 
 /*
  * Open what is available for PID; never fails for a missing source (the
- * count falls back, or becomes PERF_SRC_NONE). -ENOMEM only.
+ * count falls back, or becomes PERF_SRC_NONE). -ENOMEM only. With
+ * USE_PERF false no perf event is opened: every count comes from /proc.
  */
-int perf_events_open(struct perf_events *pe, pid_t pid);
+int perf_events_open(struct perf_events *pe, pid_t pid, bool use_perf);
 void perf_events_close(struct perf_events *pe);
 
 /* Read every count; a count whose source cannot be read gets PERF_SRC_NONE. */

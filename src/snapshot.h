@@ -116,6 +116,7 @@ struct snapshot_opts {
 	const char *vma;	/* pattern, or NULL */
 	bool all;		/* also pages with no state */
 	bool no_kmod;
+	bool no_perf;		/* the session's rates from /proc only */
 	const char *kmod_dir;	/* NULL = KMOD_DEFAULT_DIR */
 	/*
 	 * Summary only (--summary of one snapshot): pages are folded into

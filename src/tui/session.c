@@ -50,7 +50,7 @@ int session_init(struct session *s, struct snapshot_ctx *ctx, double interval)
 	pthread_cond_init(&s->cond, &attr);
 	pthread_condattr_destroy(&attr);
 	if (ctx) {
-		err = perf_events_open(&s->perf, ctx->opts.pid);
+		err = perf_events_open(&s->perf, ctx->opts.pid, !ctx->opts.no_perf);
 		if (err)
 			goto err_close;
 	}

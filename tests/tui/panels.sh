@@ -27,6 +27,14 @@ expect "events pane is present" " Events ("
 expect "key bar is present" "F1Help"
 stop_tui
 
+# --no-perf: no perf event, the fault rate comes from /proc/PID/stat
+start_tui -- -p "$target" --no-kmod --no-perf
+wait_session
+screen | grep -qE 'faults [-0-9]+(/s)? \[stat\]' &&
+	pass "with --no-perf the fault rate comes from /proc/PID/stat" ||
+	fail "with --no-perf the fault rate comes from /proc/PID/stat: $(screen | grep -m1 'faults ')"
+stop_tui
+
 start_tui -x 80 -y 24 -- -p "$target" --no-kmod
 wait_session
 for pane in " Mappings (" " Page map: " " Pages of " " Events (" "F1Help"; do

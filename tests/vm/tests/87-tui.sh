@@ -43,7 +43,7 @@ fi
 tm() { tmux -L pwvm "$@"; }
 screen() { tm capture-pane -p -t pw; }
 tm -f /dev/null new-session -d -s pw -x $cols -y $rows \
-	"env TERM=screen $PW -p $pid; echo pagewatch exited with \$?; sleep 600" 2> /tmp/tui.err
+	"env TERM=screen $PW -p $pid --no-perf; echo pagewatch exited with \$?; sleep 600" 2> /tmp/tui.err
 # wait_for TEXT [TENTHS]: poll the screen until it shows TEXT
 wait_for() {
 	local i=0
