@@ -114,6 +114,21 @@ void snapshot_ctx_close(struct snapshot_ctx *ctx)
 	ctx->topo_ok = false;
 }
 
+size_t snapshot_page_index(const struct snapshot *snap, uint64_t vaddr)
+{
+	size_t lo = 0, hi = snap->nr_pages;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (snap->pages[mid].vaddr < vaddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 int snapshot_add_page(struct snapshot *snap, const struct snapshot_page *page)
 {
 	if (snap->nr_pages == snap->cap_pages) {

@@ -176,6 +176,9 @@ int snapshot_take_ranges(struct snapshot_ctx *ctx, struct snapshot *snap,
 /* Append PAGE to SNAP (tests and collectors build models with it). */
 int snapshot_add_page(struct snapshot *snap, const struct snapshot_page *page);
 
+/* Index of the first page of SNAP at or after VADDR (nr_pages if none). */
+size_t snapshot_page_index(const struct snapshot *snap, uint64_t vaddr);
+
 const char *snapshot_source_name(unsigned int src);
 
 static inline bool snapshot_has(const struct snapshot *snap, unsigned int src)

@@ -34,16 +34,8 @@ static WINDOW *modal_open(struct tui *t, int w, int h, const char *title)
 static const struct snapshot_page *find_page(const struct snapshot *snap,
 					     uint64_t vaddr)
 {
-	size_t lo = 0, hi = snap->nr_pages;
+	size_t lo = snapshot_page_index(snap, vaddr);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (snap->pages[mid].vaddr < vaddr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	return lo < snap->nr_pages && snap->pages[lo].vaddr == vaddr ?
 	       &snap->pages[lo] : NULL;
 }

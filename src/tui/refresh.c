@@ -15,32 +15,16 @@
 #include "track.h"
 #include "tui/session.h"
 
-/* First page of SNAP at or after VADDR. */
-static size_t page_lower(const struct snapshot *snap, uint64_t vaddr)
-{
-	size_t lo = 0, hi = snap->nr_pages;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (snap->pages[mid].vaddr < vaddr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 size_t session_pages_in(const struct snapshot *model, uint64_t start,
 			uint64_t end)
 {
-	return page_lower(model, end) - page_lower(model, start);
+	return snapshot_page_index(model, end) - snapshot_page_index(model, start);
 }
 
 uint64_t session_slice_end(const struct snapshot *model, uint64_t start,
 			   size_t pages)
 {
-	size_t first = page_lower(model, start);
+	size_t first = snapshot_page_index(model, start);
 
 	if (pages == 0)
 		pages = 1;
@@ -96,8 +80,8 @@ static void merge_runs(const struct snapshot *model,
 	size_t o = 0, p = 0;
 
 	for (size_t r = 0; r < nr; r++) {
-		size_t lo = page_lower(model, ranges[r].start);
-		size_t hi = page_lower(model, ranges[r].end);
+		size_t lo = snapshot_page_index(model, ranges[r].start);
+		size_t hi = snapshot_page_index(model, ranges[r].end);
 		size_t first = p;
 
 		append(merged, model->pages + o, lo - o);
@@ -200,8 +184,8 @@ int session_step(struct session *s, const struct snapshot *model,
 
 	/* the model's pages from the first range to the last: a view */
 	view = *model;
-	first = nr ? page_lower(model, ranges[0].start) : 0;
-	last = nr ? page_lower(model, ranges[nr - 1].end) : 0;
+	first = nr ? snapshot_page_index(model, ranges[0].start) : 0;
+	last = nr ? snapshot_page_index(model, ranges[nr - 1].end) : 0;
 	view.pages = model->pages + first;
 	view.nr_pages = last - first;
 	view.changes = NULL;
