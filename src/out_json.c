@@ -8,6 +8,7 @@
 
 #include "fields.h"
 #include "output.h"
+#include "track.h"
 
 /* Hand the buffered page lines to stdio before anything else is written. */
 static void json_flush(struct output *out)
@@ -78,6 +79,7 @@ struct json_line {
 	char *buf;
 	size_t len;
 	size_t cap;
+	bool overflow;	/* F is NULL (a template) and the text did not fit */
 };
 
 /* Write the line so far, after the buffered lines it follows. */
@@ -96,6 +98,10 @@ static void line_flush(struct json_line *l)
 static inline void line_put(struct json_line *l, const char *s, size_t n)
 {
 	if (l->len + n > l->cap) {
+		if (!l->f) {
+			l->overflow = true;
+			return;
+		}
 		line_flush(l);
 		if (n > l->cap) {
 			fwrite(s, 1, n, l->f);
@@ -134,6 +140,10 @@ static void line_string(struct output *out, struct json_line *l, const char *s)
 			free(out->json_raw);
 			free(out->json_str);
 			out->json_raw = out->json_str = NULL;
+			if (!l->f) {
+				l->overflow = true;
+				return;
+			}
 			fflush(l->f);
 			output_json_string(l->f, s);
 			return;
@@ -223,10 +233,136 @@ static const struct json_key *json_keys(void)
 	return keys;
 }
 
+/*
+ * A page line is mostly text that only its shape decides: which fields are
+ * known, the booleans, the mapping's path, the flag list. That text is
+ * built once per shape (pages come in long runs of one shape) with the
+ * field table's getters; a page of the same shape then costs its numbers.
+ */
+struct json_slot {
+	size_t text_end;	/* the template's text up to here comes first */
+	unsigned int field;	/* then this field's number */
+	bool hex;
+};
+
+struct json_template {
+	bool valid;
+	unsigned int seq;
+	uint64_t flags;
+	uint32_t mapping;
+	size_t len;
+	char text[JSON_LINE_MAX];
+	size_t nr_slots;
+	struct json_slot slots[JSON_KEYS];
+};
+
+/* Is PAGE of the shape T was built for? */
+static bool json_same_shape(const struct json_template *t,
+			    const struct snapshot *snap,
+			    const struct snapshot_page *page)
+{
+	return t->valid && t->seq == snap->seq && t->flags == page->flags &&
+	       t->mapping == page->mapping;
+}
+
+static bool json_build_template(struct output *out, struct json_template *t,
+				const struct snapshot *snap,
+				const struct snapshot_page *page)
+{
+	const struct json_key *keys = json_keys();
+	struct json_line l = {
+		.out = out, .f = NULL, .buf = t->text, .cap = sizeof(t->text),
+	};
+
+	t->valid = false;
+	t->nr_slots = 0;
+	line_lit(&l, "{\"type\":\"page\",\"seq\":");
+	line_uint(&l, snap->seq, false);
+	for (size_t i = 0; i < fields_nr; i++) {
+		struct field_value v;
+
+		if (!fields[i].name)
+			continue;
+		if (i >= JSON_KEYS || !keys[i].len)
+			return false;
+		fields[i].get(snap, page, &v);
+		line_put(&l, keys[i].text, keys[i].len);
+		if (v.kind == FIELD_UINT || v.kind == FIELD_HEX) {
+			t->slots[t->nr_slots].text_end = l.len;
+			t->slots[t->nr_slots].field = (unsigned int)i;
+			t->slots[t->nr_slots].hex = v.kind == FIELD_HEX;
+			t->nr_slots++;
+			continue;
+		}
+		line_value(out, &l, &v);
+	}
+	line_lit(&l, "}\n");
+	if (l.overflow)
+		return false;	/* a path of kilobytes: the slow way */
+	t->len = l.len;
+	t->seq = snap->seq;
+	t->flags = page->flags;
+	t->mapping = page->mapping;
+	t->valid = true;
+	return true;
+}
+
+static void json_fill_template(const struct json_template *t,
+			       struct json_line *l, const struct snapshot *snap,
+			       const struct snapshot_page *page)
+{
+	size_t pos = 0;
+
+	for (size_t i = 0; i < t->nr_slots; i++) {
+		const struct json_slot *slot = &t->slots[i];
+		struct field_value v;
+
+		line_put(l, t->text + pos, slot->text_end - pos);
+		pos = slot->text_end;
+		fields[slot->field].get(snap, page, &v);
+		if (slot->hex) {
+			line_lit(l, "\"0x");
+			line_uint(l, v.u, true);
+			line_lit(l, "\"");
+		} else {
+			line_uint(l, v.u, false);
+		}
+	}
+	line_put(l, t->text + pos, t->len - pos);
+}
+
+/* The line of PAGE the slow way, field by field. */
+static void json_fields(struct output *out, struct json_line *l,
+			const struct snapshot *snap,
+			const struct snapshot_page *page)
+{
+	const struct json_key *keys = json_keys();
+
+	line_lit(l, "{\"type\":\"page\",\"seq\":");
+	line_uint(l, snap->seq, false);
+	for (size_t i = 0; i < fields_nr; i++) {
+		struct field_value v;
+
+		if (!fields[i].name)
+			continue;
+		fields[i].get(snap, page, &v);
+		if (i < JSON_KEYS && keys[i].len) {
+			line_put(l, keys[i].text, keys[i].len);
+		} else {
+			line_lit(l, ",\"");
+			line_put(l, fields[i].name, strlen(fields[i].name));
+			line_lit(l, "\":");
+		}
+		line_value(out, l, &v);
+	}
+	line_lit(l, "}\n");
+}
+
 static void json_page(struct output *out, const struct snapshot *snap,
 		      size_t index)
 {
-	const struct json_key *keys = json_keys();
+	const struct snapshot_page *page = &snap->pages[index];
+	struct json_template *t = out->json_template;
 	char small[JSON_LINE_MAX];
 	struct json_line l = {
 		.out = out, .f = out->f, .buf = small, .cap = sizeof(small),
@@ -243,31 +379,22 @@ static void json_page(struct output *out, const struct snapshot *snap,
 		l.buf = out->json_buf + out->json_len;
 		l.cap = JSON_LINE_MAX;
 	}
+	if (!t)
+		t = out->json_template = calloc(1, sizeof(*t));
 
-	line_lit(&l, "{\"type\":\"page\",\"seq\":");
-	line_uint(&l, snap->seq, false);
-	for (size_t i = 0; i < fields_nr; i++) {
-		struct field_value v;
+	/* a tracked change adds fields of its own: no shape covers it */
+	if (t && !(snap->nr_changes && track_find(snap, index)) &&
+	    (json_same_shape(t, snap, page) ||
+	     json_build_template(out, t, snap, page)))
+		json_fill_template(t, &l, snap, page);
+	else
+		json_fields(out, &l, snap, page);
 
-		if (!fields[i].name)
-			continue;
-		fields[i].get(snap, &snap->pages[index], &v);
-		if (i < JSON_KEYS && keys[i].len) {
-			line_put(&l, keys[i].text, keys[i].len);
-		} else {
-			line_lit(&l, ",\"");
-			line_put(&l, fields[i].name, strlen(fields[i].name));
-			line_lit(&l, "\":");
-		}
-		line_value(out, &l, &v);
-	}
-	line_lit(&l, "}\n");
 	if (l.buf != small && l.buf == out->json_buf + out->json_len)
 		out->json_len += l.len;
 	else
 		line_flush(&l);
 }
-
 
 static void json_mapping(struct output *out, const struct snapshot *snap,
 			 const struct snapshot_summary *sum)

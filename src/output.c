@@ -41,6 +41,8 @@ void output_fini(struct output *out)
 	free(out->json_raw);
 	free(out->json_str);
 	out->json_raw = out->json_str = NULL;
+	free(out->json_template);
+	out->json_template = NULL;
 }
 
 /* Length of the valid UTF-8 sequence at S, or 0 if it is not one. */

@@ -41,6 +41,7 @@ struct output {
 	uint64_t json_flags;
 	size_t json_flags_len;
 	char json_flags_text[1024];
+	struct json_template *json_template;	/* out_json.c */
 };
 
 extern const struct output_ops out_text_ops;

@@ -198,6 +198,35 @@ START_TEST(test_json_shows_migration_with_old_node_and_pfn)
 }
 END_TEST
 
+START_TEST(test_json_pages_of_one_shape_keep_their_own_numbers)
+{
+	struct snapshot old, snap;
+	size_t i;
+	char *text;
+
+	/* four pages of one shape, the third of them migrated */
+	model_init(&old, "[heap]");
+	model_init(&snap, "[heap]");
+	for (i = 0; i < 4; i++) {
+		model_add(&old, 0x2000 + i * 0x1000, 0x100 + i, 1, MODEL_PRESENT);
+		model_add(&snap, 0x2000 + i * 0x1000, i == 2 ? 0x900 : 0x100 + i,
+			  i == 2 ? 0 : 1, MODEL_PRESENT);
+	}
+	snap.pages[1].mapcount = 3;
+	ck_assert_int_eq(track_compare(&old, &snap, NULL), 0);
+	text = render("json", &snap, false);
+	ck_assert(jq_accepts(text, "[.[1:][] | [.addr, .pfn, .node, .mapcount, .migrated, .old_pfn]] == [[\"0x2000\", 256, 1, 1, false, null], [\"0x3000\", 257, 1, 3, false, null], [\"0x4000\", 2304, 0, 1, true, 258], [\"0x5000\", 259, 1, 1, false, null]]"));
+	free(text);
+	/* the next snapshot's lines carry its own seq */
+	snap.seq = 2;
+	text = render("json", &snap, false);
+	ck_assert(jq_accepts(text, "[.[1:][] | .seq] == [2, 2, 2, 2]"));
+	free(text);
+	snapshot_free(&old);
+	snapshot_free(&snap);
+}
+END_TEST
+
 START_TEST(test_json_summary_gives_one_object_per_mapping)
 {
 	struct snapshot snap;
@@ -260,6 +289,7 @@ static void add(TCase *tc)
 	tcase_add_test(tc, test_json_escapes_control_bytes_and_invalid_utf8);
 	tcase_add_test(tc, test_json_page_lines_longer_than_the_line_buffer_stay_in_order);
 	tcase_add_test(tc, test_json_shows_migration_with_old_node_and_pfn);
+	tcase_add_test(tc, test_json_pages_of_one_shape_keep_their_own_numbers);
 	tcase_add_test(tc, test_json_summary_gives_one_object_per_mapping);
 	tcase_add_test(tc, test_text_page_lines_fit_in_100_columns);
 	tcase_add_test(tc, test_text_shows_unknown_values_as_dash);
