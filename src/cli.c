@@ -48,6 +48,7 @@ enum {
 	OPT_ALL,
 	OPT_NO_KMOD,
 	OPT_NO_PERF,
+	OPT_THREADS,
 	OPT_DEMO,
 };
 
@@ -64,6 +65,7 @@ static const struct option long_options[] = {
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "no-kmod", no_argument, NULL, OPT_NO_KMOD },
 	{ "no-perf", no_argument, NULL, OPT_NO_PERF },
+	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "demo", no_argument, NULL, OPT_DEMO },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -103,6 +105,8 @@ static void usage(FILE *f)
 	      "      --all              also list pages that were never touched\n"
 	      "      --no-kmod          do not use the pagewatch kernel module\n"
 	      "      --no-perf          interactive rates from /proc only, no perf events\n"
+	      "      --threads N        page reader threads (default 0: one per CPU for\n"
+	      "                         large targets; 1: read in one thread)\n"
 	      "      --demo             start a demonstration process and watch it\n"
 	      "  -h, --help             show this help and exit\n"
 	      "  -V, --version          show the version and exit\n"
@@ -190,6 +194,13 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 			break;
 		case OPT_NO_PERF:
 			o->snap.no_perf = true;
+			break;
+		case OPT_THREADS:
+			errno = 0;
+			o->snap.threads = (unsigned int)strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg || optarg[0] == '-' ||
+			    o->snap.threads > 16)
+				return bad_option("--threads (0 to 16)", optarg);
 			break;
 		case OPT_DEMO:
 			o->demo = true;
@@ -327,9 +338,11 @@ static int emit(const struct cli_opts *o, struct output *out,
 			out->ops->mapping(out, snap, &sums[i]);
 		snapshot_summary_free(sums, nr);
 	} else {
-		for (size_t i = 0; i < snap->nr_pages; i++)
-			if (!filter || filter_match(filter, &snap->pages[i]))
-				out->ops->page(out, snap, i);
+		int err = output_pages(out, snap, filter ? filter_keep : NULL,
+				       filter, o->snap.threads);
+
+		if (err)
+			return err;
 	}
 	out->ops->end(out, snap);
 	return ferror(out->f) ? -EIO : 0;

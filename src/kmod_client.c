@@ -188,6 +188,13 @@ long kmod_read_pages(const struct kmod *kmod, uint64_t vaddr,
 	return ret;
 }
 
+long kmod_read_pages_into(const struct kmod *kmod, uint64_t vaddr,
+			  struct kmod_page *pages, size_t nr,
+			  struct pagewatch_page *buf)
+{
+	return read_records(kmod->pages_fd, vaddr / 4096, pages, nr, buf);
+}
+
 struct pfn_slot {
 	uint64_t pfn;
 	size_t index;

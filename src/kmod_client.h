@@ -65,6 +65,10 @@ void kmod_decode(const struct pagewatch_page *raw, struct kmod_page *page);
  */
 long kmod_read_pages(const struct kmod *kmod, uint64_t vaddr,
 		     struct kmod_page *pages, size_t nr);
+/* The same with the caller's BUF of KMOD_BATCH records (reader threads). */
+long kmod_read_pages_into(const struct kmod *kmod, uint64_t vaddr,
+			  struct kmod_page *pages, size_t nr,
+			  struct pagewatch_page *buf);
 
 /*
  * Per-PFN query through the kpage file: PINNED[i] says whether PFNS[i]

@@ -368,9 +368,11 @@ static void json_page(struct output *out, const struct snapshot *snap,
 		.out = out, .f = out->f, .buf = small, .cap = sizeof(small),
 	};
 
+	if (!out->json_cap)
+		out->json_cap = JSON_BUF;
 	if (!out->json_buf)
-		out->json_buf = malloc(JSON_BUF);
-	if (out->json_buf && out->json_len + JSON_LINE_MAX > JSON_BUF) {
+		out->json_buf = malloc(out->json_cap);
+	if (out->json_buf && out->json_len + JSON_LINE_MAX > out->json_cap) {
 		fwrite(out->json_buf, 1, out->json_len, out->f);
 		out->json_len = 0;
 	}
@@ -445,4 +447,5 @@ const struct output_ops out_json_ops = {
 	.page = json_page,
 	.mapping = json_mapping,
 	.end = json_end,
+	.flush = json_flush,
 };

@@ -2,8 +2,13 @@
 /* Sink selection and the helpers sinks share. */
 #include "config.h"
 
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 #include "output.h"
 
@@ -43,6 +48,140 @@ void output_fini(struct output *out)
 	out->json_raw = out->json_str = NULL;
 	free(out->json_template);
 	out->json_template = NULL;
+}
+
+/* Pages per block that one thread formats before it writes */
+#define OUTPUT_BLOCK		4096
+/* and the JSON it makes: ~450 bytes a page, longer lines spill to a stream */
+#define OUTPUT_BLOCK_TEXT	(OUTPUT_BLOCK * 512)
+#define OUTPUT_MAX_THREADS	16
+
+struct page_job {
+	struct output *out;
+	const struct snapshot *snap;
+	bool (*keep)(const struct snapshot_page *, const void *);
+	const void *arg;
+	size_t nr_blocks;
+	atomic_size_t next;	/* the next block to claim */
+	pthread_mutex_t lock;
+	pthread_cond_t turn;
+	size_t written;		/* blocks written so far, in order */
+	int err;
+};
+
+static void format_block(struct page_job *job, struct output *local, size_t b)
+{
+	size_t end = (b + 1) * OUTPUT_BLOCK;
+
+	if (end > job->snap->nr_pages)
+		end = job->snap->nr_pages;
+	for (size_t i = b * OUTPUT_BLOCK; i < end; i++)
+		if (!job->keep || job->keep(&job->snap->pages[i], job->arg))
+			local->ops->page(local, job->snap, i);
+}
+
+/* Write what LOCAL made of a block: the stream's text, then JSON's buffer. */
+static int write_block(struct page_job *job, struct output *local,
+		       const char *text, size_t len)
+{
+	FILE *f = job->out->f;
+
+	if (len && fwrite(text, 1, len, f) != len)
+		return -EIO;
+	if (local->json_len &&
+	    fwrite(local->json_buf, 1, local->json_len, f) != local->json_len)
+		return -EIO;
+	local->json_len = 0;
+	return 0;
+}
+
+/* Claim blocks, format each in memory, write it when its turn comes. */
+static void *format_blocks(void *arg)
+{
+	struct page_job *job = arg;
+	struct output local;
+	char *text = NULL;
+	size_t len = 0, b;
+	FILE *f;
+	int err = 0;
+
+	f = open_memstream(&text, &len);
+	if (!f)
+		err = -errno;
+	output_init(&local, job->out->ops, f, job->out->summary);
+	/* a JSON block stays in the sink's buffer: no copy through F */
+	local.json_cap = OUTPUT_BLOCK_TEXT;
+	while ((b = atomic_fetch_add(&job->next, 1)) < job->nr_blocks) {
+		/* a failed thread still takes its turns: nobody waits forever */
+		if (!err) {
+			format_block(job, &local, b);
+			if (fflush(f) || ferror(f))
+				err = -ENOMEM;
+		}
+		pthread_mutex_lock(&job->lock);
+		while (job->written != b)
+			pthread_cond_wait(&job->turn, &job->lock);
+		if (err && !job->err)
+			job->err = err;
+		if (!job->err)
+			job->err = write_block(job, &local, text, len);
+		local.json_len = 0;
+		job->out->nr_lines += local.nr_lines;
+		local.nr_lines = 0;
+		job->written++;
+		pthread_cond_broadcast(&job->turn);
+		pthread_mutex_unlock(&job->lock);
+		if (!err && fseeko(f, 0, SEEK_SET))
+			err = -EIO;
+	}
+	output_fini(&local);
+	if (f)
+		fclose(f);
+	free(text);
+	return NULL;
+}
+
+int output_pages(struct output *out, const struct snapshot *snap,
+		 bool (*keep)(const struct snapshot_page *, const void *),
+		 const void *arg, unsigned int threads)
+{
+	pthread_t thread[OUTPUT_MAX_THREADS];
+	bool started[OUTPUT_MAX_THREADS] = { false };
+	struct page_job job = {
+		.out = out, .snap = snap, .keep = keep, .arg = arg,
+		.nr_blocks = (snap->nr_pages + OUTPUT_BLOCK - 1) / OUTPUT_BLOCK,
+	};
+	long cpus;
+
+	if (!threads) {
+		cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = cpus > 0 ? (unsigned int)cpus : 1;
+	}
+	if (threads > OUTPUT_MAX_THREADS)
+		threads = OUTPUT_MAX_THREADS;
+	if (threads > job.nr_blocks)
+		threads = (unsigned int)job.nr_blocks;
+	if (threads < 2 || !out->ops->flush) {
+		for (size_t i = 0; i < snap->nr_pages; i++)
+			if (!keep || keep(&snap->pages[i], arg))
+				out->ops->page(out, snap, i);
+		return 0;
+	}
+	/* what this sink buffered so far goes first */
+	out->ops->flush(out);
+	atomic_init(&job.next, 0);
+	pthread_mutex_init(&job.lock, NULL);
+	pthread_cond_init(&job.turn, NULL);
+	for (unsigned int t = 1; t < threads; t++)
+		started[t] = !pthread_create(&thread[t], NULL, format_blocks,
+					     &job);
+	format_blocks(&job);
+	for (unsigned int t = 1; t < threads; t++)
+		if (started[t])
+			pthread_join(thread[t], NULL);
+	pthread_cond_destroy(&job.turn);
+	pthread_mutex_destroy(&job.lock);
+	return job.err;
 }
 
 /* Length of the valid UTF-8 sequence at S, or 0 if it is not one. */

@@ -20,6 +20,8 @@ struct output_ops {
 	void (*mapping)(struct output *out, const struct snapshot *snap,
 			const struct snapshot_summary *summary);
 	void (*end)(struct output *out, const struct snapshot *snap);
+	/* page lines may be made in parallel: hand what is buffered to F */
+	void (*flush)(struct output *out);
 };
 
 struct output {
@@ -34,6 +36,7 @@ struct output {
 	 */
 	char *json_buf;		/* page lines not yet handed to F */
 	size_t json_len;
+	size_t json_cap;	/* of json_buf; 0: the sink's default */
 	char *json_raw;		/* the string json_str escapes */
 	char *json_str;
 	size_t json_str_len;
@@ -54,6 +57,16 @@ const struct output_ops *output_find(const char *name);
 void output_init(struct output *out, const struct output_ops *ops, FILE *f,
 		 bool summary);
 void output_fini(struct output *out);
+
+/*
+ * page() for every page of SNAP that KEEP (NULL: every page) accepts, in
+ * order. With THREADS > 1 (0: one per CPU) and a sink that has flush(),
+ * threads format blocks of pages in memory and write them in turn.
+ * Returns 0 or -errno.
+ */
+int output_pages(struct output *out, const struct snapshot *snap,
+		 bool (*keep)(const struct snapshot_page *, const void *),
+		 const void *arg, unsigned int threads);
 
 /* Helpers the sinks share */
 void output_json_string(FILE *f, const char *s);

@@ -117,6 +117,7 @@ struct snapshot_opts {
 	bool all;		/* also pages with no state */
 	bool no_kmod;
 	bool no_perf;		/* the session's rates from /proc only */
+	unsigned int threads;	/* page readers; 0: one per CPU, by size */
 	const char *kmod_dir;	/* NULL = KMOD_DEFAULT_DIR */
 	/*
 	 * Summary only (--summary of one snapshot): pages are folded into

@@ -190,6 +190,23 @@ pw_eq csv_summary_interleave_nodes "\"0=$((pages / 2)) 1=$((pages / 2))\" reside
 	"$(awk -F, -v s="0x$1" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 		$col["start"] == s { print $col["nodes"] " resident=" $col["resident"] }' /tmp/snap-nodes-sum.csv)" \
 	"nodes and resident columns of the 0x$1 row of pagewatch --summary --format csv"
+# reader and writer threads change nothing but the time: three of each,
+# even for this small a target, give the pages and summary one gives
+set -- $(pw_region /tmp/snap-nodes.out interleave)
+for t in 1 3; do
+	snap /tmp/snap-nodes-t$t.json -p $pid --format json --threads $t --range "$1-$2"
+	jq -c 'select(.type == "page") | [.addr, .pfn, .node, .present, .thp, .mapcount]' \
+		/tmp/snap-nodes-t$t.json > /tmp/snap-nodes-t$t.pages
+	snap /tmp/snap-nodes-t$t.sum -p $pid --format json --summary --threads $t
+	jq -c 'select(.type == "mapping") | [.start, .resident, .swapped, .nodes]' \
+		/tmp/snap-nodes-t$t.sum > /tmp/snap-nodes-t$t.sums
+done
+pw_eq threads_3_pages_equal_threads_1 "$pages $(md5sum < /tmp/snap-nodes-t1.pages)" \
+	"$(wc -l < /tmp/snap-nodes-t3.pages) $(md5sum < /tmp/snap-nodes-t3.pages)" \
+	"lines and md5 of [addr, pfn, node, present, thp, mapcount] of the interleaved region's pages, --threads 3 against --threads 1"
+pw_eq threads_3_summary_equals_threads_1 "$(md5sum < /tmp/snap-nodes-t1.sums)" \
+	"$(md5sum < /tmp/snap-nodes-t3.sums)" \
+	"md5 of [start, resident, swapped, nodes] of every mapping of --summary, --threads 3 against --threads 1"
 kill $pid
 wait $pid 2>/dev/null
 

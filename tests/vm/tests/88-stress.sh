@@ -73,7 +73,10 @@ done
 	while [ "$nreaders" != 0 ] && [ "$(date +%s)" -lt "$end" ]; do
 		pid=$(cat $pidfile)
 		[ "$pid" = 0 ] && { sleep 0.1; continue; }
-		pagewatch -p "$pid" --snapshot --format json > $dir/snap.json 2> $dir/snap.err
+		# every other one with three reader threads (their windows
+		# of the page array overflow as the target grows)
+		pagewatch -p "$pid" --snapshot --format json --threads $((1 + n % 2 * 2)) \
+			> $dir/snap.json 2> $dir/snap.err
 		rc=$?
 		n=$((n + 1))
 		case $rc in
