@@ -8,6 +8,8 @@
 #   kmod       the module's pages file over the touched range (when loaded)
 #   json       pagewatch -p PID --snapshot --format json > /dev/null
 #   summary    pagewatch -p PID --snapshot --summary > /dev/null
+#   json/1, summary/1  the same with --threads 1 (the default reads with
+#              one thread per CPU: compare the CPU times too)
 # and prints milliseconds (wall; CPU in brackets), pages per second (pages:
 # what pagewatch reports for the whole process) and the ratio to numa_maps,
 # then pagewatch's peak RSS (VmHWM) against the budget of 32 MiB + 24 bytes
@@ -90,7 +92,9 @@ for size in $sizes; do
 		fi
 		measure json "$pw" -p "$target" --snapshot --format json $flags
 		json_rss=$last_rss
+		measure json/1 "$pw" -p "$target" --snapshot --format json --threads 1 $flags
 		measure summary "$pw" -p "$target" --snapshot --summary $flags
+		measure summary/1 "$pw" -p "$target" --snapshot --summary --threads 1 $flags
 		awk -v rss="$json_rss" -v p="$pages" 'BEGIN {
 			budget = 32 * 1024 + p * 24 / 1024
 			printf "  VmHWM json %.1f MiB, budget 32 MiB + 24 B x %d pages = %.1f MiB: %s\n",

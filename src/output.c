@@ -51,10 +51,12 @@ void output_fini(struct output *out)
 }
 
 /* Pages per block that one thread formats before it writes */
-#define OUTPUT_BLOCK		4096
+#define OUTPUT_BLOCK		1024
 /* and the JSON it makes: ~450 bytes a page, longer lines spill to a stream */
 #define OUTPUT_BLOCK_TEXT	(OUTPUT_BLOCK * 512)
 #define OUTPUT_MAX_THREADS	16
+/* by default a thread for every this many pages, one per CPU at most */
+#define OUTPUT_PAGES_PER_THREAD	(64 * 1024)
 
 struct page_job {
 	struct output *out;
@@ -156,6 +158,9 @@ int output_pages(struct output *out, const struct snapshot *snap,
 	if (!threads) {
 		cpus = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = cpus > 0 ? (unsigned int)cpus : 1;
+		if (threads > snap->nr_pages / OUTPUT_PAGES_PER_THREAD)
+			threads = (unsigned int)(snap->nr_pages /
+						 OUTPUT_PAGES_PER_THREAD);
 	}
 	if (threads > OUTPUT_MAX_THREADS)
 		threads = OUTPUT_MAX_THREADS;
