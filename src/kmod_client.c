@@ -104,9 +104,6 @@ int kmod_open(struct kmod *kmod, const char *dir)
 	kmod->pages_fd = open(path, O_RDWR | O_CLOEXEC);
 	if (kmod->pages_fd < 0)
 		return -errno;
-	kmod->buf = malloc(KMOD_BATCH * sizeof(*kmod->buf));
-	if (!kmod->buf)
-		return -ENOMEM;
 	if (kmod->version.feature_kpage) {
 		snprintf(path, sizeof(path), "%s/kpage", kmod->dir);
 		kmod->kpage_fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -121,8 +118,6 @@ void kmod_close(struct kmod *kmod)
 	if (kmod->kpage_fd >= 0)
 		close(kmod->kpage_fd);
 	kmod->pages_fd = kmod->kpage_fd = -1;
-	free(kmod->buf);
-	kmod->buf = NULL;
 }
 
 int kmod_bind(struct kmod *kmod, pid_t pid)
@@ -172,25 +167,8 @@ static long read_records(int fd, uint64_t index, struct kmod_page *pages,
 }
 
 long kmod_read_pages(const struct kmod *kmod, uint64_t vaddr,
-		     struct kmod_page *pages, size_t nr)
-{
-	struct pagewatch_page *buf = kmod->buf;
-	long ret;
-
-	/* one buffer per open module, not one allocation per batch */
-	if (buf)
-		return read_records(kmod->pages_fd, vaddr / 4096, pages, nr, buf);
-	buf = malloc(KMOD_BATCH * sizeof(*buf));
-	if (!buf)
-		return -ENOMEM;
-	ret = read_records(kmod->pages_fd, vaddr / 4096, pages, nr, buf);
-	free(buf);
-	return ret;
-}
-
-long kmod_read_pages_into(const struct kmod *kmod, uint64_t vaddr,
-			  struct kmod_page *pages, size_t nr,
-			  struct pagewatch_page *buf)
+		     struct kmod_page *pages, size_t nr,
+		     struct pagewatch_page *buf)
 {
 	return read_records(kmod->pages_fd, vaddr / 4096, pages, nr, buf);
 }

@@ -39,7 +39,6 @@ struct kmod {
 	struct kmod_version version;
 	int pages_fd;
 	int kpage_fd;		/* -1 without the kpage feature */
-	struct pagewatch_page *buf;	/* KMOD_BATCH records, reused */
 };
 
 /* Parse the version file's text; -EINVAL without an abi line. */
@@ -60,15 +59,13 @@ int kmod_bind(struct kmod *kmod, pid_t pid);
 void kmod_decode(const struct pagewatch_page *raw, struct kmod_page *page);
 
 /*
- * Records of NR pages from VADDR on, one pread per KMOD_BATCH. Returns the
- * number of records read (short past the address space) or -errno.
+ * Records of NR pages from VADDR on, one pread per KMOD_BATCH into the
+ * caller's BUF of KMOD_BATCH raw records (one per reader thread). Returns
+ * the number of records read (short past the address space) or -errno.
  */
 long kmod_read_pages(const struct kmod *kmod, uint64_t vaddr,
-		     struct kmod_page *pages, size_t nr);
-/* The same with the caller's BUF of KMOD_BATCH records (reader threads). */
-long kmod_read_pages_into(const struct kmod *kmod, uint64_t vaddr,
-			  struct kmod_page *pages, size_t nr,
-			  struct pagewatch_page *buf);
+		     struct kmod_page *pages, size_t nr,
+		     struct pagewatch_page *buf);
 
 /*
  * Per-PFN query through the kpage file: PINNED[i] says whether PFNS[i]

@@ -265,40 +265,60 @@ static bool json_same_shape(const struct json_template *t,
 	       t->mapping == page->mapping;
 }
 
+/*
+ * The line of PAGE into L, field by field. With T, numbers are left out and
+ * noted as T's slots: the text becomes the template of PAGE's shape. False
+ * when T cannot hold it (an uncached key, a path of kilobytes).
+ */
+static bool json_line_fields(struct output *out, struct json_line *l,
+			     const struct snapshot *snap,
+			     const struct snapshot_page *page,
+			     struct json_template *t)
+{
+	const struct json_key *keys = json_keys();
+
+	line_lit(l, "{\"type\":\"page\",\"seq\":");
+	line_uint(l, snap->seq, false);
+	for (size_t i = 0; i < fields_nr; i++) {
+		struct field_value v;
+
+		if (!fields[i].name)
+			continue;
+		fields[i].get(snap, page, &v);
+		if (i < JSON_KEYS && keys[i].len) {
+			line_put(l, keys[i].text, keys[i].len);
+		} else if (t) {
+			return false;
+		} else {
+			line_lit(l, ",\"");
+			line_put(l, fields[i].name, strlen(fields[i].name));
+			line_lit(l, "\":");
+		}
+		if (t && (v.kind == FIELD_UINT || v.kind == FIELD_HEX)) {
+			t->slots[t->nr_slots].text_end = l->len;
+			t->slots[t->nr_slots].field = (unsigned int)i;
+			t->slots[t->nr_slots].hex = v.kind == FIELD_HEX;
+			t->nr_slots++;
+			continue;
+		}
+		line_value(out, l, &v);
+	}
+	line_lit(l, "}\n");
+	return !l->overflow;
+}
+
 static bool json_build_template(struct output *out, struct json_template *t,
 				const struct snapshot *snap,
 				const struct snapshot_page *page)
 {
-	const struct json_key *keys = json_keys();
 	struct json_line l = {
 		.out = out, .f = NULL, .buf = t->text, .cap = sizeof(t->text),
 	};
 
 	t->valid = false;
 	t->nr_slots = 0;
-	line_lit(&l, "{\"type\":\"page\",\"seq\":");
-	line_uint(&l, snap->seq, false);
-	for (size_t i = 0; i < fields_nr; i++) {
-		struct field_value v;
-
-		if (!fields[i].name)
-			continue;
-		if (i >= JSON_KEYS || !keys[i].len)
-			return false;
-		fields[i].get(snap, page, &v);
-		line_put(&l, keys[i].text, keys[i].len);
-		if (v.kind == FIELD_UINT || v.kind == FIELD_HEX) {
-			t->slots[t->nr_slots].text_end = l.len;
-			t->slots[t->nr_slots].field = (unsigned int)i;
-			t->slots[t->nr_slots].hex = v.kind == FIELD_HEX;
-			t->nr_slots++;
-			continue;
-		}
-		line_value(out, &l, &v);
-	}
-	line_lit(&l, "}\n");
-	if (l.overflow)
-		return false;	/* a path of kilobytes: the slow way */
+	if (!json_line_fields(out, &l, snap, page, t))
+		return false;
 	t->len = l.len;
 	t->seq = snap->seq;
 	t->flags = page->flags;
@@ -329,33 +349,6 @@ static void json_fill_template(const struct json_template *t,
 		}
 	}
 	line_put(l, t->text + pos, t->len - pos);
-}
-
-/* The line of PAGE the slow way, field by field. */
-static void json_fields(struct output *out, struct json_line *l,
-			const struct snapshot *snap,
-			const struct snapshot_page *page)
-{
-	const struct json_key *keys = json_keys();
-
-	line_lit(l, "{\"type\":\"page\",\"seq\":");
-	line_uint(l, snap->seq, false);
-	for (size_t i = 0; i < fields_nr; i++) {
-		struct field_value v;
-
-		if (!fields[i].name)
-			continue;
-		fields[i].get(snap, page, &v);
-		if (i < JSON_KEYS && keys[i].len) {
-			line_put(l, keys[i].text, keys[i].len);
-		} else {
-			line_lit(l, ",\"");
-			line_put(l, fields[i].name, strlen(fields[i].name));
-			line_lit(l, "\":");
-		}
-		line_value(out, l, &v);
-	}
-	line_lit(l, "}\n");
 }
 
 static void json_page(struct output *out, const struct snapshot *snap,
@@ -390,7 +383,7 @@ static void json_page(struct output *out, const struct snapshot *snap,
 	     json_build_template(out, t, snap, page)))
 		json_fill_template(t, &l, snap, page);
 	else
-		json_fields(out, &l, snap, page);
+		json_line_fields(out, &l, snap, page, NULL);
 
 	if (l.buf != small && l.buf == out->json_buf + out->json_len)
 		out->json_len += l.len;

@@ -71,19 +71,27 @@ struct page_job {
 	int err;
 };
 
+/* page() for the pages [FROM, TO) of SNAP that KEEP accepts */
+static void pages_to(struct output *out, const struct snapshot *snap,
+		     bool (*keep)(const struct snapshot_page *, const void *),
+		     const void *arg, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		if (!keep || keep(&snap->pages[i], arg))
+			out->ops->page(out, snap, i);
+}
+
 static void format_block(struct page_job *job, struct output *local, size_t b)
 {
 	size_t end = (b + 1) * OUTPUT_BLOCK;
 
 	if (end > job->snap->nr_pages)
 		end = job->snap->nr_pages;
-	for (size_t i = b * OUTPUT_BLOCK; i < end; i++)
-		if (!job->keep || job->keep(&job->snap->pages[i], job->arg))
-			local->ops->page(local, job->snap, i);
+	pages_to(local, job->snap, job->keep, job->arg, b * OUTPUT_BLOCK, end);
 }
 
 /* Write what LOCAL made of a block: the stream's text, then JSON's buffer. */
-static int write_block(struct page_job *job, struct output *local,
+static int write_block(struct page_job *job, const struct output *local,
 		       const char *text, size_t len)
 {
 	FILE *f = job->out->f;
@@ -93,7 +101,6 @@ static int write_block(struct page_job *job, struct output *local,
 	if (local->json_len &&
 	    fwrite(local->json_buf, 1, local->json_len, f) != local->json_len)
 		return -EIO;
-	local->json_len = 0;
 	return 0;
 }
 
@@ -127,7 +134,7 @@ static void *format_blocks(void *arg)
 			job->err = err;
 		if (!job->err)
 			job->err = write_block(job, &local, text, len);
-		local.json_len = 0;
+		local.json_len = 0;	/* written, or lost with the run */
 		job->out->nr_lines += local.nr_lines;
 		local.nr_lines = 0;
 		job->written++;
@@ -167,9 +174,7 @@ int output_pages(struct output *out, const struct snapshot *snap,
 	if (threads > job.nr_blocks)
 		threads = (unsigned int)job.nr_blocks;
 	if (threads < 2 || !out->ops->flush) {
-		for (size_t i = 0; i < snap->nr_pages; i++)
-			if (!keep || keep(&snap->pages[i], arg))
-				out->ops->page(out, snap, i);
+		pages_to(out, snap, keep, arg, 0, snap->nr_pages);
 		return 0;
 	}
 	/* what this sink buffered so far goes first */

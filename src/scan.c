@@ -402,8 +402,8 @@ static int read_range(struct scan *s, size_t index, uint64_t start,
 		if (got == 0)
 			return -ESRCH;
 		if (ctx->kmod_ok) {
-			nr_recs = kmod_read_pages_into(&ctx->kmod, addr, s->recs,
-						       (size_t)got, s->kbuf);
+			nr_recs = kmod_read_pages(&ctx->kmod, addr, s->recs,
+						  (size_t)got, s->kbuf);
 			if (nr_recs < 0)
 				return (int)nr_recs;
 			if (nr_recs == 0)
