@@ -9,7 +9,9 @@
 
 #include <linux/fs.h>
 #include <linux/mm_types.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/pgtable.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
 #include <pagewatch/abi.h>
@@ -53,6 +55,33 @@ static inline bool pw_rec_test(const struct pagewatch_page *rec,
 			       unsigned int bit)
 {
 	return le64_to_cpu(rec->flags) & BIT_ULL(bit);
+}
+
+static inline pmd_t pw_pmdp_get(pmd_t *pmdp)
+{
+#ifdef PW_HAVE_PMDP_GET_LOCKLESS
+	return pmdp_get_lockless(pmdp);
+#else
+	/* 6.1 has no pmdp_get_lockless(); a 64-bit PMD is one load */
+	return READ_ONCE(*pmdp);
+#endif
+}
+
+/*
+ * A PMD pointing to a PTE table. x86 pmd_present() is also true for a PMD
+ * leaf that THP split has invalidated (PSE kept, PRESENT cleared), so test
+ * the leaf bit too. A "bad" PMD would be cleared by the kernel; it is
+ * reported as not present, we never write.
+ */
+static inline bool pw_pmd_is_table(pmd_t pmd)
+{
+	return pmd_present(pmd) && !pmd_leaf(pmd) && !pmd_bad(pmd);
+}
+
+/* vm_normal_page() never gives a struct page in these VMAs */
+static inline bool pw_vma_special(struct vm_area_struct *vma)
+{
+	return vma->vm_flags & (VM_IO | VM_PFNMAP);
 }
 
 /* A target of the text view, or the binding of a pages file */
@@ -107,6 +136,10 @@ void pw_seq_flag_lines(struct seq_file *m);
 /* pw_walk.c */
 long pw_walk_fill(struct pw_source *src, unsigned long vpn,
 		  unsigned long left, struct pagewatch_page *buf);
+
+/* pw_seek.c */
+int pw_seek(struct mm_struct *mm, unsigned long vpn, unsigned long end,
+	    bool want_data, unsigned long *found);
 
 /* pw_page.c */
 void pw_page_fill(struct pagewatch_page *rec, struct page *page);

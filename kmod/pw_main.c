@@ -40,7 +40,8 @@ static int pw_version_show(struct seq_file *m, void *v)
 	seq_printf(m, "kernel %s\n", init_utsname()->release);
 	seq_puts(m, "features " PW_FEATURE_SAVEDWRITE " "
 		 PAGEWATCH_FEATURE_RCU_PTE_WALK " "
-		 PAGEWATCH_FEATURE_KPAGE "\n");
+		 PAGEWATCH_FEATURE_KPAGE " "
+		 PAGEWATCH_FEATURE_SEEK_DATA "\n");
 	pw_seq_flag_lines(m);
 	return 0;
 }

@@ -185,26 +185,74 @@ static ssize_t pw_pages_write(struct file *file, const char __user *ubuf,
 	return count;
 }
 
-/* -ENXIO before a PID was written, -ESRCH once the target has exited */
-static ssize_t pw_pages_read(struct file *file, char __user *ubuf,
-			     size_t count, loff_t *ppos)
+/*
+ * The bound address space with an mm_users reference for the caller to
+ * mmput(): -ENXIO before a PID was written, -ESRCH once the target exited.
+ */
+static struct mm_struct *pw_pages_mm(struct pw_pages *pp)
 {
-	struct pw_pages *pp = file->private_data;
-	struct pw_source src;
 	struct mm_struct *mm;
-	ssize_t ret;
 
 	mutex_lock(&pp->lock);
 	mm = pp->mm;
-	if (mm && !mmget_not_zero(mm))
+	if (!mm)
+		mm = ERR_PTR(-ENXIO);
+	else if (!mmget_not_zero(mm))
 		mm = ERR_PTR(-ESRCH);
 	mutex_unlock(&pp->lock);
-	if (!mm)
-		return -ENXIO;
+	return mm;
+}
+
+static ssize_t pw_pages_read(struct file *file, char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	struct mm_struct *mm = pw_pages_mm(file->private_data);
+	struct pw_source src;
+	ssize_t ret;
+
 	if (IS_ERR(mm))
 		return PTR_ERR(mm);
 	pw_source_pid(&src, mm);
 	ret = pw_read_records(&src, ubuf, count, ppos);
+	mmput(mm);
+	return ret;
+}
+
+/*
+ * SEEK_DATA / SEEK_HOLE: the offset of the first record at or after
+ * @offset that has a flag set (data) or none (a hole), found without
+ * visiting empty page-table levels; the end of the address space is the
+ * hole every file ends with. -ENXIO from an offset at or past that end,
+ * and for SEEK_DATA when no data follows. Other whences as default_llseek.
+ */
+static loff_t pw_pages_llseek(struct file *file, loff_t offset, int whence)
+{
+	unsigned long index, end, found;
+	struct mm_struct *mm;
+	loff_t pos;
+	int ret;
+
+	if (whence != SEEK_DATA && whence != SEEK_HOLE)
+		return default_llseek(file, offset, whence);
+	mm = pw_pages_mm(file->private_data);
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
+	end = mm->task_size >> PAGE_SHIFT;
+	ret = -ENXIO;
+	if (offset < 0 || offset / PAGEWATCH_RECORD_SIZE >= end)
+		goto out;
+	index = offset / PAGEWATCH_RECORD_SIZE;
+	ret = pw_seek(mm, index, end, whence == SEEK_DATA, &found);
+	if (ret)
+		goto out;
+	ret = -ENXIO;
+	if (whence == SEEK_DATA && found == end)
+		goto out;
+	/* inside the record asked about: that offset itself */
+	pos = found == index ? offset : (loff_t)found * PAGEWATCH_RECORD_SIZE;
+	mmput(mm);
+	return vfs_setpos(file, pos, (loff_t)end * PAGEWATCH_RECORD_SIZE);
+out:
 	mmput(mm);
 	return ret;
 }
@@ -215,7 +263,7 @@ const struct file_operations pw_pages_fops = {
 	.release = pw_pages_release,
 	.read = pw_pages_read,
 	.write = pw_pages_write,
-	.llseek = default_llseek,
+	.llseek = pw_pages_llseek,
 };
 
 static ssize_t pw_kpage_read(struct file *file, char __user *ubuf,

@@ -35,16 +35,6 @@
 
 #include "pw.h"
 
-static pmd_t pw_pmdp_get(pmd_t *pmdp)
-{
-#ifdef PW_HAVE_PMDP_GET_LOCKLESS
-	return pmdp_get_lockless(pmdp);
-#else
-	/* 6.1 has no pmdp_get_lockless(); a 64-bit PMD is one load */
-	return READ_ONCE(*pmdp);
-#endif
-}
-
 static bool pw_pmd_devmap(pmd_t pmd)
 {
 #ifdef PW_HAVE_PMD_DEVMAP
@@ -52,17 +42,6 @@ static bool pw_pmd_devmap(pmd_t pmd)
 #else
 	return false;
 #endif
-}
-
-/*
- * A PMD pointing to a PTE table. x86 pmd_present() is also true for a PMD
- * leaf that THP split has invalidated (PSE kept, PRESENT cleared), so test
- * the leaf bit too. A "bad" PMD would be cleared by the kernel; it is
- * reported as not present here, we never write.
- */
-static bool pw_pmd_is_table(pmd_t pmd)
-{
-	return pmd_present(pmd) && !pmd_leaf(pmd) && !pmd_bad(pmd);
 }
 
 static void pw_fill_none(struct pagewatch_page *rec, unsigned long nr)
@@ -76,11 +55,6 @@ static void pw_fill_flag(struct pagewatch_page *rec, unsigned long nr,
 {
 	while (nr--)
 		pw_rec_set(rec++, bit);
-}
-
-static bool pw_vma_special(struct vm_area_struct *vma)
-{
-	return vma->vm_flags & (VM_IO | VM_PFNMAP);
 }
 
 #ifndef pte_savedwrite

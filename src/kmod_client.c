@@ -13,6 +13,11 @@
 #include "kmod_client.h"
 #include "kpage.h"
 
+static bool word_is(const char *word, size_t len, const char *name)
+{
+	return len == strlen(name) && !strncmp(word, name, len);
+}
+
 int kmod_parse_version(const char *text, struct kmod_version *version)
 {
 	bool have_abi = false;
@@ -46,14 +51,13 @@ int kmod_parse_version(const char *text, struct kmod_version *version)
 	for (char *w = version->features; *w; ) {
 		size_t n = strcspn(w, " ,\t");
 
-		if (n == strlen(PAGEWATCH_FEATURE_KPAGE) &&
-		    !strncmp(w, PAGEWATCH_FEATURE_KPAGE, n))
+		if (word_is(w, n, PAGEWATCH_FEATURE_KPAGE))
 			version->feature_kpage = true;
-		if ((n == strlen(PAGEWATCH_FEATURE_SAVEDWRITE_BIT) &&
-		     !strncmp(w, PAGEWATCH_FEATURE_SAVEDWRITE_BIT, n)) ||
-		    (n == strlen(PAGEWATCH_FEATURE_SAVEDWRITE_DERIVED) &&
-		     !strncmp(w, PAGEWATCH_FEATURE_SAVEDWRITE_DERIVED, n)))
+		if (word_is(w, n, PAGEWATCH_FEATURE_SAVEDWRITE_BIT) ||
+		    word_is(w, n, PAGEWATCH_FEATURE_SAVEDWRITE_DERIVED))
 			version->feature_savedwrite = true;
+		if (word_is(w, n, PAGEWATCH_FEATURE_SEEK_DATA))
+			version->feature_seek_data = true;
 		w += n;
 		w += strspn(w, " ,\t");
 	}
@@ -171,6 +175,23 @@ long kmod_read_pages(const struct kmod *kmod, uint64_t vaddr,
 		     struct pagewatch_page *buf)
 {
 	return read_records(kmod->pages_fd, vaddr / 4096, pages, nr, buf);
+}
+
+int kmod_seek(const struct kmod *kmod, uint64_t vaddr, bool data,
+	      uint64_t *found)
+{
+	off_t off;
+
+	if (!kmod->version.feature_seek_data)
+		return -EOPNOTSUPP;
+	/* the file position is not used by the readers (pread) */
+	off = lseek(kmod->pages_fd,
+		    (off_t)(vaddr / 4096 * PAGEWATCH_RECORD_SIZE),
+		    data ? SEEK_DATA : SEEK_HOLE);
+	if (off < 0)
+		return -errno;
+	*found = (uint64_t)off / PAGEWATCH_RECORD_SIZE * 4096;
+	return 0;
 }
 
 struct pfn_slot {

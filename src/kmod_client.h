@@ -31,6 +31,7 @@ struct kmod_version {
 	unsigned int record_size;
 	bool feature_kpage;
 	bool feature_savedwrite;	/* savedwrite_bit or _derived */
+	bool feature_seek_data;		/* SEEK_DATA/SEEK_HOLE on pages */
 	char features[256];
 };
 
@@ -66,6 +67,16 @@ void kmod_decode(const struct pagewatch_page *raw, struct kmod_page *page);
 long kmod_read_pages(const struct kmod *kmod, uint64_t vaddr,
 		     struct kmod_page *pages, size_t nr,
 		     struct pagewatch_page *buf);
+
+/*
+ * The first address at or after VADDR (page aligned) whose page is data
+ * (DATA: has an entry) or a hole, in *FOUND, through SEEK_DATA/SEEK_HOLE
+ * on the pages file: empty page-table levels cost nothing. The end of the
+ * address space is a hole. -ENXIO when VADDR is past that end, or no data
+ * follows; -EOPNOTSUPP without the seek_data feature; else -errno.
+ */
+int kmod_seek(const struct kmod *kmod, uint64_t vaddr, bool data,
+	      uint64_t *found);
 
 /*
  * Per-PFN query through the kpage file: PINNED[i] says whether PFNS[i]

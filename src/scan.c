@@ -498,35 +498,77 @@ static int region_add(struct region_list *list, uint64_t start, uint64_t end,
 	return 0;
 }
 
+/* The populated regions of [START, END) of mapping I, by PAGEMAP_SCAN. */
+static int list_piece_scan(struct scan *s, struct region_list *list, size_t i,
+			   uint64_t start, uint64_t end)
+{
+	struct pagemap_region found[SCAN_REGIONS];
+	uint64_t walk_end;
+	long got;
+	int err;
+
+	while (start < end) {
+		got = pagemap_scan(s->ctx->pagemap_fd, start, end, found,
+				   SCAN_REGIONS, &walk_end);
+		if (got < 0)
+			return procs_alive(s->snap->pid) ? (int)got : -ESRCH;
+		for (long j = 0; j < got; j++) {
+			err = region_add(list, found[j].start, found[j].end, i);
+			if (err)
+				return err;
+		}
+		if (walk_end <= start)
+			break;
+		start = walk_end;
+	}
+	return 0;
+}
+
+/*
+ * The same from the module: SEEK_DATA to the next page with an entry,
+ * SEEK_HOLE to the end of its run, skipping empty page-table levels.
+ */
+static int list_piece_seek(struct scan *s, struct region_list *list, size_t i,
+			   uint64_t start, uint64_t end)
+{
+	const struct kmod *kmod = &s->ctx->kmod;
+	uint64_t data, hole;
+	int err;
+
+	while (start < end) {
+		err = kmod_seek(kmod, start, true, &data);
+		if (err == -ENXIO || (!err && data >= end))
+			break;
+		if (!err)
+			err = kmod_seek(kmod, data, false, &hole);
+		if (err)
+			return err;
+		if (hole > end)
+			hole = end;
+		err = region_add(list, data, hole, i);
+		if (err)
+			return err;
+		start = hole;
+	}
+	return 0;
+}
+
 /* The populated regions of every piece, in address order. */
 static int list_regions(struct scan *s, struct region_list *list)
 {
-	struct pagemap_region found[SCAN_REGIONS];
 	const struct snapshot *snap = s->snap;
-	uint64_t start, end, walk_end;
-	long got;
+	uint64_t start, end;
 	int err;
 
 	for (size_t i = 0; i < snap->nr_mappings; i++) {
 		for (size_t r = 0; r < nr_pieces(s); r++) {
 			if (!piece_bounds(s, i, r, &start, &end))
 				continue;
-			while (start < end) {
-				got = pagemap_scan(s->ctx->pagemap_fd, start, end,
-						   found, SCAN_REGIONS, &walk_end);
-				if (got < 0)
-					return procs_alive(snap->pid) ?
-					       (int)got : -ESRCH;
-				for (long j = 0; j < got; j++) {
-					err = region_add(list, found[j].start,
-							 found[j].end, i);
-					if (err)
-						return err;
-				}
-				if (walk_end <= start)
-					break;
-				start = walk_end;
-			}
+			err = s->ctx->scan_ok ?
+			      list_piece_scan(s, list, i, start, end) :
+			      list_piece_seek(s, list, i, start, end);
+			if (err)
+				return err;
 		}
 	}
 	return 0;
@@ -808,7 +850,7 @@ int scan_snapshot(struct snapshot_ctx *ctx, struct snapshot *snap,
 		  const struct snapshot_range *ranges, size_t nr_ranges)
 {
 	struct region_list list = { 0 };
-	bool listed = ctx->scan_ok && !snap->all;
+	bool listed = (ctx->scan_ok || ctx->kmod_seek_ok) && !snap->all;
 	struct scan lead;
 	unsigned int n = 1;
 	int err;

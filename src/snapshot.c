@@ -22,6 +22,7 @@ static const char *const source_names[SNAPSHOT_SRC_NR] = {
 	[SNAPSHOT_SRC_SYSFS_NODE] = "sysfs_node",
 	[SNAPSHOT_SRC_KMOD] = "kmod",
 	[SNAPSHOT_SRC_KMOD_KPAGE] = "kmod_kpage",
+	[SNAPSHOT_SRC_KMOD_SEEK] = "kmod_seek",
 	[SNAPSHOT_SRC_LIBNUMA] = "libnuma",
 	[SNAPSHOT_SRC_LIBPROC2] = "libproc2",
 };
@@ -94,6 +95,9 @@ int snapshot_ctx_open(struct snapshot_ctx *ctx, const struct snapshot_opts *opts
 	ctx->kmod_ok = !err;
 	if (err)
 		kmod_close(&ctx->kmod);
+	/* before 6.7 the module's SEEK_DATA lists the populated regions */
+	ctx->kmod_seek_ok = ctx->kmod_ok && !ctx->scan_ok &&
+			    ctx->kmod.version.feature_seek_data;
 	return 0;
 
 err_close:
@@ -209,6 +213,8 @@ static void describe(struct snapshot_ctx *ctx, struct snapshot *snap)
 		snap->kmod_abi = ctx->kmod.version.abi;
 		if (ctx->kmod.kpage_fd >= 0)
 			snap->sources |= 1U << SNAPSHOT_SRC_KMOD_KPAGE;
+		if (ctx->kmod_seek_ok)
+			snap->sources |= 1U << SNAPSHOT_SRC_KMOD_SEEK;
 	} else {
 		if (ctx->kpage_ok)
 			snap->sources |= 1U << SNAPSHOT_SRC_KPAGEFLAGS |

@@ -68,6 +68,7 @@ enum snapshot_source {
 	SNAPSHOT_SRC_SYSFS_NODE,
 	SNAPSHOT_SRC_KMOD,
 	SNAPSHOT_SRC_KMOD_KPAGE,
+	SNAPSHOT_SRC_KMOD_SEEK,
 	SNAPSHOT_SRC_LIBNUMA,
 	SNAPSHOT_SRC_LIBPROC2,
 	SNAPSHOT_SRC_NR
@@ -136,6 +137,7 @@ struct snapshot_ctx {
 	struct snapshot_opts opts;
 	int pagemap_fd;
 	bool scan_ok;		/* PAGEMAP_SCAN works here */
+	bool kmod_seek_ok;	/* else the module finds the regions */
 	bool cap_sys_admin;
 	struct kpage kpage;
 	bool kpage_ok;

@@ -24,6 +24,16 @@
  *            -ENXIO before a PID was written, -ESRCH once the target has
  *            exited, -EINTR on a fatal signal; an error after some records
  *            were copied ends the read short instead.
+ *            lseek() SEEK_DATA / SEEK_HOLE (feature "seek_data"): the
+ *            offset of the first record at or after the given one whose
+ *            page is data (its record has a flag set: an entry at some
+ *            level) or a hole (an empty record: no VMA, or no entry),
+ *            found without visiting empty page-table levels; the offset
+ *            itself when its record qualifies. The end of the address
+ *            space is the hole every file ends with. -ENXIO for an offset
+ *            below 0 or at or past that end, and for SEEK_DATA when no
+ *            data follows; -ENXIO / -ESRCH / -EINTR as for read(). A hint
+ *            of the moment: the target may change before the next read.
  *   kpage    binary, per-PFN: pread() at offset pfn * record_size returns
  *            struct pagewatch_page records for consecutive PFNs (like
  *            /proc/kpageflags); only the page's own facts are set, never
@@ -146,5 +156,6 @@ struct pagewatch_page {
 #define PAGEWATCH_FEATURE_SAVEDWRITE_DERIVED	"savedwrite_derived"
 #define PAGEWATCH_FEATURE_RCU_PTE_WALK		"rcu_pte_walk"
 #define PAGEWATCH_FEATURE_KPAGE			"kpage"
+#define PAGEWATCH_FEATURE_SEEK_DATA		"seek_data"
 
 #endif /* _PAGEWATCH_ABI_H */

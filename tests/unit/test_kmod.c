@@ -12,11 +12,12 @@ START_TEST(test_version_file_gives_abi_record_size_and_features)
 {
 	struct kmod_version v;
 
-	ck_assert_int_eq(kmod_parse_version("abi 1\nrecord_size 32\nfeatures kpage savedwrite_derived rcu_pte_walk\nflag 0 present\n", &v), 0);
+	ck_assert_int_eq(kmod_parse_version("abi 1\nrecord_size 32\nfeatures kpage savedwrite_derived rcu_pte_walk seek_data\nflag 0 present\n", &v), 0);
 	ck_assert_uint_eq(v.abi, 1);
 	ck_assert_uint_eq(v.record_size, 32);
 	ck_assert(v.feature_kpage);
 	ck_assert(v.feature_savedwrite);
+	ck_assert(v.feature_seek_data);
 }
 END_TEST
 
@@ -26,6 +27,8 @@ START_TEST(test_version_file_without_kpage_feature)
 
 	ck_assert_int_eq(kmod_parse_version("abi 1\nrecord_size 32\nfeatures savedwrite_bit\n", &v), 0);
 	ck_assert(!v.feature_kpage);
+	/* an older module: pagewatch reads every page of a mapping */
+	ck_assert(!v.feature_seek_data);
 }
 END_TEST
 

@@ -110,7 +110,17 @@ while [ "$(date +%s)" -lt "$end" ]; do
 	      [ "$(date +%s)" -lt $overdue ]; do
 		sleep 0.2
 	done
-	grep -q '^ops total' $dir/target.out || { kill -9 $t 2>/dev/null && killed=$((killed + 1)); }
+	if ! grep -q '^ops total' $dir/target.out && kill -0 $t 2>/dev/null; then
+		# where its threads are: a figure for the logs
+		for task in /proc/$t/task/*; do
+			pw_info "overdue target $t thread ${task##*/}: state $(cut -d' ' -f3 $task/stat 2>/dev/null)," \
+				"wchan $(cat $task/wchan 2>/dev/null), stack $(head -n 6 $task/stack 2>/dev/null | awk '{ print $2 }' | tr '\n' ' ')"
+		done
+		kill -9 $t 2>/dev/null && killed=$((killed + 1))
+		killed_at=$(date +%s)
+		wait $t
+		pw_info "overdue target $t took $(( $(date +%s) - killed_at )) s to die after SIGKILL"
+	fi
 	wait $t
 	targets=$((targets + 1))
 	grep '^ops ' $dir/target.out >> $dir/ops

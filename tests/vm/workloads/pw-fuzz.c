@@ -7,7 +7,8 @@
  * and negative numbers, the PIDs of init, kthreadd, a zombie, itself, a
  * missing process, ranges past TASK_SIZE, reversed, unaligned, too long,
  * bad buffer pointers), then reads it with random offsets and sizes (zero,
- * unaligned, huge, past the end, into a bad pointer) and seeks at random.
+ * unaligned, huge, past the end, into a bad pointer) and seeks at random
+ * (every whence, SEEK_DATA and SEEK_HOLE included).
  * Every call must return a value or an errno from the list allowed for
  * that call; alarm() turns a call that blocks for 60 s into a failure.
  *
@@ -87,7 +88,8 @@ static const int allowed_write[] = { EINVAL, ESRCH, EFAULT, EBADF, 0 };
 static const int allowed_read[] = { EINVAL, ESRCH, ENXIO, EINTR, EFAULT, EBADF, 0 };
 static const int allowed_open[] = { ENXIO, 0 };
 /* text: seq_lseek() formats the lines before the offset, reading the target */
-static const int allowed_seek[] = { EINVAL, ESRCH, EINTR, 0 };
+/* ENXIO: SEEK_DATA/SEEK_HOLE past the end, before a PID, no data left */
+static const int allowed_seek[] = { EINVAL, ENXIO, ESRCH, EINTR, 0 };
 static const int allowed_misc[] = { ENOTTY, ENODEV, EINVAL, EACCES, EBADF, 0 };
 
 static void result(long ret, const int *allowed, const char *what,
@@ -282,7 +284,8 @@ static void one_iteration(int *fds)
 			if (f == F_TEXT && off > 0 && pick(64))
 				off %= 1 << 16;
 			CALL("lseek");
-			ret = lseek(fds[f], off, (int)pick(3));
+			/* SEEK_SET, _CUR, _END, _DATA, _HOLE */
+			ret = lseek(fds[f], off, (int)pick(5));
 			snprintf(input, sizeof(input), "%s offset %lld",
 				 file_names[f], (long long)off);
 			result(ret < 0 ? -1 : 0, allowed_seek, "lseek", input);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pw-layout nodes|maps PAGES: lay out memory whose page facts are known,
+ * pw-layout nodes|maps|sparse PAGES: lay out memory whose page facts are known,
  * print one "region NAME START END" line (hex, END exclusive) per region,
  * then "ready" and wait for a signal.
  *
@@ -15,6 +15,15 @@
  *                       process only, after the fork
  *        Prints "child PID" for the forked child, which writes shared_both
  *        and inherits no private region (MADV_DONTFORK), then "ready".
+ * sparse: reserve      one 1 TiB private read-write mapping (MAP_NORESERVE)
+ *                       in which only these pages are written:
+ *         first         its first page
+ *         run           PAGES pages around 300 GiB + 2 MiB (across a PMD
+ *                       boundary, so across two PTE tables)
+ *         dropped       a page at 300 GiB + 8 MiB, written, then dropped
+ *                       with MADV_DONTNEED (a PTE table without entries)
+ *         lone          the page at 700 GiB
+ *         last          its last page
  * Small-page regions are MADV_NOHUGEPAGE: their tests count 4 KiB pages.
  */
 #include "config.h"
@@ -145,6 +154,34 @@ static void layout_maps(unsigned long pages)
 	printf("child %d\n", child);
 }
 
+static void layout_sparse(unsigned long pages)
+{
+	const unsigned long gib = 1UL << 30, len = 1024 * gib;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	char *run, *dropped;
+
+	if (p == MAP_FAILED)
+		die("mmap 1 TiB");
+	if (madvise(p, len, MADV_NOHUGEPAGE))
+		die("madvise(MADV_NOHUGEPAGE)");
+	run = p + 300 * gib + THP_SZ - pages / 2 * PAGE_SZ;
+	dropped = p + 300 * gib + 4 * THP_SZ;
+	write_pages(p, 1);
+	write_pages(run, pages);
+	write_pages(dropped, 1);
+	if (madvise(dropped, PAGE_SZ, MADV_DONTNEED))
+		die("madvise(MADV_DONTNEED)");
+	write_pages(p + 700 * gib, 1);
+	write_pages(p + len - PAGE_SZ, 1);
+	region("reserve", p, len);
+	region("first", p, PAGE_SZ);
+	region("run", run, pages * PAGE_SZ);
+	region("dropped", dropped, PAGE_SZ);
+	region("lone", p + 700 * gib, PAGE_SZ);
+	region("last", p + len - PAGE_SZ, PAGE_SZ);
+}
+
 static void on_term(int sig)
 {
 	kill(0, SIGKILL);
@@ -156,7 +193,7 @@ int main(int argc, char **argv)
 	unsigned long pages;
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: pw-layout nodes|maps PAGES\n");
+		fprintf(stderr, "usage: pw-layout nodes|maps|sparse PAGES\n");
 		return 2;
 	}
 	pages = strtoul(argv[2], NULL, 0);
@@ -167,6 +204,8 @@ int main(int argc, char **argv)
 		layout_nodes(pages);
 	else if (!strcmp(argv[1], "maps"))
 		layout_maps(pages);
+	else if (!strcmp(argv[1], "sparse"))
+		layout_sparse(pages);
 	else
 		return 2;
 	printf("ready\n");

@@ -41,6 +41,17 @@
  *                          be reaped), then pread: prints the errno name
  *   read-until-gone PID    read every VMA of PID over and over until a read
  *                          fails; prints the errno name
+ *   seek-runs PID START END  the runs of data in [START, END) as SEEK_DATA
+ *                          and SEEK_HOLE on `pages` give them: "run START
+ *                          END" lines, then "seeks N" (lseek calls made)
+ *   seek-agree PID [START END]  from every page of the range (default:
+ *                          every VMA of at most SEEK_AGREE_MAX pages),
+ *                          SEEK_DATA and SEEK_HOLE against the records
+ *                          read (data: a flag set); "check seek_data" and
+ *                          "check seek_hole" lines
+ *   seek-errno PID|none OFFSET data|hole|set  bind `pages` to PID (none: do
+ *                          not), lseek; prints OK and the offset, or the
+ *                          errno name
  *   two-readers PID1 ADDR1 PID2 ADDR2 ROUNDS  two threads, each with its own
  *                          open `pages` file bound to its own target, read
  *                          their target's ADDR ROUNDS times at once and
@@ -79,6 +90,8 @@ _Static_assert(sizeof(struct pagewatch_page) == PAGEWATCH_RECORD_SIZE,
 #define KPF_ANON_EXCLUSIVE	34
 /* user address space ends below this on x86_64 (skips [vsyscall]) */
 #define USER_END		0x800000000000UL
+/* seek-agree checks every page of VMAs up to this many pages */
+#define SEEK_AGREE_MAX		8192
 /* a page whose sources disagree is read again this often before it counts */
 #define RETRIES			5
 /* details printed per check */
@@ -1009,6 +1022,8 @@ static int cmd_exited_errno(int argc, char **argv)
 	}
 	got = pread(fd, &rec, sizeof(rec), 0);
 	printf("exited:%s\n", got >= 0 ? "OK" : errno_name(errno));
+	printf("exited_seek:%s\n",
+	       lseek(fd, 0, SEEK_DATA) >= 0 ? "OK" : errno_name(errno));
 	if (!reap)
 		waitpid(child, &status, 0);
 	return 0;
@@ -1105,6 +1120,158 @@ static int cmd_two_readers(int argc, char **argv)
 	return 0;
 }
 
+/* ----------------------------------------------------- SEEK_DATA/HOLE */
+
+/* lseek WHENCE from the record of VADDR: the address found, or -errno */
+static long long seek_addr(int fd, unsigned long vaddr, int whence)
+{
+	off_t off = lseek(fd, (off_t)(vaddr / PAGE_SZ * PAGEWATCH_RECORD_SIZE),
+			  whence);
+
+	if (off < 0)
+		return -errno;
+	return (long long)(off / PAGEWATCH_RECORD_SIZE * PAGE_SZ);
+}
+
+static int cmd_seek_runs(int argc, char **argv)
+{
+	int fd = pages_open(atoi(argv[0]));
+	unsigned long start = strtoul(argv[1], NULL, 16);
+	unsigned long end = strtoul(argv[2], NULL, 16);
+	unsigned long seeks = 0;
+	long long data, hole;
+
+	while (start < end) {
+		data = seek_addr(fd, start, SEEK_DATA);
+		seeks++;
+		if (data == -ENXIO || (data >= 0 && (unsigned long)data >= end))
+			break;
+		if (data < 0) {
+			errno = (int)-data;
+			die("lseek SEEK_DATA");
+		}
+		hole = seek_addr(fd, (unsigned long)data, SEEK_HOLE);
+		seeks++;
+		if (hole < 0) {
+			errno = (int)-hole;
+			die("lseek SEEK_HOLE");
+		}
+		if ((unsigned long)hole > end)
+			hole = (long long)end;
+		printf("run %llx %llx\n", data, hole);
+		start = (unsigned long)hole;
+	}
+	printf("seeks %lu\n", seeks);
+	return 0;
+}
+
+struct seek_tally {
+	unsigned long checked[2], bad[2];	/* [0] data, [1] hole */
+};
+
+/*
+ * Whether lseek WHENCE from page I of [START, START + N pages) gives what
+ * RECS say: the first page at or after I with (data) or without (hole) a
+ * flag; past the range, any answer at or past its end (or, for data,
+ * ENXIO) is right.
+ */
+static bool seek_answer_right(int fd, unsigned long start, size_t n,
+			      const struct pagewatch_page *recs, size_t i,
+			      bool data, long long *seen)
+{
+	size_t j = i;
+
+	while (j < n && (recs[j].flags != 0) != data)
+		j++;
+	*seen = seek_addr(fd, start + i * PAGE_SZ, data ? SEEK_DATA : SEEK_HOLE);
+	if (j < n)
+		return *seen == (long long)(start + j * PAGE_SZ);
+	return *seen >= (long long)(start + n * PAGE_SZ) ||
+	       (data && *seen == -ENXIO);
+}
+
+static void seek_agree_range(int fd, unsigned long start, unsigned long end,
+			     struct seek_tally *t)
+{
+	static const char *const names[2] = { "seek_data", "seek_hole" };
+	size_t n = (end - start) / PAGE_SZ;
+	struct pagewatch_page *recs = calloc(n ? n : 1, sizeof(*recs));
+	long long seen;
+
+	if (!recs)
+		die("calloc");
+	pages_read_all(fd, start, n, recs);
+	for (size_t i = 0; i < n; i++) {
+		for (int k = 0; k < 2; k++) {
+			bool right = false;
+
+			/* a page the kernel changed meanwhile is read again */
+			for (int r = 0; r < RETRIES && !right; r++) {
+				if (r) {
+					sleep_ms(10);
+					pages_read_all(fd, start, n, recs);
+				}
+				right = seek_answer_right(fd, start, n, recs, i,
+							  k == 0, &seen);
+			}
+			t->checked[k]++;
+			if (right)
+				continue;
+			if (t->bad[k]++ < MAX_DETAILS)
+				printf("  %s from %lx: %llx (%s)\n", names[k],
+				       start + i * PAGE_SZ, seen,
+				       seen < 0 ? errno_name((int)-seen) : "address");
+		}
+	}
+	free(recs);
+}
+
+static int cmd_seek_agree(int argc, char **argv)
+{
+	pid_t pid = atoi(argv[0]);
+	int fd = pages_open(pid);
+	struct seek_tally t = { 0 };
+	struct vma *v;
+	size_t nr;
+
+	if (argc >= 3) {
+		seek_agree_range(fd, strtoul(argv[1], NULL, 16),
+				 strtoul(argv[2], NULL, 16), &t);
+	} else {
+		if (maps_read(pid, &v, &nr))
+			die("maps");
+		for (size_t i = 0; i < nr; i++)
+			if ((v[i].end - v[i].start) / PAGE_SZ <= SEEK_AGREE_MAX)
+				seek_agree_range(fd, v[i].start, v[i].end, &t);
+		free(v);
+	}
+	printf("check seek_data checked=%lu bad=%lu\n", t.checked[0], t.bad[0]);
+	printf("check seek_hole checked=%lu bad=%lu\n", t.checked[1], t.bad[1]);
+	return 0;
+}
+
+static int cmd_seek_errno(int argc, char **argv)
+{
+	int whence = !strcmp(argv[2], "data") ? SEEK_DATA :
+		     !strcmp(argv[2], "hole") ? SEEK_HOLE : SEEK_SET;
+	off_t off;
+	int fd;
+
+	if (!strcmp(argv[0], "none")) {
+		fd = open(DEBUGFS "/pages", O_RDWR);
+		if (fd < 0)
+			die("open " DEBUGFS "/pages");
+	} else {
+		fd = pages_open(atoi(argv[0]));
+	}
+	off = lseek(fd, (off_t)strtoll(argv[1], NULL, 0), whence);
+	if (off >= 0)
+		printf("OK %lld\n", (long long)off);
+	else
+		printf("%s\n", errno_name(errno));
+	return 0;
+}
+
 /* ---------------------------------------------------------------- main */
 
 static const struct command {
@@ -1127,6 +1294,9 @@ static const struct command {
 	{ "open-errno", 1, cmd_open_errno, "PATH [nocap]" },
 	{ "exited-errno", 1, cmd_exited_errno, "zombie|reaped" },
 	{ "read-until-gone", 1, cmd_read_until_gone, "PID" },
+	{ "seek-runs", 3, cmd_seek_runs, "PID START END" },
+	{ "seek-agree", 1, cmd_seek_agree, "PID [START END]" },
+	{ "seek-errno", 3, cmd_seek_errno, "PID|none OFFSET data|hole|set" },
 	{ "two-readers", 5, cmd_two_readers, "PID1 ADDR1 PID2 ADDR2 ROUNDS" },
 };
 
