@@ -107,11 +107,12 @@ done
 reserve=${PW_BENCH_RESERVE_MIB:-1}
 start_target plain "$reserve"
 scan=$("$pw" -p "$target" --snapshot --format json $flags 2>/dev/null | head -n 1 |
-	grep -c '"pagemap_scan":true' || true)
+	grep -cE '"(pagemap_scan|kmod_seek)":true' || true)
 stop_target
 if [ "$scan" = 0 ]; then
-	# without the ioctl (before 6.7) every page of the terabyte is read
-	echo "reserve: skipped: this kernel has no PAGEMAP_SCAN"
+	# neither the ioctl (6.7+) nor the module's SEEK_DATA: every page of
+	# the terabyte would be read
+	echo "reserve: skipped: no PAGEMAP_SCAN (before 6.7) and no module with SEEK_DATA"
 	exit 0
 fi
 for layout in plain reserve; do
