@@ -182,6 +182,21 @@ static int maps_read(pid_t pid, struct vma **out, size_t *nr)
 	return 0;
 }
 
+/* a record buffer for the largest of the NR VMAs V */
+static struct pagewatch_page *records_for_vmas(const struct vma *v, size_t nr)
+{
+	struct pagewatch_page *recs;
+	size_t max = 1;
+
+	for (size_t i = 0; i < nr; i++)
+		if ((v[i].end - v[i].start) / PAGE_SZ > max)
+			max = (v[i].end - v[i].start) / PAGE_SZ;
+	recs = calloc(max, sizeof(*recs));
+	if (!recs)
+		die("calloc");
+	return recs;
+}
+
 /* ------------------------------------------------------- module files */
 
 static int pages_open(pid_t pid)
@@ -871,17 +886,12 @@ static int cmd_reread(int argc, char **argv)
 	unsigned long records = 0;
 	int fd = pages_open(pid);
 	struct vma *v;
-	size_t nr, max = 0;
+	size_t nr;
 	struct pagewatch_page *recs;
 
 	if (maps_read(pid, &v, &nr))
 		die("maps");
-	for (size_t i = 0; i < nr; i++)
-		if ((v[i].end - v[i].start) / PAGE_SZ > max)
-			max = (v[i].end - v[i].start) / PAGE_SZ;
-	recs = calloc(max, sizeof(*recs));
-	if (!recs)
-		die("calloc");
+	recs = records_for_vmas(v, nr);
 	print_counters("before", pid);
 	for (int r = 0; r < rounds; r++) {
 		for (size_t i = 0; i < nr; i++) {
@@ -1037,17 +1047,12 @@ static int cmd_read_until_gone(int argc, char **argv)
 	unsigned long rounds = 0;
 	struct pagewatch_page *recs;
 	struct vma *v;
-	size_t nr, max = 0;
+	size_t nr;
 	long got = 0;
 
 	if (maps_read(pid, &v, &nr))
 		die("maps");
-	for (size_t i = 0; i < nr; i++)
-		if ((v[i].end - v[i].start) / PAGE_SZ > max)
-			max = (v[i].end - v[i].start) / PAGE_SZ;
-	recs = calloc(max, sizeof(*recs));
-	if (!recs)
-		die("calloc");
+	recs = records_for_vmas(v, nr);
 	for (;;) {
 		for (size_t i = 0; i < nr && got >= 0; i++)
 			got = pages_read(fd, v[i].start,
