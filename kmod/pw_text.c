@@ -17,26 +17,6 @@
 
 #include "pw.h"
 
-/* Names in bit order, from the one table in abi.h */
-#define PW_FLAG_NAME(b, n) { .bit = (b), .name = (n) },
-static const struct {
-	unsigned int bit;
-	const char *name;
-} pw_flags[] = {
-	PAGEWATCH_PAGE_FLAG_NAMES(PW_FLAG_NAME)
-};
-
-#undef PW_FLAG_NAME
-
-/* The "flag BIT NAME" lines of the version file */
-void pw_seq_flag_lines(struct seq_file *m)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(pw_flags); i++)
-		seq_printf(m, "flag %u %s\n", pw_flags[i].bit, pw_flags[i].name);
-}
-
 /* Private data of an open text file */
 struct pw_text {
 	struct pw_target target;	/* snapshot, with its own mmgrab() */
@@ -107,20 +87,6 @@ static void pw_text_stop(struct seq_file *m, void *v)
 {
 }
 
-static void pw_text_flags(struct seq_file *m, u64 flags)
-{
-	const char *sep = "";
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(pw_flags); i++) {
-		if (!(flags & BIT_ULL(pw_flags[i].bit)))
-			continue;
-		seq_printf(m, "%s%s", sep, pw_flags[i].name);
-		sep = ",";
-	}
-	seq_puts(m, *sep ? "\n" : "-\n");
-}
-
 static int pw_text_show(struct seq_file *m, void *v)
 {
 	struct pw_text *t = m->private;
@@ -143,7 +109,7 @@ static int pw_text_show(struct seq_file *m, void *v)
 		seq_printf(m, "%u ", le16_to_cpu(rec->node));
 	seq_printf(m, "%u %u %u %u ", rec->order, le32_to_cpu(rec->refcount),
 		   le32_to_cpu(rec->mapcount), le32_to_cpu(rec->pincount));
-	pw_text_flags(m, le64_to_cpu(rec->flags));
+	pw_seq_flags(m, le64_to_cpu(rec->flags));
 	return 0;
 }
 
@@ -159,8 +125,7 @@ static int pw_text_source(struct pw_text *t)
 {
 	switch (t->target.kind) {
 	case PW_TARGET_PID:
-		t->src.mm = t->target.mm;
-		t->src.fill = pw_walk_fill;
+		pw_source_pid(&t->src, t->target.mm);
 		t->first = t->target.start >> PAGE_SHIFT;
 		t->src.end = t->target.end >> PAGE_SHIFT;
 		return 0;
