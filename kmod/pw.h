@@ -19,6 +19,7 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/pgtable.h>
+#include <linux/pid.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
 #include <pagewatch/abi.h>
@@ -100,8 +101,8 @@ enum pw_target_kind {
 
 struct pw_target {
 	enum pw_target_kind kind;
-	pid_t pid;
-	struct mm_struct *mm;	/* mmgrab()ed for PW_TARGET_PID */
+	pid_t nr;		/* the PID as written */
+	struct pid *pid;	/* get_pid()ed for PW_TARGET_PID */
 	unsigned long start;	/* address or PFN */
 	unsigned long end;	/* exclusive */
 };
@@ -131,7 +132,10 @@ extern const struct file_operations pw_text_fops;
 
 /* pw_common.c */
 int pw_open_check(struct inode *inode, struct file *file);
-int pw_mm_of_pid(pid_t pid, struct mm_struct **mmp);
+int pw_bind_check(void);
+struct pid *pw_bind_pid(pid_t nr);
+int pw_mm_of_pid(struct pid *pid, struct mm_struct **mmp);
+int pw_bind_mm(pid_t nr, struct mm_struct **mmp);
 void pw_source_pid(struct pw_source *src, struct mm_struct *mm);
 void pw_source_pfn(struct pw_source *src);
 void pw_seq_flag_lines(struct seq_file *m);

@@ -28,22 +28,68 @@ int pw_open_check(struct inode *inode, struct file *file)
 }
 
 /*
- * The mm of a process, held by mmgrab(): like /proc/PID/pagemap, a file
- * stays bound to the address space, not the PID, which may be reused.
- * -ESRCH: the process is gone, or it has no user address space (kernel
- * thread, or already past exit_mm()).
+ * May the writer (current, not who opened the file) bind a file to a
+ * process? /proc/PID/pagemap asks ptrace_may_access() once, at open; that
+ * and mm_access() are not exported (6.1, 6.12), so every bind asks for
+ * the capabilities that pass the capability LSM's ptrace checks:
+ * CAP_SYS_PTRACE, and CAP_SYS_ADMIN (PFNs), both in the initial user
+ * namespace. LSM ptrace policy (Yama's ptrace_scope, SELinux) is not
+ * consulted. The refusal names the missing capability in the kernel log.
  */
-int pw_mm_of_pid(pid_t pid, struct mm_struct **mmp)
+int pw_bind_check(void)
+{
+	static const struct {
+		int cap;
+		const char *name;
+	} need[] = {
+		{ CAP_SYS_ADMIN, "CAP_SYS_ADMIN" },
+		{ CAP_SYS_PTRACE, "CAP_SYS_PTRACE" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(need); i++) {
+		if (capable(need[i].cap))
+			continue;
+		pr_notice_ratelimited("pagewatch: bind by %s[%d] refused: %s missing in the initial user namespace\n",
+				      current->comm, task_pid_nr(current),
+				      need[i].name);
+		return -EPERM;
+	}
+	return 0;
+}
+
+/*
+ * The process @nr names in the writer's PID namespace (find_get_pid()
+ * resolves in task_active_pid_ns(current)), after pw_bind_check(): a
+ * struct pid reference for the caller to put_pid(), or ERR_PTR(-EPERM or
+ * -ESRCH).
+ */
+struct pid *pw_bind_pid(pid_t nr)
+{
+	struct pid *pid;
+	int ret;
+
+	ret = pw_bind_check();
+	if (ret)
+		return ERR_PTR(ret);
+	pid = find_get_pid(nr);
+	if (!pid)
+		return ERR_PTR(-ESRCH);
+	return pid;
+}
+
+/*
+ * The mm of the process @pid names, held by mmgrab(): like
+ * /proc/PID/pagemap, a file stays bound to the address space, not the
+ * PID, which may be reused. -ESRCH: the process is gone, or it has no
+ * user address space (kernel thread, or already past exit_mm()).
+ */
+int pw_mm_of_pid(struct pid *pid, struct mm_struct **mmp)
 {
 	struct task_struct *task;
 	struct mm_struct *mm;
-	struct pid *p;
 
-	p = find_get_pid(pid);
-	if (!p)
-		return -ESRCH;
-	task = get_pid_task(p, PIDTYPE_PID);
-	put_pid(p);
+	task = get_pid_task(pid, PIDTYPE_PID);
 	if (!task)
 		return -ESRCH;
 	mm = get_task_mm(task);
@@ -54,6 +100,19 @@ int pw_mm_of_pid(pid_t pid, struct mm_struct **mmp)
 	mmput(mm);
 	*mmp = mm;
 	return 0;
+}
+
+/* The one bind of a file to an address space: check, resolve, mmgrab() */
+int pw_bind_mm(pid_t nr, struct mm_struct **mmp)
+{
+	struct pid *pid = pw_bind_pid(nr);
+	int ret;
+
+	if (IS_ERR(pid))
+		return PTR_ERR(pid);
+	ret = pw_mm_of_pid(pid, mmp);
+	put_pid(pid);
+	return ret;
 }
 
 /* The caller holds an mm_users reference on @mm while it reads */
@@ -110,20 +169,25 @@ void pw_seq_flags(struct seq_file *m, u64 flags)
 static DEFINE_MUTEX(pw_target_lock);
 static struct pw_target pw_target;	/* protected by pw_target_lock */
 
-/* A snapshot of the target holding its own mm_count reference */
+/*
+ * The setting holds a PID target's struct pid only, never its mm: once the
+ * process exits, its address space goes as usual, and the text view
+ * binds at open (pw_text.c). A struct pid outlives its process but then
+ * names no task (get_pid_task() is NULL), even when its number is reused.
+ */
+
+/* A snapshot of the target holding its own struct pid reference */
 void pw_target_get(struct pw_target *copy)
 {
 	mutex_lock(&pw_target_lock);
 	*copy = pw_target;
-	if (copy->mm)
-		mmgrab(copy->mm);
+	get_pid(copy->pid);
 	mutex_unlock(&pw_target_lock);
 }
 
 void pw_target_put(struct pw_target *copy)
 {
-	if (copy->mm)
-		mmdrop(copy->mm);
+	put_pid(copy->pid);
 	memset(copy, 0, sizeof(*copy));
 }
 

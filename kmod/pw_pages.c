@@ -127,7 +127,8 @@ static ssize_t pw_pages_write(struct file *file, const char __user *ubuf,
 	ret = pw_parse_pid(ubuf, count, &pid);
 	if (ret)
 		return ret;
-	ret = pw_mm_of_pid(pid, &mm);
+	/* every bind checks the writer, whoever opened the file */
+	ret = pw_bind_mm(pid, &mm);
 	if (ret)
 		return ret;
 	mutex_lock(&pp->lock);

@@ -59,9 +59,15 @@ static int pw_target_pfn(struct pw_target *t, unsigned long start,
 	return 0;
 }
 
-static int pw_target_pid(struct pw_target *t, pid_t pid, unsigned long start,
+/*
+ * Bind checks of the writer, as for pages; the process must have an
+ * address space now (-ESRCH otherwise), but only its struct pid is kept.
+ */
+static int pw_target_pid(struct pw_target *t, pid_t nr, unsigned long start,
 			 unsigned long end)
 {
+	struct mm_struct *mm;
+	struct pid *pid;
 	int ret;
 
 	start &= PAGE_MASK;
@@ -71,17 +77,27 @@ static int pw_target_pid(struct pw_target *t, pid_t pid, unsigned long start,
 	if (start >= end || end > TASK_SIZE_MAX ||
 	    (end - start) >> PAGE_SHIFT > PW_TEXT_MAX_PAGES)
 		return -EINVAL;
-	ret = pw_mm_of_pid(pid, &t->mm);
-	if (ret)
+	pid = pw_bind_pid(nr);
+	if (IS_ERR(pid))
+		return PTR_ERR(pid);
+	ret = pw_mm_of_pid(pid, &mm);
+	if (ret) {
+		put_pid(pid);
 		return ret;
+	}
+	mmdrop(mm);
 	t->kind = PW_TARGET_PID;
+	t->nr = nr;
 	t->pid = pid;
 	t->start = start;
 	t->end = end;
 	return 0;
 }
 
-/* -EINVAL when malformed, -ESRCH when the process has no address space */
+/*
+ * -EINVAL when malformed, -EPERM when the writer may not bind, -ESRCH when
+ * the process has no address space
+ */
 static int pw_parse_target(char *s, struct pw_target *t)
 {
 	char *kind = pw_next_word(&s);
@@ -128,7 +144,7 @@ static int pw_target_show(struct seq_file *m, void *v)
 	pw_target_get(&t);
 	switch (t.kind) {
 	case PW_TARGET_PID:
-		seq_printf(m, "%d %lx-%lx\n", t.pid, t.start, t.end);
+		seq_printf(m, "%d %lx-%lx\n", t.nr, t.start, t.end);
 		break;
 	case PW_TARGET_PFN:
 		seq_printf(m, "pfn %lx-%lx\n", t.start, t.end);

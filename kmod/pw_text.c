@@ -19,7 +19,8 @@
 
 /* Private data of an open text file */
 struct pw_text {
-	struct pw_target target;	/* snapshot, with its own mmgrab() */
+	struct pw_target target;	/* snapshot, with its own get_pid() */
+	struct mm_struct *mm;		/* PID target: mmgrab()ed at open */
 	struct pw_source src;
 	unsigned long first;		/* index of the first line's record */
 	unsigned long base;		/* index of buf[0] */
@@ -120,12 +121,24 @@ static const struct seq_operations pw_text_seq_ops = {
 	.show = pw_text_show,
 };
 
-/* Point the record source at the snapshot; -ENXIO when no target is set */
+/*
+ * Point the record source at the snapshot; -ENXIO when no target is set.
+ * A PID target is bound here, at open, with the opener's bind checks
+ * (-EPERM), and only while its process lives (-ESRCH): the target setting
+ * keeps no address space alive.
+ */
 static int pw_text_source(struct pw_text *t)
 {
+	int ret;
+
 	switch (t->target.kind) {
 	case PW_TARGET_PID:
-		pw_source_pid(&t->src, t->target.mm);
+		ret = pw_bind_check();
+		if (!ret)
+			ret = pw_mm_of_pid(t->target.pid, &t->mm);
+		if (ret)
+			return ret;
+		pw_source_pid(&t->src, t->mm);
 		t->first = t->target.start >> PAGE_SHIFT;
 		t->src.end = t->target.end >> PAGE_SHIFT;
 		return 0;
@@ -161,6 +174,8 @@ static int pw_text_open(struct inode *inode, struct file *file)
 	return 0;
 
 err_put_target:
+	if (t->mm)
+		mmdrop(t->mm);
 	pw_target_put(&t->target);
 	kvfree(t);
 	return ret;
@@ -171,6 +186,8 @@ static int pw_text_release(struct inode *inode, struct file *file)
 	struct pw_text *t = ((struct seq_file *)file->private_data)->private;
 
 	seq_release(inode, file);
+	if (t->mm)
+		mmdrop(t->mm);
 	pw_target_put(&t->target);
 	kvfree(t);
 	return 0;

@@ -8,7 +8,8 @@
  * ever added (a new field takes padding or grows the record together with
  * PAGEWATCH_ABI_VERSION); a reader checks the version file first.
  *
- * Files (all root-only, CAP_SYS_ADMIN checked at open):
+ * Files (all root-only, CAP_SYS_ADMIN checked at open; binding to a
+ * process needs more, see "Binding" below):
  *
  *   version  text, "key value" lines: abi, record_size, features, one
  *            "flag BIT NAME" line per page flag.
@@ -19,8 +20,10 @@
  *            (-EINVAL). A read past the target's address space ends at 0.
  *            The file stays bound to that address space (not the PID)
  *            until the next write. write(): -EINVAL unless a decimal
- *            PID > 0 (white space allowed), -ESRCH when no such process
- *            or it has no address space (kernel thread, exited). read():
+ *            PID > 0 (white space allowed), -EPERM when the writer may
+ *            not bind (see Binding), -ESRCH when no such process in the
+ *            writer's PID namespace or it has no address space (kernel
+ *            thread, exited). read():
  *            -ENXIO before a PID was written, -ESRCH once the target has
  *            exited, -EINTR on a fatal signal; an error after some records
  *            were copied ends the read short instead.
@@ -43,10 +46,14 @@
  *            widened to whole pages) or "pfn START-END" (hexadecimal
  *            PFNs, END exclusive), at most 1 << 20 pages, or "none"; read
  *            shows the current setting in the same syntax ("none" when
- *            unset). -EINVAL when malformed or out of range, -ESRCH when
- *            the process has no address space.
+ *            unset). -EINVAL when malformed or out of range, -EPERM when
+ *            the writer may not bind a PID, -ESRCH when the process has
+ *            no address space. A PID target holds the process (its struct
+ *            pid), never its address space.
  *   text     text view of the records named by target (snapshot taken at
- *            open; -ENXIO when none is set), a "#" header line, then one
+ *            open, where a PID target is bound: -EPERM when the opener
+ *            may not bind, -ESRCH once the process has exited; -ENXIO when
+ *            none is set), a "#" header line, then one
  *            line per page:
  *            "ADDR PFN NODE ORDER REFCOUNT MAPCOUNT PINCOUNT FLAGS", ADDR
  *            and PFN in hexadecimal without 0x, ADDR "-" for a pfn target,
@@ -55,6 +62,18 @@
  *            once the target process has exited.
  *
  * Every open() fails with -EPERM without CAP_SYS_ADMIN.
+ *
+ * Binding: every bind (a PID written to pages or target, the open of text
+ * for a PID target) checks the calling task, not the file's opener: it
+ * needs CAP_SYS_ADMIN and CAP_SYS_PTRACE in the initial user namespace
+ * (-EPERM otherwise; the kernel log names the missing capability), and
+ * the PID is looked up in the caller's PID namespace. A descriptor passed
+ * over a UNIX socket or inherited by an unprivileged process cannot be
+ * rebound. LSM ptrace policy (Yama's ptrace_scope, SELinux) is not
+ * consulted: ptrace_may_access() is not exported. What a pages file
+ * already bound reads is not checked again: like a /proc/PID/pagemap
+ * descriptor, whose check is made once at open, it reads its target for
+ * whoever holds it.
  */
 #ifndef _PAGEWATCH_ABI_H
 #define _PAGEWATCH_ABI_H

@@ -37,6 +37,12 @@
  *   open-errno PATH [nocap]  open PATH (read-only if the mode has no write
  *                          bit for the owner), first dropping CAP_SYS_ADMIN
  *                          from every capability set with "nocap"
+ *   passed-fd PID ADDR     root binds `pages` to PID; a child that became
+ *                          nobody (no capability) inherits that descriptor
+ *                          and is passed an unbound one over a UNIX
+ *                          socket: prints "inherited_rebind:E
+ *                          inherited_read:E passed_bind:E passed_read:E",
+ *                          each OK or the errno name (reads: ADDR's record)
  *   exited-errno zombie|reaped  bind `pages` to a child, let it exit (and
  *                          be reaped), then pread: prints the errno name
  *   read-until-gone PID    read every VMA of PID over and over until a read
@@ -60,6 +66,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <grp.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -73,6 +80,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -995,6 +1003,104 @@ static int cmd_open_errno(int argc, char **argv)
 	return 0;
 }
 
+/* "OK" or the errno name of write(PID) to @fd */
+static const char *bind_result(int fd, pid_t pid)
+{
+	char text[32];
+	int len = snprintf(text, sizeof(text), "%d", pid);
+	ssize_t w = write(fd, text, len);
+
+	return w == len ? "OK" : w < 0 ? errno_name(errno) : "SHORT";
+}
+
+/* "OK" or the errno name of a pread of ADDR's record from @fd */
+static const char *read_result(int fd, unsigned long addr)
+{
+	struct pagewatch_page rec;
+	ssize_t got = pread(fd, &rec, sizeof(rec),
+			    (off_t)(addr / PAGE_SZ) * PAGEWATCH_RECORD_SIZE);
+
+	return got == (ssize_t)sizeof(rec) ? "OK" : got < 0 ? errno_name(errno) : "SHORT";
+}
+
+static void send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, byte = 0;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	if (sendmsg(sock, &msg, 0) != 1)
+		die("sendmsg SCM_RIGHTS");
+}
+
+static int recv_fd(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))], byte;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	int fd;
+
+	if (recvmsg(sock, &msg, 0) != 1)
+		die("recvmsg SCM_RIGHTS");
+	c = CMSG_FIRSTHDR(&msg);
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		die("no descriptor received");
+	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+/*
+ * The child drops to nobody (setuid clears every capability), then tries
+ * to rebind the inherited, bound descriptor and to bind the one root
+ * passes it after the drop.
+ */
+static int cmd_passed_fd(int argc, char **argv)
+{
+	pid_t target = atoi(argv[0]), child;
+	unsigned long addr = strtoul(argv[1], NULL, 16);
+	int bound = pages_open(target), sv[2], status;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		die("socketpair");
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (!child) {
+		const char *rebind, *reread;
+		int passed;
+
+		close(sv[0]);
+		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+			die("become nobody");
+		rebind = bind_result(bound, target);
+		reread = read_result(bound, addr);
+		passed = recv_fd(sv[1]);
+		printf("inherited_rebind:%s inherited_read:%s ", rebind, reread);
+		printf("passed_bind:%s ", bind_result(passed, target));
+		printf("passed_read:%s\n", read_result(passed, addr));
+		fflush(stdout);
+		_exit(0);
+	}
+	close(sv[1]);
+	send_fd(sv[0], open(DEBUGFS "/pages", O_RDWR));
+	if (waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		die("child");
+	return 0;
+}
+
 static int cmd_exited_errno(int argc, char **argv)
 {
 	bool reap = !strcmp(argv[0], "reaped");
@@ -1297,6 +1403,7 @@ static const struct command {
 	{ "pread-errno", 3, cmd_pread_errno, "PID OFFSET SIZE" },
 	{ "read-errno", 3, cmd_read_errno, "PATH OFFSET SIZE" },
 	{ "open-errno", 1, cmd_open_errno, "PATH [nocap]" },
+	{ "passed-fd", 2, cmd_passed_fd, "PID ADDR" },
 	{ "exited-errno", 1, cmd_exited_errno, "zombie|reaped" },
 	{ "read-until-gone", 1, cmd_read_until_gone, "PID" },
 	{ "seek-runs", 3, cmd_seek_runs, "PID START END" },
