@@ -46,7 +46,7 @@ pw_eq root_reads_text_of_a_pid "OK" "$($V read-errno $PW_DEBUGFS/text 0 4096 | c
 
 # pagewatch itself, run as root without CAP_SYS_PTRACE: the module refuses
 # its bind, names the capability, and pagewatch falls back to /proc
-pw-nocap ptrace pagewatch -p $tpid --summary > /tmp/bind.pw 2> /tmp/bind.pw.err
+pw-nocap ptrace pagewatch -p $tpid --snapshot --format json > /tmp/bind.pw 2> /tmp/bind.pw.err
 rc=$?
 line=$(refused_line pagewatch CAP_SYS_PTRACE)
 if [ -n "$line" ]; then
@@ -54,7 +54,7 @@ if [ -n "$line" ]; then
 	pw_info "pagewatch exit $rc; kernel log: $line; pagewatch said: $(head -c 300 /tmp/bind.pw.err)"
 else
 	pw_fail pagewatch_without_cap_sys_ptrace_refused_with_capability_named \
-		"pagewatch -p $tpid --summary under pw-nocap ptrace: exit $rc" \
+		"pagewatch -p $tpid --snapshot under pw-nocap ptrace: exit $rc" \
 		"stderr: $(cat /tmp/bind.pw.err)" "kernel log:" "$(pw_dmesg_tail 5)"
 fi
 
