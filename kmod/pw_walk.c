@@ -59,6 +59,28 @@ static void pw_fill_flag(struct pagewatch_page *rec, unsigned long nr,
 
 #ifndef pte_savedwrite
 /*
+ * vma_wants_manual_pte_write_upgrade() (6.2+, include/linux/mm.h):
+ * private: VM_WRITE. Shared: vma_wants_writenotify(vma, vma->vm_page_prot),
+ * asked with the protection vma_set_page_prot() already stripped of write
+ * when write-notify is armed. It answers true early only for vm_ops with
+ * page_mkwrite or pfn_mkwrite; for any other VMA (shmem, memfd, shared
+ * anon) the stripped protection differs from vm_pgprot_modify() of the
+ * flags, so it answers false even when soft-dirty tracking (clear_refs 4)
+ * or uffd-wp armed write-notify: the hint fault maps such a page
+ * read-only (checked against 6.12.117 mm/mmap.c, mm/memory.c).
+ */
+static bool pw_vma_manual_write_upgrade(struct vm_area_struct *vma)
+{
+	const struct vm_operations_struct *ops = vma->vm_ops;
+
+	if (!(vma->vm_flags & VM_WRITE))
+		return false;
+	if (!(vma->vm_flags & VM_SHARED))
+		return true;
+	return ops && (ops->page_mkwrite || ops->pfn_mkwrite);
+}
+
+/*
  * Whether the NUMA hint fault will map the page writable. Since 6.2
  * (commits 6a56ccbcf6c6, d6379159f476) no saved write bit exists and
  * do_numa_page() / do_huge_pmd_numa_page() decide at fault time:
@@ -75,12 +97,7 @@ static bool pw_numa_writable(struct vm_area_struct *vma, bool dirty,
 {
 	if (pte_write(__pte(pgprot_val(vma->vm_page_prot))))
 		return true;
-	/*
-	 * vma_wants_manual_pte_write_upgrade(): private VM_WRITE, or shared
-	 * VM_WRITE with writenotify, which is when a shared writable VMA's
-	 * vm_page_prot lacks write (vma_set_page_prot()).
-	 */
-	if (!(vma->vm_flags & VM_WRITE))
+	if (!pw_vma_manual_write_upgrade(vma))
 		return false;
 	/* can_change_pte_writable(): soft-dirty tracking wants the fault */
 	if (IS_ENABLED(CONFIG_MEM_SOFT_DIRTY) &&

@@ -133,7 +133,9 @@ struct pagewatch_page {
 #define PAGEWATCH_PAGE_MAYBE_PINNED	12	/* folio_maybe_dma_pinned() */
 #define PAGEWATCH_PAGE_PIN_EXACT	13	/* pincount is the kernel's count */
 #define PAGEWATCH_PAGE_PROTNONE		14	/* NUMA-hinting PROT_NONE entry */
-#define PAGEWATCH_PAGE_SAVEDWRITE	15	/* writable after the hint fault */
+#define PAGEWATCH_PAGE_SAVEDWRITE	15	/* writable after the hint fault
+						 * if it does not migrate (6.2+)
+						 */
 #define PAGEWATCH_PAGE_VMA_PROTNONE	16	/* mprotect(PROT_NONE) mapping */
 #define PAGEWATCH_PAGE_ANON_EXCLUSIVE	17	/* PageAnonExclusive() */
 #define PAGEWATCH_PAGE_SPECIAL		18	/* no struct page (pfnmap...) */
