@@ -97,11 +97,27 @@
  * count: exact when PAGEWATCH_PAGE_PIN_EXACT is set (large folios count
  * pins), otherwise refcount / PAGEWATCH_GUP_PIN_COUNTING_BIAS. The page
  * facts (node, order, counts, thp, anon...) are filled for present pages
- * with a struct page and for migration entries (the source page); the zero
- * page gets its node only; holes, swap, markers, special and skipped
- * entries have node PAGEWATCH_NODE_NONE and zero counts. WRITE is never
- * set on a protnone entry (SAVEDWRITE tells what the hint fault will do);
- * on a migration entry it means a writable migration entry.
+ * with a struct page; THP is set exactly when order > 0, and PIN_EXACT
+ * only with THP. A migration entry does not freeze its folio (a split
+ * rewrites the struct pages, a migration moves the counts, without the
+ * lock the walk holds): its record has UNSTABLE set and only what the
+ * entry guarantees, the source page's PFN and node, WRITE for a writable
+ * migration entry, ANON (with KSM, ANON_EXCLUSIVE) or else FILE; counts
+ * and order are 0, THP, PIN_EXACT and MAYBE_PINNED clear, meaning
+ * unknown. The zero page gets its node only; the huge zero page its node,
+ * ZERO, PMD, THP and order 9 (kpage cannot tell it: its record there is
+ * that of an order-9 folio without ZERO). Holes, swap, markers, special
+ * and skipped entries have node PAGEWATCH_NODE_NONE and zero counts.
+ * WRITE means writable by ordinary stores: never set on a protnone entry
+ * (SAVEDWRITE tells what the hint fault will do) nor on an x86
+ * shadow-stack entry (which pte_write() counts); on a migration entry it
+ * means a writable migration entry. 6.1's entries left by a failed swap-in
+ * during swapoff (SWP_SWAPIN_ERROR) are reported as SWAP with a swap_type
+ * of at least MAX_SWAPFILES and the frame the kernel stored in the entry
+ * (no longer mapped) in pfn; on 6.12 they are PTE markers (MARKER).
+ * PFN_VALID (kpage) means an online page (pfn_to_online_page()): a
+ * ZONE_DEVICE PFN, an offline section or a PFN without memmap reads as an
+ * empty record without it, as /proc/kpageflags reports KPF_NOPAGE.
  */
 struct pagewatch_page {
 	__le64 pfn;
@@ -140,9 +156,10 @@ struct pagewatch_page {
 #define PAGEWATCH_PAGE_ANON_EXCLUSIVE	17	/* PageAnonExclusive() */
 #define PAGEWATCH_PAGE_SPECIAL		18	/* no struct page (pfnmap...) */
 #define PAGEWATCH_PAGE_SKIPPED		19	/* hugetlb/PUD leaf/unstable */
-#define PAGEWATCH_PAGE_PFN_VALID	20	/* kpage: the PFN has a page */
+#define PAGEWATCH_PAGE_PFN_VALID	20	/* kpage: an online page */
 #define PAGEWATCH_PAGE_MARKER		21	/* PTE marker (uffd-wp, poison) */
-#define PAGEWATCH_PAGE_NR_FLAGS		22
+#define PAGEWATCH_PAGE_UNSTABLE		22	/* counts, order, thp unknown */
+#define PAGEWATCH_PAGE_NR_FLAGS		23
 
 /*
  * Names, in bit order: the one table the module's text view, the tool's
@@ -170,7 +187,8 @@ struct pagewatch_page {
 	X(PAGEWATCH_PAGE_SPECIAL, "special")				\
 	X(PAGEWATCH_PAGE_SKIPPED, "skipped")				\
 	X(PAGEWATCH_PAGE_PFN_VALID, "pfn_valid")			\
-	X(PAGEWATCH_PAGE_MARKER, "marker")
+	X(PAGEWATCH_PAGE_MARKER, "marker")				\
+	X(PAGEWATCH_PAGE_UNSTABLE, "unstable")
 
 /* Names of the "features" line of the version file */
 #define PAGEWATCH_FEATURE_SAVEDWRITE_BIT	"savedwrite_bit"

@@ -58,6 +58,12 @@
  *   seek-errno PID|none OFFSET data|hole|set  bind `pages` to PID (none: do
  *                          not), lseek; prints OK and the offset, or the
  *                          errno name
+ *   invariants PID START END SECONDS [file]  read the range over and over
+ *                          for SECONDS and check every record: thp exactly
+ *                          when order > 0, pin_exact only with thp, a
+ *                          migration record unstable with zero counts and
+ *                          anon or file (with "file": file); prints
+ *                          "check" lines, then "seen KIND N" counts
  *   two-readers PID1 ADDR1 PID2 ADDR2 ROUNDS  two threads, each with its own
  *                          open `pages` file bound to its own target, read
  *                          their target's ADDR ROUNDS times at once and
@@ -916,6 +922,104 @@ static int cmd_reread(int argc, char **argv)
 	return 0;
 }
 
+/* ---------------------------------------------------------- invariants */
+
+enum { INV_THP_ORDER, INV_PIN_EXACT, INV_MIGRATION, INV_FILE, INV_NR };
+
+static const char *const inv_names[INV_NR] = {
+	"thp_iff_order_above_0", "pin_exact_implies_thp",
+	"migration_unstable_without_counts", "migration_keeps_file",
+};
+
+static bool rec_flag(const struct pagewatch_page *r, unsigned int bit)
+{
+	return r->flags & (1ULL << bit);
+}
+
+/*
+ * The rules of abi.h that hold for every record however the target
+ * changes under the reader: a record is consistent on its own.
+ */
+static void inv_check(const struct pagewatch_page *r, bool want_file,
+		      unsigned long *checked, unsigned long *bad,
+		      unsigned long va)
+{
+	bool thp = rec_flag(r, PAGEWATCH_PAGE_THP);
+	bool ok[INV_NR];
+	int i;
+
+	ok[INV_THP_ORDER] = thp == (r->order > 0);
+	ok[INV_PIN_EXACT] = !rec_flag(r, PAGEWATCH_PAGE_PIN_EXACT) || thp;
+	ok[INV_MIGRATION] = ok[INV_FILE] = true;
+	if (rec_flag(r, PAGEWATCH_PAGE_MIGRATION)) {
+		ok[INV_MIGRATION] = rec_flag(r, PAGEWATCH_PAGE_UNSTABLE) &&
+			!r->refcount && !r->mapcount && !r->pincount &&
+			!r->order && !thp &&
+			!rec_flag(r, PAGEWATCH_PAGE_MAYBE_PINNED) &&
+			rec_flag(r, PAGEWATCH_PAGE_ANON) != rec_flag(r, PAGEWATCH_PAGE_FILE);
+		checked[INV_MIGRATION]++;
+		if (want_file) {
+			ok[INV_FILE] = rec_flag(r, PAGEWATCH_PAGE_FILE);
+			checked[INV_FILE]++;
+		}
+	}
+	checked[INV_THP_ORDER]++;
+	checked[INV_PIN_EXACT]++;
+	for (i = 0; i < INV_NR; i++) {
+		if (ok[i])
+			continue;
+		if (bad[i]++ < 8)
+			printf("  %s %lx order=%u flags=%#llx ref=%u map=%u pin=%u\n",
+			       inv_names[i], va, r->order,
+			       (unsigned long long)r->flags, r->refcount,
+			       r->mapcount, r->pincount);
+	}
+}
+
+static int cmd_invariants(int argc, char **argv)
+{
+	pid_t pid = atoi(argv[0]);
+	unsigned long start = strtoul(argv[1], NULL, 16);
+	unsigned long end = strtoul(argv[2], NULL, 16);
+	long until = time(NULL) + atol(argv[3]);
+	bool want_file = argc > 4 && !strcmp(argv[4], "file");
+	unsigned long checked[INV_NR] = { 0 }, bad[INV_NR] = { 0 };
+	unsigned long thp = 0, small = 0, migration = 0, rounds = 0;
+	size_t n = (end - start) / PAGE_SZ;
+	struct pagewatch_page *recs = calloc(n, sizeof(*recs));
+	int fd = pages_open(pid), i;
+
+	if (!recs)
+		die("calloc");
+	while (time(NULL) < until) {
+		long got = pages_read(fd, start, n, recs);
+
+		if (got < 0) {
+			errno = (int)-got;
+			die("pread pages");
+		}
+		for (long j = 0; j < got; j++) {
+			inv_check(&recs[j], want_file, checked, bad,
+				  start + j * PAGE_SZ);
+			if (rec_flag(&recs[j], PAGEWATCH_PAGE_MIGRATION))
+				migration++;
+			else if (rec_flag(&recs[j], PAGEWATCH_PAGE_THP))
+				thp++;
+			else if (rec_flag(&recs[j], PAGEWATCH_PAGE_PRESENT))
+				small++;
+		}
+		rounds++;
+	}
+	for (i = 0; i < INV_NR; i++)
+		if (i != INV_FILE || want_file)
+			printf("check %s checked=%lu bad=%lu\n", inv_names[i],
+			       checked[i], bad[i]);
+	printf("seen rounds %lu thp %lu small %lu migration %lu\n", rounds,
+	       thp, small, migration);
+	free(recs);
+	return 0;
+}
+
 /* ------------------------------------------------------------- safety */
 
 static int cmd_write_errno(int argc, char **argv)
@@ -1409,6 +1513,7 @@ static const struct command {
 	{ "seek-runs", 3, cmd_seek_runs, "PID START END" },
 	{ "seek-agree", 1, cmd_seek_agree, "PID [START END]" },
 	{ "seek-errno", 3, cmd_seek_errno, "PID|none OFFSET data|hole|set" },
+	{ "invariants", 4, cmd_invariants, "PID START END SECONDS [file]" },
 	{ "two-readers", 5, cmd_two_readers, "PID1 ADDR1 PID2 ADDR2 ROUNDS" },
 };
 
