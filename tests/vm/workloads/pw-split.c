@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pw-split thp MIB | file PAGES: a target whose folios keep changing.
+ * pw-split thp MIB | file PAGES | hugezero MIB: a target whose folios keep
+ * changing, or (hugezero) MIB MiB of 2 MiB-aligned MADV_HUGEPAGE anonymous
+ * memory only read, so that read faults map the huge zero page.
  *   thp   MIB MiB of anonymous THPs (2 MiB aligned, MADV_HUGEPAGE, all
  *         written); every 20 ms MADV_COLLAPSE puts back what a split (the
  *         test writes debugfs split_huge_pages) broke up
@@ -111,6 +113,28 @@ static int run_file(unsigned long pages)
 	return 0;
 }
 
+static int run_hugezero(unsigned long mib)
+{
+	size_t len = mib << 20;
+	volatile char sink = 0;
+	char *raw, *p;
+
+	raw = mmap(NULL, len + THP_SZ, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (raw == MAP_FAILED)
+		die("mmap");
+	p = (char *)(((unsigned long)raw + THP_SZ - 1) & ~(THP_SZ - 1));
+	if (madvise(p, len, MADV_HUGEPAGE))
+		die("madvise(MADV_HUGEPAGE)");
+	for (size_t off = 0; off < len; off += THP_SZ)
+		sink += p[off];
+	ready("hugezero", p, len);
+	while (!stop)
+		pause();
+	(void)sink;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_term };
@@ -120,6 +144,8 @@ int main(int argc, char **argv)
 		return run_thp(strtoul(argv[2], NULL, 0));
 	if (argc == 3 && !strcmp(argv[1], "file"))
 		return run_file(strtoul(argv[2], NULL, 0));
-	fprintf(stderr, "usage: pw-split thp MIB | file PAGES\n");
+	if (argc == 3 && !strcmp(argv[1], "hugezero"))
+		return run_hugezero(strtoul(argv[2], NULL, 0));
+	fprintf(stderr, "usage: pw-split thp MIB | file PAGES | hugezero MIB\n");
 	return 2;
 }

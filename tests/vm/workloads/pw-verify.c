@@ -10,6 +10,9 @@
  *                          followed by the VMA's permissions (rwxp)
  *   kpage PFN [COUNT]      the binary `kpage` records, ADDR printed as "-"
  *   kpagecount PFN...      /proc/kpagecount of each (hex) PFN
+ *   kpage-online PFN COUNT  kpage's pfn_valid (an online page) against
+ *                          /proc/kpageflags KPF_NOPAGE for COUNT PFNs from
+ *                          (hex) PFN: a "check" line
  *   truth PID START END    the kernel's own answer for every page, without
  *                          the module: "ADDR PRESENT SWAP PFN KPAGECOUNT
  *                          KPAGEFLAGS NODE" from /proc/PID/pagemap,
@@ -825,6 +828,43 @@ static int cmd_kpage(int argc, char **argv)
 	return 0;
 }
 
+/* kpage's pfn_valid means what kpageflags' KPF_NOPAGE denies: online */
+static int cmd_kpage_online(int argc, char **argv)
+{
+	uint64_t pfn = strtoull(argv[0], NULL, 16);
+	size_t n = strtoul(argv[1], NULL, 0);
+	struct pagewatch_page *recs = calloc(n, sizeof(*recs));
+	int flags_fd = open("/proc/kpageflags", O_RDONLY);
+	unsigned long checked = 0, bad = 0;
+	ssize_t got;
+
+	if (!recs || flags_fd < 0)
+		die("calloc or /proc/kpageflags");
+	got = pread(kpage_fd(), recs, n * PAGEWATCH_RECORD_SIZE,
+		    (off_t)(pfn * PAGEWATCH_RECORD_SIZE));
+	if (got < 0)
+		die("pread " DEBUGFS "/kpage");
+	for (ssize_t i = 0; i < got / PAGEWATCH_RECORD_SIZE; i++) {
+		uint64_t kf = read_u64_at(flags_fd, pfn + i, "/proc/kpageflags");
+		bool online = !(kf >> KPF_NOPAGE & 1);
+		bool valid = recs[i].flags >> PAGEWATCH_PAGE_PFN_VALID & 1;
+
+		checked++;
+		if (online == valid && (valid || (!recs[i].flags &&
+		    recs[i].node == PAGEWATCH_NODE_NONE)))
+			continue;
+		if (bad++ < 8)
+			printf("  pfn_valid_matches_kpageflags_nopage pfn %" PRIx64 ": kpage flags %#llx node %u, kpageflags %#" PRIx64 "\n",
+			       pfn + i, (unsigned long long)recs[i].flags,
+			       recs[i].node, kf);
+	}
+	printf("check pfn_valid_matches_kpageflags_nopage checked=%lu bad=%lu\n",
+	       checked, bad);
+	free(recs);
+	close(flags_fd);
+	return 0;
+}
+
 static int cmd_kpagecount(int argc, char **argv)
 {
 	int fd = open("/proc/kpagecount", O_RDONLY);
@@ -1499,6 +1539,7 @@ static const struct command {
 	{ "dump-all", 1, cmd_dump_all, "PID" },
 	{ "kpage", 1, cmd_kpage, "PFN [COUNT]" },
 	{ "kpagecount", 1, cmd_kpagecount, "PFN..." },
+	{ "kpage-online", 2, cmd_kpage_online, "PFN COUNT" },
 	{ "agree", 1, cmd_agree, "PID [START END]" },
 	{ "truth", 3, cmd_truth, "PID START END" },
 	{ "numa-maps", 1, cmd_numa_maps, "PID" },
