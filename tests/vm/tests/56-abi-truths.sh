@@ -32,19 +32,24 @@ pw_verified kpage_pfn_valid_is_online_low_memory "$out" pfn_valid_matches_kpagef
 
 # a memory block taken offline: its PFNs keep their struct pages (pfn_valid)
 # but are not online; kpage must read them as no page, as kpageflags does
+# offline_pages() retries until it succeeds or a signal comes: each try is
+# bounded (SIGINT after 10 s), three blocks from the top of memory at most
 bs=$(( 0x$(cat /sys/devices/system/memory/block_size_bytes) ))
 offlined=
+tries=0
 for m in $(ls -d /sys/devices/system/memory/memory* | sed 's/.*memory//' | sort -rn); do
 	f=/sys/devices/system/memory/memory$m
 	[ "$(cat $f/state)" = online ] && [ "$(cat $f/removable 2>/dev/null || echo 1)" != 0 ] || continue
-	if echo offline > $f/state 2>/dev/null; then
+	[ $tries -lt 3 ] || break
+	tries=$((tries + 1))
+	if timeout -s INT 10 sh -c "echo offline > $f/state" 2>/dev/null; then
 		offlined=$m
 		break
 	fi
 done
 if [ -z "$offlined" ]; then
 	pw_skip kpage_pfn_valid_is_online_offline_block \
-		"no memory block of this guest could be taken offline (echo offline > .../state failed for every block)"
+		"none of the $tries highest memory blocks of this guest went offline within 10 s each"
 else
 	first=$(printf '%x' $(( offlined * bs / 4096 )))
 	n=$(( bs / 4096 ))
