@@ -92,7 +92,7 @@
  * kernel's non-swap entries with a PFN, device-private/exclusive and
  * hwpoison, have SWAP set, their PFN in pfn and a swap_type of at least
  * the kernel's MAX_SWAPFILES). refcount is the folio's reference count (0
- * while migration froze it); mapcount the precise mapcount of this page
+ * while frozen); mapcount the precise mapcount of this page
  * (PTE maps plus the folio's entire-map count); pincount the GUP pin
  * count: exact when PAGEWATCH_PAGE_PIN_EXACT is set (large folios count
  * pins), otherwise refcount / PAGEWATCH_GUP_PIN_COUNTING_BIAS. The page
