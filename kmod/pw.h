@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * pagewatch module internals: the seams between the debugfs files
- * (pw_main.c, pw_pages.c, pw_target.c, pw_text.c) and the collectors that
- * fill records (pw_walk.c for an address space, pw_page.c for one page).
+ * pagewatch module internals. Calls only go down these layers, never up
+ * nor across:
+ *
+ *   pw_main.c                         module init/exit, file registration
+ *   pw_pages.c pw_target.c pw_text.c  one debugfs file each
+ *   pw_common.c                       open check, PID lookup, record
+ *                                     sources, the text view's target,
+ *                                     flag names
+ *   pw_walk.c pw_seek.c               an address space's page tables
+ *   pw_page.c                         one page (and the kpage source)
  */
 #ifndef _PW_H
 #define _PW_H
@@ -12,6 +19,7 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/pgtable.h>
+#include <linux/pid.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
 #include <pagewatch/abi.h>
@@ -93,8 +101,8 @@ enum pw_target_kind {
 
 struct pw_target {
 	enum pw_target_kind kind;
-	pid_t pid;
-	struct mm_struct *mm;	/* mmgrab()ed for PW_TARGET_PID */
+	pid_t nr;		/* the PID as written */
+	struct pid *pid;	/* get_pid()ed for PW_TARGET_PID */
 	unsigned long start;	/* address or PFN */
 	unsigned long end;	/* exclusive */
 };
@@ -112,26 +120,30 @@ struct pw_source {
 		     unsigned long left, struct pagewatch_page *buf);
 };
 
-/* pw_main.c */
-int pw_open_check(struct inode *inode, struct file *file);
-extern const struct file_operations pw_version_fops;
-
 /* pw_pages.c */
 extern const struct file_operations pw_pages_fops;
 extern const struct file_operations pw_kpage_fops;
-int pw_mm_of_pid(pid_t pid, struct mm_struct **mmp);
-void pw_source_pid(struct pw_source *src, struct mm_struct *mm);
-void pw_source_pfn(struct pw_source *src);
 
 /* pw_target.c */
 extern const struct file_operations pw_target_fops;
-void pw_target_get(struct pw_target *copy);
-void pw_target_put(struct pw_target *copy);
-void pw_target_exit(void);
 
 /* pw_text.c */
 extern const struct file_operations pw_text_fops;
+
+/* pw_common.c */
+int pw_open_check(struct inode *inode, struct file *file);
+int pw_bind_check(void);
+struct pid *pw_bind_pid(pid_t nr);
+int pw_mm_of_pid(struct pid *pid, struct mm_struct **mmp);
+int pw_bind_mm(pid_t nr, struct mm_struct **mmp);
+void pw_source_pid(struct pw_source *src, struct mm_struct *mm);
+void pw_source_pfn(struct pw_source *src);
 void pw_seq_flag_lines(struct seq_file *m);
+void pw_seq_flags(struct seq_file *m, u64 flags);
+void pw_target_get(struct pw_target *copy);
+void pw_target_put(struct pw_target *copy);
+void pw_target_set(struct pw_target *new);
+void pw_target_exit(void);
 
 /* pw_walk.c */
 long pw_walk_fill(struct pw_source *src, unsigned long vpn,

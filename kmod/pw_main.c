@@ -2,11 +2,11 @@
 /*
  * pagewatch: read-only views of page-table entries and of the pages
  * behind them, under /sys/kernel/debug/pagewatch/ (see
- * include/pagewatch/abi.h). Module init and exit, the version file and the
- * capability check every file shares.
+ * include/pagewatch/abi.h). Module init and exit, and the version file.
+ * The top of the module: it registers the files' operations; nothing
+ * calls back into it.
  */
 #include <linux/build_bug.h>
-#include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/mm.h>
@@ -24,14 +24,6 @@
 #endif
 
 static struct dentry *pw_dir;
-
-/* Every file is root-only: physical addresses and other tasks' mappings */
-int pw_open_check(struct inode *inode, struct file *file)
-{
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
-	return 0;
-}
 
 static int pw_version_show(struct seq_file *m, void *v)
 {
@@ -55,7 +47,7 @@ static int pw_version_open(struct inode *inode, struct file *file)
 	return single_open(file, pw_version_show, NULL);
 }
 
-const struct file_operations pw_version_fops = {
+static const struct file_operations pw_version_fops = {
 	.owner = THIS_MODULE,
 	.open = pw_version_open,
 	.release = single_release,

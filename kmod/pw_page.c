@@ -4,8 +4,9 @@
  * (pages, text) and the per-PFN file (kpage).
  *
  * Nothing here takes a reference: the walk calls in with the page table
- * lock held over a present or migration entry, which keeps the folio from
- * being freed, split or migrated away; kpage reads racily, exactly like
+ * lock held over a present entry, which keeps the folio from being freed,
+ * split or migrated away (a migration entry does not: see
+ * pw_fill_migration() in pw_walk.c); kpage reads racily, exactly like
  * fs/proc/page.c does for /proc/kpagecount. Every field read is a plain
  * load from a struct page that exists (pfn_valid / pfn_to_online_page), so
  * a racing split or free can only produce stale numbers, never a fault.
@@ -95,15 +96,21 @@ void pw_page_fill(struct pagewatch_page *rec, struct page *page)
 {
 	struct folio *folio = page_folio(page);
 	int refcount = folio_ref_count(folio);
+	unsigned int order;
 	int pincount;
 
 	rec->node = cpu_to_le16(page_to_nid(page));
 	rec->refcount = cpu_to_le32(pw_count(refcount));
 	rec->mapcount = cpu_to_le32(pw_count(pw_page_mapcount(page, folio)));
 
-	/* folio_test_large() first: large-folio fields live in page 1 */
-	if (folio_test_large(folio)) {
-		rec->order = folio_order(folio);
+	/*
+	 * folio_order() tests folio_test_large() first: large-folio fields
+	 * live in page 1. Read once, so that thp and pin_exact follow the
+	 * order reported even when kpage races with a split.
+	 */
+	order = folio_order(folio);
+	if (order) {
+		rec->order = order;
 		pw_rec_set(rec, PAGEWATCH_PAGE_THP);
 		pincount = pw_folio_pincount(folio);
 		pw_rec_set(rec, PAGEWATCH_PAGE_PIN_EXACT);
@@ -133,6 +140,12 @@ static void pw_kpage_one(struct pagewatch_page *rec, unsigned long pfn)
 
 	pw_rec_clear(rec);
 	rec->pfn = cpu_to_le64(pfn);
+	/*
+	 * Like kpageflags (KPF_NOPAGE): only an online page is read. A
+	 * ZONE_DEVICE PFN (pfn_valid(), but its memmap belongs to a driver)
+	 * or a section that is offline or has no memmap reads as an empty
+	 * record without pfn_valid, whose ABI name means "online page".
+	 */
 	page = pfn_to_online_page(pfn);
 	if (!page)
 		return;

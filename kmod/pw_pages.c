@@ -8,10 +8,8 @@
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
-#include <linux/pid.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
-#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -74,50 +72,6 @@ static ssize_t pw_read_records(struct pw_source *src, char __user *ubuf,
 	return done ? done : ret;
 }
 
-/*
- * The mm of a process, held by mmgrab(): like /proc/PID/pagemap, a file
- * stays bound to the address space, not the PID, which may be reused.
- * -ESRCH: no such process, or it has no user address space (kernel
- * thread, or already past exit_mm()).
- */
-int pw_mm_of_pid(pid_t pid, struct mm_struct **mmp)
-{
-	struct task_struct *task;
-	struct mm_struct *mm;
-	struct pid *p;
-
-	p = find_get_pid(pid);
-	if (!p)
-		return -ESRCH;
-	task = get_pid_task(p, PIDTYPE_PID);
-	put_pid(p);
-	if (!task)
-		return -ESRCH;
-	mm = get_task_mm(task);
-	put_task_struct(task);
-	if (!mm)
-		return -ESRCH;
-	mmgrab(mm);
-	mmput(mm);
-	*mmp = mm;
-	return 0;
-}
-
-/* The caller holds an mm_users reference on @mm while it reads */
-void pw_source_pid(struct pw_source *src, struct mm_struct *mm)
-{
-	src->mm = mm;
-	src->end = mm->task_size >> PAGE_SHIFT;
-	src->fill = pw_walk_fill;
-}
-
-void pw_source_pfn(struct pw_source *src)
-{
-	src->mm = NULL;
-	src->end = pw_kpage_end_pfn();
-	src->fill = pw_kpage_fill;
-}
-
 static int pw_pages_open(struct inode *inode, struct file *file)
 {
 	struct pw_pages *pp;
@@ -173,7 +127,8 @@ static ssize_t pw_pages_write(struct file *file, const char __user *ubuf,
 	ret = pw_parse_pid(ubuf, count, &pid);
 	if (ret)
 		return ret;
-	ret = pw_mm_of_pid(pid, &mm);
+	/* every bind checks the writer, whoever opened the file */
+	ret = pw_bind_mm(pid, &mm);
 	if (ret)
 		return ret;
 	mutex_lock(&pp->lock);

@@ -3,7 +3,8 @@
  * The target file: what the text view shows. One global setting, written
  * as "PID START-END" (hexadecimal user addresses, END exclusive, aligned
  * out to whole pages), "pfn START-END" (hexadecimal PFNs, END exclusive)
- * or "none"; read back in the same syntax.
+ * or "none"; read back in the same syntax. The setting itself lives in
+ * pw_common.c, below this file and the text view that reads it.
  */
 #include <linux/ctype.h>
 #include <linux/kernel.h>
@@ -15,43 +16,6 @@
 #include <linux/uaccess.h>
 
 #include "pw.h"
-
-static DEFINE_MUTEX(pw_target_lock);
-static struct pw_target pw_target;	/* protected by pw_target_lock */
-
-/* A snapshot of the target holding its own mm_count reference */
-void pw_target_get(struct pw_target *copy)
-{
-	mutex_lock(&pw_target_lock);
-	*copy = pw_target;
-	if (copy->mm)
-		mmgrab(copy->mm);
-	mutex_unlock(&pw_target_lock);
-}
-
-void pw_target_put(struct pw_target *copy)
-{
-	if (copy->mm)
-		mmdrop(copy->mm);
-	memset(copy, 0, sizeof(*copy));
-}
-
-static void pw_target_set(struct pw_target *new)
-{
-	struct pw_target old;
-
-	mutex_lock(&pw_target_lock);
-	old = pw_target;
-	pw_target = *new;
-	mutex_unlock(&pw_target_lock);
-	pw_target_put(&old);
-}
-
-/* Module exit: no file can be open any more */
-void pw_target_exit(void)
-{
-	pw_target_put(&pw_target);
-}
 
 /* The next white-space separated word of *@s, NUL-terminated, or NULL */
 static char *pw_next_word(char **s)
@@ -95,9 +59,15 @@ static int pw_target_pfn(struct pw_target *t, unsigned long start,
 	return 0;
 }
 
-static int pw_target_pid(struct pw_target *t, pid_t pid, unsigned long start,
+/*
+ * Bind checks of the writer, as for pages; the process must have an
+ * address space now (-ESRCH otherwise), but only its struct pid is kept.
+ */
+static int pw_target_pid(struct pw_target *t, pid_t nr, unsigned long start,
 			 unsigned long end)
 {
+	struct mm_struct *mm;
+	struct pid *pid;
 	int ret;
 
 	start &= PAGE_MASK;
@@ -107,17 +77,27 @@ static int pw_target_pid(struct pw_target *t, pid_t pid, unsigned long start,
 	if (start >= end || end > TASK_SIZE_MAX ||
 	    (end - start) >> PAGE_SHIFT > PW_TEXT_MAX_PAGES)
 		return -EINVAL;
-	ret = pw_mm_of_pid(pid, &t->mm);
-	if (ret)
+	pid = pw_bind_pid(nr);
+	if (IS_ERR(pid))
+		return PTR_ERR(pid);
+	ret = pw_mm_of_pid(pid, &mm);
+	if (ret) {
+		put_pid(pid);
 		return ret;
+	}
+	mmdrop(mm);
 	t->kind = PW_TARGET_PID;
+	t->nr = nr;
 	t->pid = pid;
 	t->start = start;
 	t->end = end;
 	return 0;
 }
 
-/* -EINVAL when malformed, -ESRCH when the process has no address space */
+/*
+ * -EINVAL when malformed, -EPERM when the writer may not bind, -ESRCH when
+ * the process has no address space
+ */
 static int pw_parse_target(char *s, struct pw_target *t)
 {
 	char *kind = pw_next_word(&s);
@@ -159,20 +139,21 @@ static ssize_t pw_target_write(struct file *file, const char __user *ubuf,
 
 static int pw_target_show(struct seq_file *m, void *v)
 {
-	mutex_lock(&pw_target_lock);
-	switch (pw_target.kind) {
+	struct pw_target t;
+
+	pw_target_get(&t);
+	switch (t.kind) {
 	case PW_TARGET_PID:
-		seq_printf(m, "%d %lx-%lx\n", pw_target.pid, pw_target.start,
-			   pw_target.end);
+		seq_printf(m, "%d %lx-%lx\n", t.nr, t.start, t.end);
 		break;
 	case PW_TARGET_PFN:
-		seq_printf(m, "pfn %lx-%lx\n", pw_target.start, pw_target.end);
+		seq_printf(m, "pfn %lx-%lx\n", t.start, t.end);
 		break;
 	default:
 		seq_puts(m, "none\n");
 		break;
 	}
-	mutex_unlock(&pw_target_lock);
+	pw_target_put(&t);
 	return 0;
 }
 

@@ -17,29 +17,10 @@
 
 #include "pw.h"
 
-/* Names in bit order, from the one table in abi.h */
-#define PW_FLAG_NAME(b, n) { .bit = (b), .name = (n) },
-static const struct {
-	unsigned int bit;
-	const char *name;
-} pw_flags[] = {
-	PAGEWATCH_PAGE_FLAG_NAMES(PW_FLAG_NAME)
-};
-
-#undef PW_FLAG_NAME
-
-/* The "flag BIT NAME" lines of the version file */
-void pw_seq_flag_lines(struct seq_file *m)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(pw_flags); i++)
-		seq_printf(m, "flag %u %s\n", pw_flags[i].bit, pw_flags[i].name);
-}
-
 /* Private data of an open text file */
 struct pw_text {
-	struct pw_target target;	/* snapshot, with its own mmgrab() */
+	struct pw_target target;	/* snapshot, with its own get_pid() */
+	struct mm_struct *mm;		/* PID target: mmgrab()ed at open */
 	struct pw_source src;
 	unsigned long first;		/* index of the first line's record */
 	unsigned long base;		/* index of buf[0] */
@@ -107,20 +88,6 @@ static void pw_text_stop(struct seq_file *m, void *v)
 {
 }
 
-static void pw_text_flags(struct seq_file *m, u64 flags)
-{
-	const char *sep = "";
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(pw_flags); i++) {
-		if (!(flags & BIT_ULL(pw_flags[i].bit)))
-			continue;
-		seq_printf(m, "%s%s", sep, pw_flags[i].name);
-		sep = ",";
-	}
-	seq_puts(m, *sep ? "\n" : "-\n");
-}
-
 static int pw_text_show(struct seq_file *m, void *v)
 {
 	struct pw_text *t = m->private;
@@ -143,7 +110,7 @@ static int pw_text_show(struct seq_file *m, void *v)
 		seq_printf(m, "%u ", le16_to_cpu(rec->node));
 	seq_printf(m, "%u %u %u %u ", rec->order, le32_to_cpu(rec->refcount),
 		   le32_to_cpu(rec->mapcount), le32_to_cpu(rec->pincount));
-	pw_text_flags(m, le64_to_cpu(rec->flags));
+	pw_seq_flags(m, le64_to_cpu(rec->flags));
 	return 0;
 }
 
@@ -154,13 +121,24 @@ static const struct seq_operations pw_text_seq_ops = {
 	.show = pw_text_show,
 };
 
-/* Point the record source at the snapshot; -ENXIO when no target is set */
+/*
+ * Point the record source at the snapshot; -ENXIO when no target is set.
+ * A PID target is bound here, at open, with the opener's bind checks
+ * (-EPERM), and only while its process lives (-ESRCH): the target setting
+ * keeps no address space alive.
+ */
 static int pw_text_source(struct pw_text *t)
 {
+	int ret;
+
 	switch (t->target.kind) {
 	case PW_TARGET_PID:
-		t->src.mm = t->target.mm;
-		t->src.fill = pw_walk_fill;
+		ret = pw_bind_check();
+		if (!ret)
+			ret = pw_mm_of_pid(t->target.pid, &t->mm);
+		if (ret)
+			return ret;
+		pw_source_pid(&t->src, t->mm);
 		t->first = t->target.start >> PAGE_SHIFT;
 		t->src.end = t->target.end >> PAGE_SHIFT;
 		return 0;
@@ -196,6 +174,8 @@ static int pw_text_open(struct inode *inode, struct file *file)
 	return 0;
 
 err_put_target:
+	if (t->mm)
+		mmdrop(t->mm);
 	pw_target_put(&t->target);
 	kvfree(t);
 	return ret;
@@ -206,6 +186,8 @@ static int pw_text_release(struct inode *inode, struct file *file)
 	struct pw_text *t = ((struct seq_file *)file->private_data)->private;
 
 	seq_release(inode, file);
+	if (t->mm)
+		mmdrop(t->mm);
 	pw_target_put(&t->target);
 	kvfree(t);
 	return 0;

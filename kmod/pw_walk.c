@@ -59,6 +59,28 @@ static void pw_fill_flag(struct pagewatch_page *rec, unsigned long nr,
 
 #ifndef pte_savedwrite
 /*
+ * vma_wants_manual_pte_write_upgrade() (6.2+, include/linux/mm.h):
+ * private: VM_WRITE. Shared: vma_wants_writenotify(vma, vma->vm_page_prot),
+ * asked with the protection vma_set_page_prot() already stripped of write
+ * when write-notify is armed. It answers true early only for vm_ops with
+ * page_mkwrite or pfn_mkwrite; for any other VMA (shmem, memfd, shared
+ * anon) the stripped protection differs from vm_pgprot_modify() of the
+ * flags, so it answers false even when soft-dirty tracking (clear_refs 4)
+ * or uffd-wp armed write-notify: the hint fault maps such a page
+ * read-only (checked against 6.12.117 mm/mmap.c, mm/memory.c).
+ */
+static bool pw_vma_manual_write_upgrade(struct vm_area_struct *vma)
+{
+	const struct vm_operations_struct *ops = vma->vm_ops;
+
+	if (!(vma->vm_flags & VM_WRITE))
+		return false;
+	if (!(vma->vm_flags & VM_SHARED))
+		return true;
+	return ops && (ops->page_mkwrite || ops->pfn_mkwrite);
+}
+
+/*
  * Whether the NUMA hint fault will map the page writable. Since 6.2
  * (commits 6a56ccbcf6c6, d6379159f476) no saved write bit exists and
  * do_numa_page() / do_huge_pmd_numa_page() decide at fault time:
@@ -75,12 +97,7 @@ static bool pw_numa_writable(struct vm_area_struct *vma, bool dirty,
 {
 	if (pte_write(__pte(pgprot_val(vma->vm_page_prot))))
 		return true;
-	/*
-	 * vma_wants_manual_pte_write_upgrade(): private VM_WRITE, or shared
-	 * VM_WRITE with writenotify, which is when a shared writable VMA's
-	 * vm_page_prot lacks write (vma_set_page_prot()).
-	 */
-	if (!(vma->vm_flags & VM_WRITE))
+	if (!pw_vma_manual_write_upgrade(vma))
 		return false;
 	/* can_change_pte_writable(): soft-dirty tracking wants the fault */
 	if (IS_ENABLED(CONFIG_MEM_SOFT_DIRTY) &&
@@ -123,6 +140,30 @@ static bool pw_pmd_savedwrite(struct vm_area_struct *vma, pmd_t pmd,
 }
 
 /*
+ * x86 pte_write()/pmd_write() are also true for shadow-stack entries
+ * (Write=0, Dirty=1: 6.6+, X86_USER_SHADOW_STACK), which only shadow-stack
+ * instructions may write: not "writable now".
+ */
+static bool pw_pte_writable(pte_t pte)
+{
+#ifdef PW_HAVE_PTE_SHSTK
+	if (pte_shstk(pte))
+		return false;
+#endif
+	return pte_write(pte);
+}
+
+static bool pw_pmd_writable(pmd_t pmd)
+{
+#ifdef PW_HAVE_PTE_SHSTK
+	/* pmd_shstk() came with pte_shstk() */
+	if (pmd_shstk(pmd))
+		return false;
+#endif
+	return pmd_write(pmd);
+}
+
+/*
  * Access facts of a leaf entry. x86 pte_protnone() is true for NUMA hints
  * and for mprotect(PROT_NONE) alike; like handle_pte_fault(), only an
  * accessible VMA makes it a NUMA hint. A protnone entry is never reported
@@ -153,32 +194,75 @@ static void pw_set_zero(struct pagewatch_page *rec, unsigned long pfn)
 }
 
 /*
- * A migration entry, under the lock of the table holding it. Never
- * pfn_swap_entry_to_page(): it BUG()s when the folio is not locked. The
- * source folio stays allocated while the entry exists: the migration or
- * split that installed it must take this lock to replace it
- * (remove_migration_ptes()) before releasing the folio.
+ * Anonymous (and KSM) or page cache, for the source page of a migration
+ * entry. An anonymous folio keeps PAGE_MAPPING_ANON in its mapping until
+ * it is freed, through split and migration (6.12 move_to_new_folio():
+ * "Anonymous folios must stay anonymous until freed"); a page-cache
+ * folio's mapping may already be NULL (6.12 clears src->mapping before
+ * remove_migration_ptes()). A page mapped to user space is one or the
+ * other, so what is not anonymous is file. The mapping is the head's,
+ * read through compound_head: a split sets a tail's own mapping before
+ * clear_compound_head() (smp_wmb() in __split_huge_page_tail(), 6.1 and
+ * 6.12), and the tail's word held other fields before.
  */
-static void pw_fill_migration(struct pagewatch_page *rec, unsigned long pfn,
+static void pw_migration_kind(struct pagewatch_page *rec, struct page *page,
 			      swp_entry_t entry)
 {
-	bool write = is_writable_migration_entry(entry);
+	struct folio *folio = page_folio(page);
+	unsigned long mapping;
 
-	rec->pfn = cpu_to_le64(pfn);
-	pw_rec_set(rec, PAGEWATCH_PAGE_MIGRATION);
-	if (write)
-		pw_rec_set(rec, PAGEWATCH_PAGE_WRITE);
-	if (!pfn_valid(pfn))
+	smp_rmb();	/* pairs with the split's smp_wmb() */
+	mapping = (unsigned long)READ_ONCE(folio->mapping);
+	if (!(mapping & PAGE_MAPPING_ANON)) {
+		pw_rec_set(rec, PAGEWATCH_PAGE_FILE);
 		return;
-	pw_page_fill(rec, pfn_to_page(pfn));
+	}
+	pw_rec_set(rec, PAGEWATCH_PAGE_ANON);
+	if ((mapping & PAGE_MAPPING_FLAGS) == PAGE_MAPPING_KSM) {
+		pw_rec_set(rec, PAGEWATCH_PAGE_KSM);
+		return;
+	}
 	/*
 	 * try_to_migrate_one() moves PG_anon_exclusive into the entry type
 	 * (writable or readable-exclusive); remove_migration_pte() puts it
 	 * back.
 	 */
-	pw_rec_assign(rec, PAGEWATCH_PAGE_ANON_EXCLUSIVE,
-		      pw_rec_test(rec, PAGEWATCH_PAGE_ANON) &&
-		      (write || is_readable_exclusive_migration_entry(entry)));
+	if (is_writable_migration_entry(entry) ||
+	    is_readable_exclusive_migration_entry(entry))
+		pw_rec_set(rec, PAGEWATCH_PAGE_ANON_EXCLUSIVE);
+}
+
+/*
+ * A migration entry, under the lock of the table holding it. Never
+ * pfn_swap_entry_to_page(): it BUG()s when the folio is not locked. The
+ * source page stays allocated while the entry exists: the migration or
+ * split that installed it must take this lock to replace it
+ * (remove_migration_ptes()) before releasing it.
+ *
+ * But the entry does not freeze the folio: a split installs migration
+ * entries, then __split_huge_page() rewrites the struct pages (a tail's
+ * mapping over page 1's _nr_pages_mapped/_pincount, then
+ * ClearPageCompound) without this lock, and a migration moves counts to
+ * the new folio. Only what the entry guarantees is reported: the PFN,
+ * whether the entry is writable, the page's node (page->flags section
+ * bits, set once at boot) and anon/file; refcount, mapcount, pincount,
+ * order, thp, pin_exact and maybe_pinned stay 0 and unstable is set.
+ */
+static void pw_fill_migration(struct pagewatch_page *rec, unsigned long pfn,
+			      swp_entry_t entry)
+{
+	struct page *page;
+
+	rec->pfn = cpu_to_le64(pfn);
+	pw_rec_set(rec, PAGEWATCH_PAGE_MIGRATION);
+	pw_rec_set(rec, PAGEWATCH_PAGE_UNSTABLE);
+	if (is_writable_migration_entry(entry))
+		pw_rec_set(rec, PAGEWATCH_PAGE_WRITE);
+	if (!pfn_valid(pfn))
+		return;
+	page = pfn_to_page(pfn);
+	rec->node = cpu_to_le16(page_to_nid(page));
+	pw_migration_kind(rec, page, entry);
 }
 
 /* Non-present, non-none PTE: swap, migration, marker, device, hwpoison */
@@ -219,7 +303,7 @@ static void pw_fill_pte(struct vm_area_struct *vma, pte_t pte,
 	/* pte_pfn() undoes the L1TF inversion of PROT_NONE entries */
 	pfn = pte_pfn(pte);
 	rec->pfn = cpu_to_le64(pfn);
-	pw_set_access(rec, vma, pte_protnone(pte), pte_write(pte),
+	pw_set_access(rec, vma, pte_protnone(pte), pw_pte_writable(pte),
 		      pte_dirty(pte), pte_young(pte));
 	/* vm_normal_page() (not exported): never a struct page for these */
 	if (pw_vma_special(vma))
@@ -304,7 +388,7 @@ static void pw_fill_pmd_leaf(struct vm_area_struct *vma, pmd_t pmd,
 
 	pw_rec_clear(&proto);
 	pw_rec_set(&proto, PAGEWATCH_PAGE_PMD);
-	pw_set_access(&proto, vma, pmd_protnone(pmd), pmd_write(pmd),
+	pw_set_access(&proto, vma, pmd_protnone(pmd), pw_pmd_writable(pmd),
 		      pmd_dirty(pmd), pmd_young(pmd));
 	if (pw_vma_special(vma) || pw_pmd_devmap(pmd) ||
 	    !pfn_valid(pmd_pfn(pmd)))
@@ -312,7 +396,10 @@ static void pw_fill_pmd_leaf(struct vm_area_struct *vma, pmd_t pmd,
 	else
 		head = pfn_to_page(pmd_pfn(pmd));
 	if (head && pw_folio_is_huge_zero(page_folio(head))) {
+		/* kpage cannot tell (huge_zero_pfn is not exported); we can */
 		pw_set_zero(&proto, pmd_pfn(pmd));
+		proto.order = PMD_SHIFT - PAGE_SHIFT;
+		pw_rec_set(&proto, PAGEWATCH_PAGE_THP);
 		head = NULL;
 	}
 	if (head)

@@ -8,7 +8,8 @@
  * ever added (a new field takes padding or grows the record together with
  * PAGEWATCH_ABI_VERSION); a reader checks the version file first.
  *
- * Files (all root-only, CAP_SYS_ADMIN checked at open):
+ * Files (all root-only, CAP_SYS_ADMIN checked at open; binding to a
+ * process needs more, see "Binding" below):
  *
  *   version  text, "key value" lines: abi, record_size, features, one
  *            "flag BIT NAME" line per page flag.
@@ -19,8 +20,10 @@
  *            (-EINVAL). A read past the target's address space ends at 0.
  *            The file stays bound to that address space (not the PID)
  *            until the next write. write(): -EINVAL unless a decimal
- *            PID > 0 (white space allowed), -ESRCH when no such process
- *            or it has no address space (kernel thread, exited). read():
+ *            PID > 0 (white space allowed), -EPERM when the writer may
+ *            not bind (see Binding), -ESRCH when no such process in the
+ *            writer's PID namespace or it has no address space (kernel
+ *            thread, exited). read():
  *            -ENXIO before a PID was written, -ESRCH once the target has
  *            exited, -EINTR on a fatal signal; an error after some records
  *            were copied ends the read short instead.
@@ -43,10 +46,14 @@
  *            widened to whole pages) or "pfn START-END" (hexadecimal
  *            PFNs, END exclusive), at most 1 << 20 pages, or "none"; read
  *            shows the current setting in the same syntax ("none" when
- *            unset). -EINVAL when malformed or out of range, -ESRCH when
- *            the process has no address space.
+ *            unset). -EINVAL when malformed or out of range, -EPERM when
+ *            the writer may not bind a PID, -ESRCH when the process has
+ *            no address space. A PID target holds the process (its struct
+ *            pid), never its address space.
  *   text     text view of the records named by target (snapshot taken at
- *            open; -ENXIO when none is set), a "#" header line, then one
+ *            open, where a PID target is bound: -EPERM when the opener
+ *            may not bind, -ESRCH once the process has exited; -ENXIO when
+ *            none is set), a "#" header line, then one
  *            line per page:
  *            "ADDR PFN NODE ORDER REFCOUNT MAPCOUNT PINCOUNT FLAGS", ADDR
  *            and PFN in hexadecimal without 0x, ADDR "-" for a pfn target,
@@ -55,6 +62,18 @@
  *            once the target process has exited.
  *
  * Every open() fails with -EPERM without CAP_SYS_ADMIN.
+ *
+ * Binding: every bind (a PID written to pages or target, the open of text
+ * for a PID target) checks the calling task, not the file's opener: it
+ * needs CAP_SYS_ADMIN and CAP_SYS_PTRACE in the initial user namespace
+ * (-EPERM otherwise; the kernel log names the missing capability), and
+ * the PID is looked up in the caller's PID namespace. A descriptor passed
+ * over a UNIX socket or inherited by an unprivileged process cannot be
+ * rebound. LSM ptrace policy (Yama's ptrace_scope, SELinux) is not
+ * consulted: ptrace_may_access() is not exported. What a pages file
+ * already bound reads is not checked again: like a /proc/PID/pagemap
+ * descriptor, whose check is made once at open, it reads its target for
+ * whoever holds it.
  */
 #ifndef _PAGEWATCH_ABI_H
 #define _PAGEWATCH_ABI_H
@@ -73,16 +92,32 @@
  * kernel's non-swap entries with a PFN, device-private/exclusive and
  * hwpoison, have SWAP set, their PFN in pfn and a swap_type of at least
  * the kernel's MAX_SWAPFILES). refcount is the folio's reference count (0
- * while migration froze it); mapcount the precise mapcount of this page
+ * while frozen); mapcount the precise mapcount of this page
  * (PTE maps plus the folio's entire-map count); pincount the GUP pin
  * count: exact when PAGEWATCH_PAGE_PIN_EXACT is set (large folios count
  * pins), otherwise refcount / PAGEWATCH_GUP_PIN_COUNTING_BIAS. The page
  * facts (node, order, counts, thp, anon...) are filled for present pages
- * with a struct page and for migration entries (the source page); the zero
- * page gets its node only; holes, swap, markers, special and skipped
- * entries have node PAGEWATCH_NODE_NONE and zero counts. WRITE is never
- * set on a protnone entry (SAVEDWRITE tells what the hint fault will do);
- * on a migration entry it means a writable migration entry.
+ * with a struct page; THP is set exactly when order > 0, and PIN_EXACT
+ * only with THP. A migration entry does not freeze its folio (a split
+ * rewrites the struct pages, a migration moves the counts, without the
+ * lock the walk holds): its record has UNSTABLE set and only what the
+ * entry guarantees, the source page's PFN and node, WRITE for a writable
+ * migration entry, ANON (with KSM, ANON_EXCLUSIVE) or else FILE; counts
+ * and order are 0, THP, PIN_EXACT and MAYBE_PINNED clear, meaning
+ * unknown. The zero page gets its node only; the huge zero page its node,
+ * ZERO, PMD, THP and order 9 (kpage cannot tell it: its record there is
+ * that of an order-9 folio without ZERO). Holes, swap, markers, special
+ * and skipped entries have node PAGEWATCH_NODE_NONE and zero counts.
+ * WRITE means writable by ordinary stores: never set on a protnone entry
+ * (SAVEDWRITE tells what the hint fault will do) nor on an x86
+ * shadow-stack entry (which pte_write() counts); on a migration entry it
+ * means a writable migration entry. 6.1's entries left by a failed swap-in
+ * during swapoff (SWP_SWAPIN_ERROR) are reported as SWAP with a swap_type
+ * of at least MAX_SWAPFILES and the frame the kernel stored in the entry
+ * (no longer mapped) in pfn; on 6.12 they are PTE markers (MARKER).
+ * PFN_VALID (kpage) means an online page (pfn_to_online_page()): a
+ * ZONE_DEVICE PFN, an offline section or a PFN without memmap reads as an
+ * empty record without it, as /proc/kpageflags reports KPF_NOPAGE.
  */
 struct pagewatch_page {
 	__le64 pfn;
@@ -114,14 +149,17 @@ struct pagewatch_page {
 #define PAGEWATCH_PAGE_MAYBE_PINNED	12	/* folio_maybe_dma_pinned() */
 #define PAGEWATCH_PAGE_PIN_EXACT	13	/* pincount is the kernel's count */
 #define PAGEWATCH_PAGE_PROTNONE		14	/* NUMA-hinting PROT_NONE entry */
-#define PAGEWATCH_PAGE_SAVEDWRITE	15	/* writable after the hint fault */
+#define PAGEWATCH_PAGE_SAVEDWRITE	15	/* writable after the hint fault
+						 * if it does not migrate (6.2+)
+						 */
 #define PAGEWATCH_PAGE_VMA_PROTNONE	16	/* mprotect(PROT_NONE) mapping */
 #define PAGEWATCH_PAGE_ANON_EXCLUSIVE	17	/* PageAnonExclusive() */
 #define PAGEWATCH_PAGE_SPECIAL		18	/* no struct page (pfnmap...) */
 #define PAGEWATCH_PAGE_SKIPPED		19	/* hugetlb/PUD leaf/unstable */
-#define PAGEWATCH_PAGE_PFN_VALID	20	/* kpage: the PFN has a page */
+#define PAGEWATCH_PAGE_PFN_VALID	20	/* kpage: an online page */
 #define PAGEWATCH_PAGE_MARKER		21	/* PTE marker (uffd-wp, poison) */
-#define PAGEWATCH_PAGE_NR_FLAGS		22
+#define PAGEWATCH_PAGE_UNSTABLE		22	/* counts, order, thp unknown */
+#define PAGEWATCH_PAGE_NR_FLAGS		23
 
 /*
  * Names, in bit order: the one table the module's text view, the tool's
@@ -149,7 +187,8 @@ struct pagewatch_page {
 	X(PAGEWATCH_PAGE_SPECIAL, "special")				\
 	X(PAGEWATCH_PAGE_SKIPPED, "skipped")				\
 	X(PAGEWATCH_PAGE_PFN_VALID, "pfn_valid")			\
-	X(PAGEWATCH_PAGE_MARKER, "marker")
+	X(PAGEWATCH_PAGE_MARKER, "marker")				\
+	X(PAGEWATCH_PAGE_UNSTABLE, "unstable")
 
 /* Names of the "features" line of the version file */
 #define PAGEWATCH_FEATURE_SAVEDWRITE_BIT	"savedwrite_bit"

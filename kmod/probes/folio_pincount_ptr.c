@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* folio_pincount_ptr(): how 6.1 reaches the same counter (removed in 6.3). */
+/* tests: folio_pincount_ptr */
 #include <linux/mm.h>
 
 atomic_t *pw_probe(struct folio *folio);

@@ -408,6 +408,15 @@ static void check_record(struct tally *t, const struct pagewatch_page *r,
 		bad(t, "pfn %lx: mapping facts in a kpage record %" PRIx64, index, fl);
 	if (!kpage && (fl & F(PFN_VALID)))
 		bad(t, "index %lx: pfn_valid outside kpage %" PRIx64, index, fl);
+	if (!(fl & F(THP)) != !r->order)
+		bad(t, "index %lx: thp without order > 0 or back, order %u %" PRIx64,
+		    index, r->order, fl);
+	if ((fl & F(PIN_EXACT)) && !(fl & F(THP)))
+		bad(t, "index %lx: pin_exact without thp %" PRIx64, index, fl);
+	if ((fl & F(MIGRATION)) &&
+	    (!(fl & F(UNSTABLE)) || r->refcount || r->mapcount || r->pincount))
+		bad(t, "index %lx: migration record not unstable or with counts %" PRIx64,
+		    index, fl);
 }
 
 static pid_t read_pid(const char *pidfile)

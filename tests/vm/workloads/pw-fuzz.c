@@ -86,7 +86,8 @@ static void on_alarm(int sig)
 /* errno numbers allowed per call, 0-terminated */
 static const int allowed_write[] = { EINVAL, ESRCH, EFAULT, EBADF, 0 };
 static const int allowed_read[] = { EINVAL, ESRCH, ENXIO, EINTR, EFAULT, EBADF, 0 };
-static const int allowed_open[] = { ENXIO, 0 };
+/* text binds a PID target at open: ESRCH once that process has exited */
+static const int allowed_open[] = { ENXIO, ESRCH, 0 };
 /* text: seq_lseek() formats the lines before the offset, reading the target */
 /* ENXIO: SEEK_DATA/SEEK_HOLE past the end, before a PID, no data left */
 static const int allowed_seek[] = { EINVAL, ENXIO, ESRCH, EINTR, 0 };

@@ -10,6 +10,9 @@
  *                          followed by the VMA's permissions (rwxp)
  *   kpage PFN [COUNT]      the binary `kpage` records, ADDR printed as "-"
  *   kpagecount PFN...      /proc/kpagecount of each (hex) PFN
+ *   kpage-online PFN COUNT  kpage's pfn_valid (an online page) against
+ *                          /proc/kpageflags KPF_NOPAGE for COUNT PFNs from
+ *                          (hex) PFN: a "check" line
  *   truth PID START END    the kernel's own answer for every page, without
  *                          the module: "ADDR PRESENT SWAP PFN KPAGECOUNT
  *                          KPAGEFLAGS NODE" from /proc/PID/pagemap,
@@ -37,6 +40,12 @@
  *   open-errno PATH [nocap]  open PATH (read-only if the mode has no write
  *                          bit for the owner), first dropping CAP_SYS_ADMIN
  *                          from every capability set with "nocap"
+ *   passed-fd PID ADDR     root binds `pages` to PID; a child that became
+ *                          nobody (no capability) inherits that descriptor
+ *                          and is passed an unbound one over a UNIX
+ *                          socket: prints "inherited_rebind:E
+ *                          inherited_read:E passed_bind:E passed_read:E",
+ *                          each OK or the errno name (reads: ADDR's record)
  *   exited-errno zombie|reaped  bind `pages` to a child, let it exit (and
  *                          be reaped), then pread: prints the errno name
  *   read-until-gone PID    read every VMA of PID over and over until a read
@@ -52,6 +61,12 @@
  *   seek-errno PID|none OFFSET data|hole|set  bind `pages` to PID (none: do
  *                          not), lseek; prints OK and the offset, or the
  *                          errno name
+ *   invariants PID START END SECONDS [file]  read the range over and over
+ *                          for SECONDS and check every record: thp exactly
+ *                          when order > 0, pin_exact only with thp, a
+ *                          migration record unstable with zero counts and
+ *                          anon or file (with "file": file); prints
+ *                          "check" lines, then "seen KIND N" counts
  *   two-readers PID1 ADDR1 PID2 ADDR2 ROUNDS  two threads, each with its own
  *                          open `pages` file bound to its own target, read
  *                          their target's ADDR ROUNDS times at once and
@@ -60,6 +75,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <grp.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -73,6 +89,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -811,6 +828,43 @@ static int cmd_kpage(int argc, char **argv)
 	return 0;
 }
 
+/* kpage's pfn_valid means what kpageflags' KPF_NOPAGE denies: online */
+static int cmd_kpage_online(int argc, char **argv)
+{
+	uint64_t pfn = strtoull(argv[0], NULL, 16);
+	size_t n = strtoul(argv[1], NULL, 0);
+	struct pagewatch_page *recs = calloc(n, sizeof(*recs));
+	int flags_fd = open("/proc/kpageflags", O_RDONLY);
+	unsigned long checked = 0, bad = 0;
+	ssize_t got;
+
+	if (!recs || flags_fd < 0)
+		die("calloc or /proc/kpageflags");
+	got = pread(kpage_fd(), recs, n * PAGEWATCH_RECORD_SIZE,
+		    (off_t)(pfn * PAGEWATCH_RECORD_SIZE));
+	if (got < 0)
+		die("pread " DEBUGFS "/kpage");
+	for (ssize_t i = 0; i < got / PAGEWATCH_RECORD_SIZE; i++) {
+		uint64_t kf = read_u64_at(flags_fd, pfn + i, "/proc/kpageflags");
+		bool online = !(kf >> KPF_NOPAGE & 1);
+		bool valid = recs[i].flags >> PAGEWATCH_PAGE_PFN_VALID & 1;
+
+		checked++;
+		if (online == valid && (valid || (!recs[i].flags &&
+		    recs[i].node == PAGEWATCH_NODE_NONE)))
+			continue;
+		if (bad++ < 8)
+			printf("  pfn_valid_matches_kpageflags_nopage pfn %" PRIx64 ": kpage flags %#llx node %u, kpageflags %#" PRIx64 "\n",
+			       pfn + i, (unsigned long long)recs[i].flags,
+			       recs[i].node, kf);
+	}
+	printf("check pfn_valid_matches_kpageflags_nopage checked=%lu bad=%lu\n",
+	       checked, bad);
+	free(recs);
+	close(flags_fd);
+	return 0;
+}
+
 static int cmd_kpagecount(int argc, char **argv)
 {
 	int fd = open("/proc/kpagecount", O_RDONLY);
@@ -908,6 +962,104 @@ static int cmd_reread(int argc, char **argv)
 	return 0;
 }
 
+/* ---------------------------------------------------------- invariants */
+
+enum { INV_THP_ORDER, INV_PIN_EXACT, INV_MIGRATION, INV_FILE, INV_NR };
+
+static const char *const inv_names[INV_NR] = {
+	"thp_iff_order_above_0", "pin_exact_implies_thp",
+	"migration_unstable_without_counts", "migration_keeps_file",
+};
+
+static bool rec_flag(const struct pagewatch_page *r, unsigned int bit)
+{
+	return r->flags & (1ULL << bit);
+}
+
+/*
+ * The rules of abi.h that hold for every record however the target
+ * changes under the reader: a record is consistent on its own.
+ */
+static void inv_check(const struct pagewatch_page *r, bool want_file,
+		      unsigned long *checked, unsigned long *bad,
+		      unsigned long va)
+{
+	bool thp = rec_flag(r, PAGEWATCH_PAGE_THP);
+	bool ok[INV_NR];
+	int i;
+
+	ok[INV_THP_ORDER] = thp == (r->order > 0);
+	ok[INV_PIN_EXACT] = !rec_flag(r, PAGEWATCH_PAGE_PIN_EXACT) || thp;
+	ok[INV_MIGRATION] = ok[INV_FILE] = true;
+	if (rec_flag(r, PAGEWATCH_PAGE_MIGRATION)) {
+		ok[INV_MIGRATION] = rec_flag(r, PAGEWATCH_PAGE_UNSTABLE) &&
+			!r->refcount && !r->mapcount && !r->pincount &&
+			!r->order && !thp &&
+			!rec_flag(r, PAGEWATCH_PAGE_MAYBE_PINNED) &&
+			rec_flag(r, PAGEWATCH_PAGE_ANON) != rec_flag(r, PAGEWATCH_PAGE_FILE);
+		checked[INV_MIGRATION]++;
+		if (want_file) {
+			ok[INV_FILE] = rec_flag(r, PAGEWATCH_PAGE_FILE);
+			checked[INV_FILE]++;
+		}
+	}
+	checked[INV_THP_ORDER]++;
+	checked[INV_PIN_EXACT]++;
+	for (i = 0; i < INV_NR; i++) {
+		if (ok[i])
+			continue;
+		if (bad[i]++ < 8)
+			printf("  %s %lx order=%u flags=%#llx ref=%u map=%u pin=%u\n",
+			       inv_names[i], va, r->order,
+			       (unsigned long long)r->flags, r->refcount,
+			       r->mapcount, r->pincount);
+	}
+}
+
+static int cmd_invariants(int argc, char **argv)
+{
+	pid_t pid = atoi(argv[0]);
+	unsigned long start = strtoul(argv[1], NULL, 16);
+	unsigned long end = strtoul(argv[2], NULL, 16);
+	long until = time(NULL) + atol(argv[3]);
+	bool want_file = argc > 4 && !strcmp(argv[4], "file");
+	unsigned long checked[INV_NR] = { 0 }, bad[INV_NR] = { 0 };
+	unsigned long thp = 0, small = 0, migration = 0, rounds = 0;
+	size_t n = (end - start) / PAGE_SZ;
+	struct pagewatch_page *recs = calloc(n, sizeof(*recs));
+	int fd = pages_open(pid), i;
+
+	if (!recs)
+		die("calloc");
+	while (time(NULL) < until) {
+		long got = pages_read(fd, start, n, recs);
+
+		if (got < 0) {
+			errno = (int)-got;
+			die("pread pages");
+		}
+		for (long j = 0; j < got; j++) {
+			inv_check(&recs[j], want_file, checked, bad,
+				  start + j * PAGE_SZ);
+			if (rec_flag(&recs[j], PAGEWATCH_PAGE_MIGRATION))
+				migration++;
+			else if (rec_flag(&recs[j], PAGEWATCH_PAGE_THP))
+				thp++;
+			else if (rec_flag(&recs[j], PAGEWATCH_PAGE_PRESENT))
+				small++;
+		}
+		rounds++;
+	}
+	for (i = 0; i < INV_NR; i++)
+		if (i != INV_FILE || want_file)
+			printf("check %s checked=%lu bad=%lu\n", inv_names[i],
+			       checked[i], bad[i]);
+	printf("seen rounds %lu thp %lu small %lu migration %lu\n", rounds,
+	       thp, small, migration);
+	free(recs);
+	return 0;
+}
+
 /* ------------------------------------------------------------- safety */
 
 static int cmd_write_errno(int argc, char **argv)
@@ -992,6 +1144,104 @@ static int cmd_open_errno(int argc, char **argv)
 	}
 	fd = open(argv[0], (st.st_mode & S_IWUSR) ? O_RDWR : O_RDONLY);
 	printf("%s\n", fd >= 0 ? "OK" : errno_name(errno));
+	return 0;
+}
+
+/* "OK" or the errno name of write(PID) to @fd */
+static const char *bind_result(int fd, pid_t pid)
+{
+	char text[32];
+	int len = snprintf(text, sizeof(text), "%d", pid);
+	ssize_t w = write(fd, text, len);
+
+	return w == len ? "OK" : w < 0 ? errno_name(errno) : "SHORT";
+}
+
+/* "OK" or the errno name of a pread of ADDR's record from @fd */
+static const char *read_result(int fd, unsigned long addr)
+{
+	struct pagewatch_page rec;
+	ssize_t got = pread(fd, &rec, sizeof(rec),
+			    (off_t)(addr / PAGE_SZ) * PAGEWATCH_RECORD_SIZE);
+
+	return got == (ssize_t)sizeof(rec) ? "OK" : got < 0 ? errno_name(errno) : "SHORT";
+}
+
+static void send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, byte = 0;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	if (sendmsg(sock, &msg, 0) != 1)
+		die("sendmsg SCM_RIGHTS");
+}
+
+static int recv_fd(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))], byte;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	int fd;
+
+	if (recvmsg(sock, &msg, 0) != 1)
+		die("recvmsg SCM_RIGHTS");
+	c = CMSG_FIRSTHDR(&msg);
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		die("no descriptor received");
+	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+/*
+ * The child drops to nobody (setuid clears every capability), then tries
+ * to rebind the inherited, bound descriptor and to bind the one root
+ * passes it after the drop.
+ */
+static int cmd_passed_fd(int argc, char **argv)
+{
+	pid_t target = atoi(argv[0]), child;
+	unsigned long addr = strtoul(argv[1], NULL, 16);
+	int bound = pages_open(target), sv[2], status;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		die("socketpair");
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (!child) {
+		const char *rebind, *reread;
+		int passed;
+
+		close(sv[0]);
+		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+			die("become nobody");
+		rebind = bind_result(bound, target);
+		reread = read_result(bound, addr);
+		passed = recv_fd(sv[1]);
+		printf("inherited_rebind:%s inherited_read:%s ", rebind, reread);
+		printf("passed_bind:%s ", bind_result(passed, target));
+		printf("passed_read:%s\n", read_result(passed, addr));
+		fflush(stdout);
+		_exit(0);
+	}
+	close(sv[1]);
+	send_fd(sv[0], open(DEBUGFS "/pages", O_RDWR));
+	if (waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		die("child");
 	return 0;
 }
 
@@ -1289,6 +1539,7 @@ static const struct command {
 	{ "dump-all", 1, cmd_dump_all, "PID" },
 	{ "kpage", 1, cmd_kpage, "PFN [COUNT]" },
 	{ "kpagecount", 1, cmd_kpagecount, "PFN..." },
+	{ "kpage-online", 2, cmd_kpage_online, "PFN COUNT" },
 	{ "agree", 1, cmd_agree, "PID [START END]" },
 	{ "truth", 3, cmd_truth, "PID START END" },
 	{ "numa-maps", 1, cmd_numa_maps, "PID" },
@@ -1297,11 +1548,13 @@ static const struct command {
 	{ "pread-errno", 3, cmd_pread_errno, "PID OFFSET SIZE" },
 	{ "read-errno", 3, cmd_read_errno, "PATH OFFSET SIZE" },
 	{ "open-errno", 1, cmd_open_errno, "PATH [nocap]" },
+	{ "passed-fd", 2, cmd_passed_fd, "PID ADDR" },
 	{ "exited-errno", 1, cmd_exited_errno, "zombie|reaped" },
 	{ "read-until-gone", 1, cmd_read_until_gone, "PID" },
 	{ "seek-runs", 3, cmd_seek_runs, "PID START END" },
 	{ "seek-agree", 1, cmd_seek_agree, "PID [START END]" },
 	{ "seek-errno", 3, cmd_seek_errno, "PID|none OFFSET data|hole|set" },
+	{ "invariants", 4, cmd_invariants, "PID START END SECONDS [file]" },
 	{ "two-readers", 5, cmd_two_readers, "PID1 ADDR1 PID2 ADDR2 ROUNDS" },
 };
 
