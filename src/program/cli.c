@@ -15,6 +15,7 @@
 
 #include "program/cli.h"
 #include "program/demo.h"
+#include "program/events.h"
 #include "model/filter.h"
 #include "sinks/output.h"
 #include "collect/collect.h"
@@ -30,6 +31,7 @@ struct cli_opts {
 	bool have_filter;
 	const char *filter_text;
 	bool snapshot;
+	bool events;
 	bool summary;
 	bool demo;
 	double interval;
@@ -49,6 +51,7 @@ enum {
 	OPT_NO_PERF,
 	OPT_THREADS,
 	OPT_DEMO,
+	OPT_EVENTS,
 };
 
 static const struct option long_options[] = {
@@ -66,6 +69,7 @@ static const struct option long_options[] = {
 	{ "no-perf", no_argument, NULL, OPT_NO_PERF },
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "demo", no_argument, NULL, OPT_DEMO },
+	{ "events", no_argument, NULL, OPT_EVENTS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -83,6 +87,7 @@ static void usage(FILE *f)
 	fputs("Usage: pagewatch [-p PID] [OPTION]...\n"
 	      "       pagewatch -p PID --snapshot [OPTION]...\n"
 	      "       pagewatch --demo [--snapshot] [OPTION]...\n"
+	      "       pagewatch -p PID --events [--format FORMAT] [-n N]\n"
 	      "Show the per-page NUMA node, PFN, THP, swap, pin and NUMA-hinting\n"
 	      "state of a process: interactively, or as snapshots with --snapshot.\n"
 	      "Without -p or --demo, the interactive view starts with a process picker.\n"
@@ -107,12 +112,16 @@ static void usage(FILE *f)
 	      "      --threads N        page reader threads (default 0: one per CPU for\n"
 	      "                         large targets; 1: read in one thread)\n"
 	      "      --demo             start a demonstration process and watch it\n"
+	      "      --events           stream the module's change journal of the\n"
+	      "                         target (MMU notifier records) as it happens;\n"
+	      "                         -n N stops after N records\n"
 	      "  -h, --help             show this help and exit\n"
 	      "  -V, --version          show the version and exit\n"
 	      "\n"
 	      "Exit status: 0 ok, 1 error, 2 bad option, 3 no such process,\n"
 	      "4 target exited during a snapshot, 5 permission denied,\n"
-	      "6 module ABI version mismatch. See pagewatch(1).\n", f);
+	      "6 module ABI version mismatch, 7 --events without the module's\n"
+	      "journal. See pagewatch(1).\n", f);
 }
 
 static int bad_option(const char *what, const char *arg)
@@ -204,6 +213,9 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 		case OPT_DEMO:
 			o->demo = true;
 			break;
+		case OPT_EVENTS:
+			o->events = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return CLI_EXIT_OK;
@@ -219,6 +231,12 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 		fprintf(stderr, "pagewatch: unexpected argument '%s'\n", argv[optind]);
 		return CLI_EXIT_USAGE;
 	}
+	if (o->events && (o->snapshot || o->summary || o->demo || !o->snap.pid)) {
+		fprintf(stderr, "pagewatch: --events streams one process's journal: give -p PID, without --snapshot, --summary or --demo\n");
+		return CLI_EXIT_USAGE;
+	}
+	if (o->events && !o->have_count)
+		o->count = 0;
 	if (o->snapshot && !o->demo && !o->snap.pid) {
 		fprintf(stderr, "pagewatch: no target: give -p PID or --demo\n");
 		return CLI_EXIT_USAGE;
@@ -428,6 +446,26 @@ static int demo_after_first(void *arg)
 	return err;
 }
 
+static int run_events(struct cli_opts *o)
+{
+	struct collect ctx;
+	struct output out;
+	int err, status;
+
+	err = collect_open(&ctx, &o->snap);
+	if (err)
+		return open_error(o, err);
+	err = output_init(&out, o->format, stdout, false);
+	if (err) {
+		collect_close(&ctx);
+		return CLI_EXIT_FAILURE;
+	}
+	status = events_stream(&ctx, &out, o->count, &stop);
+	output_fini(&out);
+	collect_close(&ctx);
+	return status;
+}
+
 static int run_tui(struct cli_opts *o, struct demo *demo)
 {
 	struct tui_opts t = {
@@ -493,6 +531,8 @@ int cli_main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
+	if (o.events)
+		return run_events(&o);
 	if (!o.demo)
 		return o.snapshot ? run(&o, NULL) : run_tui(&o, NULL);
 

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pw-journal: a target whose every step is a change its MMU notifiers
+ * announce, for the journal test (tests/vm/tests/45-journal.sh).
+ *
+ * Prints "ready PID" and waits. SIGUSR2 (or SIGRTMIN, which queues) makes
+ * it change the protection of its one-page probe region (so the test sees when a journal reader is
+ * bound); SIGUSR1 runs the steps below, each announced on stdout as
+ * "step NAME START END CAUSE_PID" (hex range, END exclusive) before it
+ * runs, then prints "done" and exits, which ends the journal.
+ *
+ *   dontneed    MADV_DONTNEED of 4 written pages           clear
+ *   mprotect    mprotect(PROT_READ) of 8 written pages     protection_vma
+ *   munmap      munmap of 4 written pages                  unmap
+ *   pinned      MADV_DONTNEED of 8 pages registered as io_uring buffers
+ *               before "ready" (pinned: a device keeps the old pages)
+ *                                                           clear
+ *   move        a child (comm pw-mover) move_pages() 16 pages to the
+ *               other node                                  clear, cause
+ *               the child
+ *   moveback    another child moves them back               clear
+ *   fork        fork(): the parent's COW pages are write-protected
+ *                                                           protection_page
+ *   cow         a write to a COW page after fork            clear
+ *   collapse    MADV_COLLAPSE of 2 MiB of small pages       clear
+ *   numa        a second thread touches 4 MiB for up to 8 s while NUMA
+ *               balancing scans (the test makes it fast)    protection_vma
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <liburing.h>
+#include <numaif.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE	25
+#endif
+
+#define PAGE_SZ		4096UL
+#define HUGE_SZ		(2UL << 20)
+
+static void die(const char *what)
+{
+	fprintf(stderr, "pw-journal: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static char *map_written(unsigned long pages)
+{
+	char *p = mmap(NULL, pages * PAGE_SZ, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap");
+	madvise(p, pages * PAGE_SZ, MADV_NOHUGEPAGE);
+	memset(p, 0x5a, pages * PAGE_SZ);
+	return p;
+}
+
+static void step(const char *name, const void *start, unsigned long len,
+		 pid_t cause)
+{
+	printf("step %s %lx %lx %d\n", name, (unsigned long)start,
+	       (unsigned long)start + len, (int)cause);
+	fflush(stdout);
+}
+
+static int node_of(void *page)
+{
+	int status = -1;
+
+	if (move_pages(0, 1, &page, NULL, &status, 0))
+		die("move_pages query");
+	return status;
+}
+
+/* A child named pw-mover moves PAGES pages at P to NODE; its PID */
+static pid_t move_by_child(char *p, unsigned long pages, int node,
+			   const char *name)
+{
+	pid_t parent = getpid(), child;
+	int status;
+
+	fflush(stdout);
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (!child) {
+		void *addr[64];
+		int nodes[64], st[64];
+
+		prctl(PR_SET_NAME, "pw-mover");
+		/*
+		 * fork() shared the pages with this child; MPOL_MF_MOVE moves
+		 * only pages mapped once: drop this copy first
+		 */
+		munmap(p, pages * PAGE_SZ);
+		for (unsigned long i = 0; i < pages; i++) {
+			addr[i] = p + i * PAGE_SZ;
+			nodes[i] = node;
+		}
+		if (move_pages(parent, pages, addr, nodes, st, MPOL_MF_MOVE))
+			_exit(1);
+		_exit(0);
+	}
+	step(name, p, pages * PAGE_SZ, child);
+	if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		fprintf(stderr, "pw-journal: %s: the mover failed\n", name);
+	return child;
+}
+
+static atomic_bool touching;
+
+static void *toucher(void *arg)
+{
+	volatile char *p = arg;
+
+	while (atomic_load(&touching))
+		for (unsigned long i = 0; i < (4UL << 20); i += PAGE_SZ)
+			p[i]++;
+	return NULL;
+}
+
+static void step_numa(void)
+{
+	char *p = map_written(1024);
+	pthread_t t;
+
+	atomic_store(&touching, true);
+	step("numa", p, 1024 * PAGE_SZ, getpid());
+	if (pthread_create(&t, NULL, toucher, p))
+		die("pthread_create");
+	/* task_numa_work() runs in this task while it is on a CPU */
+	for (time_t end = time(NULL) + 8; time(NULL) < end;)
+		for (unsigned long i = 0; i < (4UL << 20); i += PAGE_SZ)
+			((volatile char *)p)[i]++;
+	atomic_store(&touching, false);
+	pthread_join(t, NULL);
+}
+
+/* Pinned before the journal reader starts, so that its first read sees it */
+static char *pinned;
+
+static void pin(struct io_uring *ring)
+{
+	struct iovec iov;
+
+	pinned = map_written(8);
+	iov = (struct iovec){ pinned, 8 * PAGE_SZ };
+	if (io_uring_queue_init(4, ring, 0))
+		die("io_uring_queue_init");
+	if (io_uring_register_buffers(ring, &iov, 1))
+		die("io_uring_register_buffers");
+}
+
+static void step_pinned(void)
+{
+	step("pinned", pinned, 8 * PAGE_SZ, getpid());
+	madvise(pinned, 8 * PAGE_SZ, MADV_DONTNEED);
+}
+
+static void step_fork_cow(void)
+{
+	char *p = map_written(1);
+	pid_t child;
+
+	fflush(stdout);
+	step("fork", p, PAGE_SZ, getpid());
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (!child) {
+		pause();
+		_exit(0);
+	}
+	step("cow", p, PAGE_SZ, getpid());
+	p[0] = 1;
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+}
+
+static void step_collapse(void)
+{
+	char *raw = mmap(NULL, 2 * HUGE_SZ, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p;
+
+	if (raw == MAP_FAILED)
+		die("mmap");
+	p = (char *)(((unsigned long)raw + HUGE_SZ - 1) & ~(HUGE_SZ - 1));
+	madvise(p, HUGE_SZ, MADV_NOHUGEPAGE);
+	memset(p, 1, HUGE_SZ);
+	madvise(p, HUGE_SZ, MADV_HUGEPAGE);
+	step("collapse", p, HUGE_SZ, getpid());
+	if (madvise(p, HUGE_SZ, MADV_COLLAPSE))
+		printf("collapse-failed %s\n", strerror(errno));
+}
+
+static void run_steps(void)
+{
+	char *p;
+	int node;
+
+	p = map_written(16);
+	step("dontneed", p + 4 * PAGE_SZ, 4 * PAGE_SZ, getpid());
+	madvise(p + 4 * PAGE_SZ, 4 * PAGE_SZ, MADV_DONTNEED);
+
+	p = map_written(16);
+	step("mprotect", p + 8 * PAGE_SZ, 8 * PAGE_SZ, getpid());
+	mprotect(p + 8 * PAGE_SZ, 8 * PAGE_SZ, PROT_READ);
+
+	p = map_written(16);
+	step("munmap", p + 4 * PAGE_SZ, 4 * PAGE_SZ, getpid());
+	munmap(p + 4 * PAGE_SZ, 4 * PAGE_SZ);
+
+	step_pinned();
+
+	p = map_written(16);
+	node = node_of(p);
+	move_by_child(p, 16, !node, "move");
+	printf("moved %d %d\n", node, node_of(p));
+	move_by_child(p, 16, node, "moveback");
+	printf("nodes %d %d\n", node, node_of(p));
+
+	step_fork_cow();
+	step_collapse();
+	step_numa();
+}
+
+int main(void)
+{
+	char *probe = map_written(1);
+	struct io_uring ring;
+	sigset_t set;
+	int sig, prot = PROT_READ;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGRTMIN);	/* queued: pw-jfile counts on each */
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	pin(&ring);
+	printf("probe %lx %lx\nready %d\n", (unsigned long)probe,
+	       (unsigned long)probe + PAGE_SZ, (int)getpid());
+	fflush(stdout);
+	for (;;) {
+		if (sigwait(&set, &sig))
+			die("sigwait");
+		if (sig == SIGUSR1)
+			break;
+		mprotect(probe, PAGE_SZ, prot);
+		prot ^= PROT_WRITE;
+	}
+	run_steps();
+	io_uring_queue_exit(&ring);
+	printf("done\n");
+	fflush(stdout);
+	return 0;
+}
