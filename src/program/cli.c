@@ -52,6 +52,7 @@ enum {
 	OPT_THREADS,
 	OPT_DEMO,
 	OPT_EVENTS,
+	OPT_NO_JOURNAL,
 };
 
 static const struct option long_options[] = {
@@ -70,6 +71,7 @@ static const struct option long_options[] = {
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "demo", no_argument, NULL, OPT_DEMO },
 	{ "events", no_argument, NULL, OPT_EVENTS },
+	{ "no-journal", no_argument, NULL, OPT_NO_JOURNAL },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -109,6 +111,8 @@ static void usage(FILE *f)
 	      "      --all              also list pages that were never touched\n"
 	      "      --no-kmod          do not use the pagewatch kernel module\n"
 	      "      --no-perf          interactive rates from /proc only, no perf events\n"
+	      "      --no-journal       the interactive view polls, even where the module\n"
+	      "                         has a change journal\n"
 	      "      --threads N        page reader threads (default 0: one per CPU for\n"
 	      "                         large targets; 1: read in one thread)\n"
 	      "      --demo             start a demonstration process and watch it\n"
@@ -215,6 +219,9 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 			break;
 		case OPT_EVENTS:
 			o->events = true;
+			break;
+		case OPT_NO_JOURNAL:
+			o->snap.no_journal = true;
 			break;
 		case 'h':
 			usage(stdout);

@@ -76,7 +76,8 @@ static void wait_next(struct session *s, double last_snap, double last_rate)
  */
 static void open_journal(struct session *s)
 {
-	s->follow_ok = !follow_open(&s->follow, s->ctx, 0);
+	s->follow_ok = !s->ctx->opts.no_journal &&
+		       !follow_open(&s->follow, s->ctx, 0);
 	pthread_mutex_lock(&s->lock);
 	s->status.live = s->follow_ok;
 	pthread_mutex_unlock(&s->lock);

@@ -84,8 +84,8 @@ static int refresh_text(const struct session_status *st, char *line, size_t len)
 
 	if (st->live)
 		return snprintf(line, len,
-				"snapshot #%u, live (journal): changes every %.2gs, all mappings every %s%.0fs",
-				st->seq, st->interval,
+				"snapshot #%u, live (journal): changes every %.2gs (on screen within %.2fs), all mappings every %s%.0fs",
+				st->seq, st->interval, st->journal_lag,
 				st->cycle_measured ? "" : "~", st->cycle);
 	if (!st->rolling)
 		return snprintf(line, len, "snapshot #%u, polling every %.2gs",

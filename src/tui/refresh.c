@@ -226,22 +226,46 @@ static int refresh_rolling(struct session *s, struct session_frame *prev,
 /* Journal records read per refresh at most; the rest wait for the next */
 #define LIVE_MAX_EVENTS		4096
 
-/* Log the journal's records since the last refresh, seen through MODEL */
-static int log_journal(struct session *s, const struct snapshot *model)
+/*
+ * Log the journal's records since the last refresh, seen through MODEL;
+ * *OLDEST gets the time of the first (0 when none came)
+ */
+static int log_journal(struct session *s, const struct snapshot *model,
+		       double *oldest)
 {
 	struct page_event evs[64];
 	long got;
 
+	*oldest = 0;
 	for (size_t n = 0; n < LIVE_MAX_EVENTS; n += (size_t)got) {
 		got = follow_events(&s->follow, evs, 64, model);
 		if (got == -EAGAIN || got == 0)
 			return 0;
 		if (got < 0)
 			return (int)got;
+		if (!*oldest)
+			*oldest = clock_ts_sec(&evs[0].time);
 		for (long i = 0; i < got; i++)
 			session_journal_event(s, &evs[i]);
 	}
 	return 0;
+}
+
+/* How late the changes of this refresh reach the screen */
+static void note_lag(struct session *s, double oldest)
+{
+	struct timespec now;
+	double lag;
+
+	if (!oldest)
+		return;
+	clock_gettime(CLOCK_REALTIME, &now);
+	lag = clock_ts_sec(&now) - oldest;
+	pthread_mutex_lock(&s->lock);
+	/* decays, so one slow refresh does not stay on screen for ever */
+	s->status.journal_lag = lag > 0.8 * s->status.journal_lag ?
+				lag : 0.8 * s->status.journal_lag;
+	pthread_mutex_unlock(&s->lock);
 }
 
 /* RANGES[0..NR) sorted and joined where they touch: the new count */
@@ -285,11 +309,11 @@ static int refresh_live(struct session *s, struct session_frame *prev,
 	struct snapshot part;
 	size_t nr, slice = budget_pages(s) / 4;
 	uint64_t slice_end;
-	double now = now_sec(), cpu;
+	double now = now_sec(), cpu, oldest;
 	bool all;
 	int err;
 
-	err = log_journal(s, model);
+	err = log_journal(s, model, &oldest);
 	if (err)
 		return err;
 	nr = follow_take_dirty(&s->follow, &dirty, &all);
@@ -319,6 +343,7 @@ static int refresh_live(struct session *s, struct session_frame *prev,
 	free(r);
 	if (err)
 		return err;
+	note_lag(s, oldest);
 	advance_slice(s, model, slice, slice_end, now);
 	return 0;
 }

@@ -94,6 +94,12 @@ struct session_status {
 	 * safety net; all mappings are read every CYCLE seconds.
 	 */
 	bool live;
+	/*
+	 * Live: seconds from the oldest record a refresh logged to the end
+	 * of that refresh (the change is on screen then), the largest over
+	 * the last few refreshes
+	 */
+	double journal_lag;
 	bool cycle_measured;
 	double cycle;
 	uint64_t focus_bytes;

@@ -15,6 +15,11 @@
  *   pw-jfile block PID         a blocking read waits for the next change;
  *                              a signal interrupts it with EINTR
  *   pw-jfile hold PID          bind, print "bound", read until killed
+ *   pw-jfile churn PID START END PCT SECONDS
+ *                              every second, move PCT % of the pages of
+ *                              [START, END) (hex) to the other node, a
+ *                              different share each second (the bench's
+ *                              changing target)
  *
  * Prints "check NAME ok" or "check NAME bad: why" lines.
  */
@@ -30,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -297,6 +303,31 @@ static void hold(pid_t pid)
 	close(fd);
 }
 
+static void churn(pid_t pid, unsigned long start, unsigned long end,
+		  double pct, int seconds)
+{
+	unsigned long pages = (end - start) / 4096, n = pages * pct / 100, next = 0;
+	void **addr = calloc(n ? n : 1, sizeof(*addr));
+	int *nodes = calloc(n ? n : 1, sizeof(int));
+	int *status = calloc(n ? n : 1, sizeof(int));
+	long moved = 0;
+
+	if (!addr || !nodes || !status)
+		exit(1);
+	for (int s = 0; s < seconds; s++) {
+		for (unsigned long i = 0; i < n; i++) {
+			addr[i] = (void *)(start + ((next + i * 97) % pages) * 4096);
+			nodes[i] = s & 1;
+		}
+		next += n;
+		if (!syscall(SYS_move_pages, pid, n, addr, nodes, status, 2))
+			for (unsigned long i = 0; i < n; i++)
+				moved += status[i] >= 0;
+		sleep_ms(1000);
+	}
+	printf("moved %ld pages in %d s\n", moved, seconds);
+}
+
 int main(int argc, char **argv)
 {
 	pid_t pid = argc > 2 ? atoi(argv[2]) : 0;
@@ -313,6 +344,9 @@ int main(int argc, char **argv)
 		block(pid);
 	else if (argc == 3 && !strcmp(argv[1], "hold"))
 		hold(pid);
+	else if (argc == 7 && !strcmp(argv[1], "churn"))
+		churn(pid, strtoul(argv[3], NULL, 16), strtoul(argv[4], NULL, 16),
+		      atof(argv[5]), atoi(argv[6]));
 	else {
 		fprintf(stderr, "usage: pw-jfile errors|twice|block|hold PID | overflow PID N | rebind PID PID\n");
 		return 2;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pw-journal: a target whose every step is a change its MMU notifiers
- * announce, for the journal test (tests/vm/tests/45-journal.sh).
+ * pw-journal [move]: a target whose every step is a change its MMU
+ * notifiers announce, for the journal tests (tests/vm/tests/45-journal.sh;
+ * with "move", only move, moveback and pinned, for 47-journal-session.sh).
  *
  * Prints "ready PID" and waits. SIGUSR2 (or SIGRTMIN, which queues) makes
  * it change the protection of its one-page probe region (so the test sees when a journal reader is
@@ -34,6 +35,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,27 +88,42 @@ static int node_of(void *page)
 	return status;
 }
 
-/* A child named pw-mover moves PAGES pages at P to NODE; its PID */
-static pid_t move_by_child(char *p, unsigned long pages, int node,
-			   const char *name)
-{
-	pid_t parent = getpid(), child;
-	int status;
+/*
+ * A child named pw-mover that moves PAGES pages at P to NODE when its
+ * move() is called: forked ahead, so that the fork's own records come
+ * before the move's.
+ */
+struct mover {
+	pid_t pid;
+	int go;		/* write end of its pipe */
+};
 
+static struct mover mover_new(char *p, unsigned long pages, int node)
+{
+	pid_t parent = getpid();
+	struct mover m;
+	int fds[2];
+	char c;
+
+	if (pipe(fds))
+		die("pipe");
 	fflush(stdout);
-	child = fork();
-	if (child < 0)
+	m.pid = fork();
+	if (m.pid < 0)
 		die("fork");
-	if (!child) {
+	if (!m.pid) {
 		void *addr[64];
 		int nodes[64], st[64];
 
+		close(fds[1]);
 		prctl(PR_SET_NAME, "pw-mover");
 		/*
 		 * fork() shared the pages with this child; MPOL_MF_MOVE moves
 		 * only pages mapped once: drop this copy first
 		 */
 		munmap(p, pages * PAGE_SZ);
+		if (read(fds[0], &c, 1) != 1)
+			_exit(2);
 		for (unsigned long i = 0; i < pages; i++) {
 			addr[i] = p + i * PAGE_SZ;
 			nodes[i] = node;
@@ -115,11 +132,37 @@ static pid_t move_by_child(char *p, unsigned long pages, int node,
 			_exit(1);
 		_exit(0);
 	}
-	step(name, p, pages * PAGE_SZ, child);
-	if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status) ||
+	close(fds[0]);
+	m.go = fds[1];
+	return m;
+}
+
+static void mover_run(struct mover *m, char *p, unsigned long pages,
+		      const char *name)
+{
+	int status;
+
+	step(name, p, pages * PAGE_SZ, m->pid);
+	if (write(m->go, "g", 1) != 1)
+		die("write");
+	close(m->go);
+	if (waitpid(m->pid, &status, 0) < 0 || !WIFEXITED(status) ||
 	    WEXITSTATUS(status))
 		fprintf(stderr, "pw-journal: %s: the mover failed\n", name);
-	return child;
+}
+
+/* PAGES pages moved to the other node and back, by two children */
+static void step_move_and_back(void)
+{
+	char *p = map_written(16);
+	int node = node_of(p);
+	struct mover there = mover_new(p, 16, !node);
+	struct mover back = mover_new(p, 16, node);
+
+	mover_run(&there, p, 16, "move");
+	printf("moved %d %d\n", node, node_of(p));
+	mover_run(&back, p, 16, "moveback");
+	printf("nodes %d %d\n", node, node_of(p));
 }
 
 static atomic_bool touching;
@@ -212,7 +255,6 @@ static void step_collapse(void)
 static void run_steps(void)
 {
 	char *p;
-	int node;
 
 	p = map_written(16);
 	step("dontneed", p + 4 * PAGE_SZ, 4 * PAGE_SZ, getpid());
@@ -228,20 +270,16 @@ static void run_steps(void)
 
 	step_pinned();
 
-	p = map_written(16);
-	node = node_of(p);
-	move_by_child(p, 16, !node, "move");
-	printf("moved %d %d\n", node, node_of(p));
-	move_by_child(p, 16, node, "moveback");
-	printf("nodes %d %d\n", node, node_of(p));
+	step_move_and_back();
 
 	step_fork_cow();
 	step_collapse();
 	step_numa();
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	bool move_only = argc > 1 && !strcmp(argv[1], "move");
 	char *probe = map_written(1);
 	struct io_uring ring;
 	sigset_t set;
@@ -264,7 +302,12 @@ int main(void)
 		mprotect(probe, PAGE_SZ, prot);
 		prot ^= PROT_WRITE;
 	}
-	run_steps();
+	if (move_only) {
+		step_move_and_back();
+		step_pinned();
+	} else {
+		run_steps();
+	}
 	io_uring_queue_exit(&ring);
 	printf("done\n");
 	fflush(stdout);
