@@ -164,6 +164,64 @@ static int reread_ranges(struct follow *f, struct snapshot *model,
 	return 0;
 }
 
+/* Note in VIA the pages of PART that BASE saw on another node */
+static int note_nodes(const struct snapshot *base, const struct snapshot *part,
+		      struct track_via *via)
+{
+	for (size_t i = 0; i < part->nr_pages; i++) {
+		const struct snapshot_page *page = &part->pages[i];
+		size_t o = snapshot_page_index(base, page->vaddr);
+		const struct snapshot_page *old = &base->pages[o];
+
+		if (o == base->nr_pages || old->vaddr != page->vaddr ||
+		    !snapshot_page_known(page, SNAPSHOT_KNOWN_NODE) ||
+		    !snapshot_page_known(old, SNAPSHOT_KNOWN_NODE) ||
+		    old->node == page->node)
+			continue;
+		if (track_via_add(via, page->vaddr, page->node))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int follow_watch(struct follow *f, const struct snapshot *base, double seconds,
+		 volatile sig_atomic_t *stop, struct track_via *via)
+{
+	struct page_event evs[64];
+	const struct snapshot_range *ranges;
+	struct snapshot part;
+	int64_t end = ns_of(CLOCK_MONOTONIC) + (int64_t)(seconds * 1e9), left;
+	size_t nr;
+	long got;
+	bool all;
+	int err;
+
+	while (!*stop && (left = end - ns_of(CLOCK_MONOTONIC)) > 0) {
+		err = follow_wait(f, (int)(left / 1000000) + 1);
+		if (err < 0)
+			return err;
+		do {
+			got = follow_events(f, evs, 64, base);
+		} while (got > 0);
+		if (got < 0 && got != -EAGAIN)
+			return (int)got;
+		nr = follow_take_dirty(f, &ranges, &all);
+		/* lost records: the next snapshot reads everything anyway */
+		if (all || !nr)
+			continue;
+		err = collect_ranges(f->c, &part, ranges, nr);
+		if (err)
+			return err;
+		err = note_nodes(base, &part, via);
+		snapshot_free(&part);
+		if (err)
+			return err;
+		if (f->ended)
+			return -ESRCH;
+	}
+	return 0;
+}
+
 int follow_reread(struct follow *f, struct snapshot *model, size_t *pages)
 {
 	const struct snapshot_range *ranges;

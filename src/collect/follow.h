@@ -2,6 +2,7 @@
 #ifndef PW_FOLLOW_H
 #define PW_FOLLOW_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,6 +10,7 @@
 #include "collect/collect.h"
 #include "kernel/kmod_journal.h"
 #include "model/event.h"
+#include "model/track.h"
 
 /*
  * Following a target by its journal: the module's change journal bound to
@@ -65,5 +67,13 @@ int follow_wait(struct follow *f, int timeout_ms);
  * read. -ESRCH once the target is gone.
  */
 int follow_reread(struct follow *f, struct snapshot *model, size_t *pages);
+
+/*
+ * For SECONDS (or until *STOP): read again what the journal announces, and
+ * note in VIA every page seen on another node than in BASE (a snapshot of
+ * the same target). 0, or -ESRCH once the target is gone, or -errno.
+ */
+int follow_watch(struct follow *f, const struct snapshot *base, double seconds,
+		 volatile sig_atomic_t *stop, struct track_via *via);
 
 #endif

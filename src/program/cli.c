@@ -19,6 +19,7 @@
 #include "model/filter.h"
 #include "sinks/output.h"
 #include "collect/collect.h"
+#include "collect/follow.h"
 #include "model/snapshot_summary.h"
 #include "model/track.h"
 #include "tui/tui.h"
@@ -366,7 +367,9 @@ static int run(struct cli_opts *o, struct demo *demo)
 {
 	struct snapshot snaps[2], *prev = NULL, *cur;
 	struct track_pin_query query;
-	bool have_query;
+	struct track_via via = { 0 };
+	struct follow follow = { 0 };
+	bool have_query, following = false;
 	struct collect ctx;
 	struct output out;
 	int err, status = CLI_EXIT_OK;
@@ -378,6 +381,9 @@ static int run(struct cli_opts *o, struct demo *demo)
 	if (demo && !sources_kmod_ok(&ctx.src))
 		fprintf(stderr, "pagewatch: demo: without the module the io_uring pins of pw-pinned and pw-diverge, and the divergence of pw-diverge, cannot be shown: its new pages only show as migrated\n");
 	have_query = sources_pin_query(&ctx.src, &query);
+	/* bound before the first snapshot: nothing after it goes unseen */
+	following = o->count != 1 && !o->snap.no_journal &&
+		    follow_available(&ctx) && !follow_open(&follow, &ctx, 0);
 	/* a page line is ~450 bytes of JSON: write megabytes, not 4 KiB */
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, NULL, _IOFBF, 1 << 20);
@@ -393,7 +399,16 @@ static int run(struct cli_opts *o, struct demo *demo)
 		if (i) {
 			if (demo && i == 1)
 				demo_diverge(demo, stderr);
-			pause_for(o->interval);
+			/*
+			 * With the journal, what it announces is read in
+			 * between: a page that moves and comes back is seen
+			 */
+			if (!following)
+				pause_for(o->interval);
+			else if (follow_watch(&follow, prev, o->interval,
+					      &stop, &via))
+				/* gone, or failing: the next snapshot says */
+				following = false;
 			if (stop)
 				break;
 		}
@@ -416,6 +431,9 @@ static int run(struct cli_opts *o, struct demo *demo)
 			err = track_compare(prev, cur,
 					    have_query ? &query : NULL);
 			if (!err)
+				track_via_apply(cur, &via);
+			track_via_clear(&via);
+			if (!err)
 				err = emit(o, &out, cur);
 			snapshot_free(prev);
 		} else {
@@ -430,6 +448,9 @@ static int run(struct cli_opts *o, struct demo *demo)
 	}
 	if (prev)
 		snapshot_free(prev);
+	if (follow.c)
+		follow_close(&follow);
+	track_via_free(&via);
 	output_fini(&out);
 	collect_close(&ctx);
 	return status;

@@ -44,10 +44,10 @@ static void journal_text(const struct session_event *ev, const char *when,
 			 ev->vaddr, kind ? kind : "other", ev->cause,
 			 (int)ev->cause_pid);
 	else
-		snprintf(buf, len, "%s %s %" PRIx64 "-%" PRIx64 " %" PRIu64
-			 "p %s by %s[%d]", when, kind ? kind : "other",
-			 ev->vaddr, ev->end, ev->count, ev->text, ev->cause,
-			 (int)ev->cause_pid);
+		snprintf(buf, len, "%s %s %" PRIu64 "p %s by %s[%d] %" PRIx64
+			 "-%" PRIx64, when, kind ? kind : "other", ev->count,
+			 ev->text, ev->cause, (int)ev->cause_pid, ev->vaddr,
+			 ev->end);
 }
 
 void tui_event_text(const struct session_event *ev, char *buf, size_t len)

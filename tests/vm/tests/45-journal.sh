@@ -95,6 +95,8 @@ expect dontneed clear > /dev/null
 expect mprotect protection_vma > /dev/null
 expect munmap unmap > /dev/null
 rec=$(expect pinned clear)
+set -- $(grep '^step pinned ' /tmp/j.out)
+pw_info "records over the pinned range: $(awk -v s=$((0x$3)) -v e=$((0x$4)) '$2 < e && $3 > s' /tmp/j.recs | head -4 | tr '\n' ';')"
 pw_eq journal_pinned_dontneed_counts_the_pins 8 "$(echo "$rec" | tail -n 1 | cut -d' ' -f6)" \
 	"pinned_pages of the MADV_DONTNEED of 8 io_uring buffer pages"
 rec=$(expect move clear)

@@ -43,10 +43,10 @@ pw_wait_line /tmp/jf.hold '^bound' || pw_fail journal_holder_binds "$(cat /tmp/j
 for i in $(seq 20); do kill -USR2 $target_a; sleep 0.02; done &
 burst=$!
 ok=0
-for i in 1 2 3; do
+for i in 1 2; do
 	$PW -p $target_a -s --format json > /tmp/jf.snap 2>/tmp/jf.snap.err && ok=$((ok + 1))
 done
-pw_eq snapshots_beside_a_journal_reader 3 $ok "snapshots that exited 0: $(head -c 200 /tmp/jf.snap.err)"
+pw_eq snapshots_beside_a_journal_reader 2 $ok "snapshots that exited 0: $(head -c 200 /tmp/jf.snap.err)"
 
 # rmmod is refused while a journal is open
 if rmmod pagewatch 2>/tmp/jf.rmmod; then
@@ -62,5 +62,5 @@ wait $burst
 pw_run rmmod_after_the_journal_closed rmmod pagewatch
 pw_load_module
 
-kill $target_a $target_b 2>/dev/null
-wait $target_a $target_b 2>/dev/null
+kill -9 $target_a $target_b 2>/dev/null
+true

@@ -7,7 +7,7 @@
 
 pw_require_module
 PW=/pagewatch/bin/pagewatch
-cols=200
+cols=300
 rows=70
 pw-journal move > /tmp/js.out 2> /tmp/js.err &
 pid=$!
@@ -51,8 +51,8 @@ there=$5
 set -- $(grep '^step moveback ' /tmp/js.out)
 back=$5
 set -- $(grep '^step pinned ' /tmp/js.out)
-pinned_at=$2
-if wait_for "pinned pages of [anon] $pinned_at: CPU mapping invalidated" 150; then
+pinned_at=$3
+if wait_for "8 pinned pages of [anon] $pinned_at: CPU mapping invalidated" 150; then
 	pw_pass event_log_says_pinned_pages_lost_their_mapping
 else
 	pw_fail event_log_says_pinned_pages_lost_their_mapping \
@@ -71,7 +71,7 @@ else
 	pw_fail event_log_shows_the_move_back_by_its_mover "no line 'by pw-mover[$back]':" \
 		"$(screen | grep -e clear | head -n 8)"
 fi
-pw_info "events on screen: $(screen | grep -c ' by ') journal lines"
+pw_info "events on screen: $(screen | grep -c ' by ') journal lines; $(screen | grep -m 3 ' by ' | tr -s ' ' | tr '\n' ';')"
 
 kill $pid
 wait $pid 2>/dev/null

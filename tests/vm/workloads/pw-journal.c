@@ -2,7 +2,8 @@
 /*
  * pw-journal [move]: a target whose every step is a change its MMU
  * notifiers announce, for the journal tests (tests/vm/tests/45-journal.sh;
- * with "move", only move, moveback and pinned, for 47-journal-session.sh).
+ * with "move", only move, moveback and pinned, then it waits to be killed,
+ * for 47-journal-session.sh and 48-journal-snapshots.sh).
  *
  * Prints "ready PID" and waits. SIGUSR2 (or SIGRTMIN, which queues) makes
  * it change the protection of its one-page probe region (so the test sees when a journal reader is
@@ -311,5 +312,8 @@ int main(int argc, char **argv)
 	io_uring_queue_exit(&ring);
 	printf("done\n");
 	fflush(stdout);
+	/* "move" stays until killed: snapshots follow its steps */
+	while (move_only)
+		pause();
 	return 0;
 }
