@@ -191,6 +191,7 @@ int follow_watch(struct follow *f, const struct snapshot *base, double seconds,
 	const struct snapshot_range *ranges;
 	struct snapshot part;
 	int64_t end = ns_of(CLOCK_MONOTONIC) + (int64_t)(seconds * 1e9), left;
+	unsigned int seq;
 	size_t nr;
 	long got;
 	bool all;
@@ -209,7 +210,10 @@ int follow_watch(struct follow *f, const struct snapshot *base, double seconds,
 		/* lost records: the next snapshot reads everything anyway */
 		if (all || !nr)
 			continue;
+		/* a look in between, not one of the run's snapshots */
+		seq = f->c->seq;
 		err = collect_ranges(f->c, &part, ranges, nr);
+		f->c->seq = seq;
 		if (err)
 			return err;
 		err = note_nodes(base, &part, via);

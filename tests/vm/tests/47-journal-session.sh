@@ -9,6 +9,7 @@ pw_require_module
 PW=/pagewatch/bin/pagewatch
 cols=300
 rows=70
+# (300 columns: the mappings header once overran its buffer this wide)
 pw-journal move > /tmp/js.out 2> /tmp/js.err &
 pid=$!
 if ! pw_wait_line /tmp/js.out '^ready'; then
