@@ -86,8 +86,12 @@ static void on_alarm(int sig)
 
 /* errno numbers allowed per call, 0-terminated */
 static const int allowed_write[] = { EINVAL, ESRCH, EFAULT, EBADF, 0 };
-/* EAGAIN: an empty journal (always opened O_NONBLOCK here) */
-static const int allowed_read[] = { EINVAL, ESRCH, ENXIO, EINTR, EFAULT, EBADF, EAGAIN, 0 };
+/*
+ * EAGAIN: an empty journal (always opened O_NONBLOCK here); ESPIPE: a
+ * pread() of the journal, which is not seekable
+ */
+static const int allowed_read[] = { EINVAL, ESRCH, ENXIO, EINTR, EFAULT, EBADF,
+				    EAGAIN, ESPIPE, 0 };
 static const int allowed_open[] = { ENXIO, 0 };
 /* text: seq_lseek() formats the lines before the offset, reading the target */
 /* ENXIO: SEEK_DATA/SEEK_HOLE past the end, before a PID, no data left */
