@@ -1,7 +1,8 @@
 # The interactive session driven by the change journal (issue 12, points 3
 # and 4): in a detached tmux, pagewatch -p PID says it runs live from the
-# journal; 16 pages moved to the other node and back by two children within
-# one interval both show in the event log with the mover as cause, and the
+# journal; pages moved to the other node and back by two children within
+# one interval (4 pages, so that every line fits the events pane) both
+# show in the event log with the mover as cause, and the
 # MADV_DONTNEED of 8 io_uring-pinned pages says in words that pinned pages
 # lost their CPU mapping. q ends the session with status 0.
 
@@ -10,7 +11,7 @@ PW=/pagewatch/bin/pagewatch
 cols=300
 rows=70
 # (300 columns: the mappings header once overran its buffer this wide)
-pw-journal move > /tmp/js.out 2> /tmp/js.err &
+pw-journal move 4 > /tmp/js.out 2> /tmp/js.err &
 pid=$!
 if ! pw_wait_line /tmp/js.out '^ready'; then
 	pw_fail journal_workload_ready "$(cat /tmp/js.out /tmp/js.err)"

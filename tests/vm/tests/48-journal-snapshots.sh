@@ -6,7 +6,7 @@
 
 pw_require_module
 PW=/pagewatch/bin/pagewatch
-pw-journal move > /tmp/jn.out 2> /tmp/jn.err &
+pw-journal move 16 > /tmp/jn.out 2> /tmp/jn.err &
 pid=$!
 if ! pw_wait_line /tmp/jn.out '^ready'; then
 	pw_fail journal_workload_ready "$(cat /tmp/jn.out /tmp/jn.err)"

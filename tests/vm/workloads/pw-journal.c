@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pw-journal [move]: a target whose every step is a change its MMU
+ * pw-journal [move N]: a target whose every step is a change its MMU
  * notifiers announce, for the journal tests (tests/vm/tests/45-journal.sh;
- * with "move", only move, moveback and pinned, then it waits to be killed,
- * for 47-journal-session.sh and 48-journal-snapshots.sh).
+ * with "move N", only move and moveback of N pages mapped before "ready",
+ * and pinned, then it waits to be killed, for 47-journal-session.sh and
+ * 48-journal-snapshots.sh).
  *
  * Prints "ready PID" and waits. SIGUSR2 (or SIGRTMIN, which queues) makes
  * it change the protection of its one-page probe region (so the test sees when a journal reader is
@@ -152,17 +153,19 @@ static void mover_run(struct mover *m, char *p, unsigned long pages,
 		fprintf(stderr, "pw-journal: %s: the mover failed\n", name);
 }
 
-/* PAGES pages moved to the other node and back, by two children */
-static void step_move_and_back(void)
+/* The N pages at P moved to the other node and back, by two children */
+static void step_move_and_back(char *p, unsigned long n)
 {
-	char *p = map_written(16);
 	int node = node_of(p);
-	struct mover there = mover_new(p, 16, !node);
-	struct mover back = mover_new(p, 16, node);
+	struct mover there = mover_new(p, n, !node);
+	struct mover back = mover_new(p, n, node);
 
-	mover_run(&there, p, 16, "move");
+	mover_run(&there, p, n, "move");
 	printf("moved %d %d\n", node, node_of(p));
-	mover_run(&back, p, 16, "moveback");
+	fflush(stdout);
+	/* a reader woken by the move reads the pages before they go back */
+	sleep(2);
+	mover_run(&back, p, n, "moveback");
 	printf("nodes %d %d\n", node, node_of(p));
 }
 
@@ -271,7 +274,7 @@ static void run_steps(void)
 
 	step_pinned();
 
-	step_move_and_back();
+	step_move_and_back(map_written(16), 16);
 
 	step_fork_cow();
 	step_collapse();
@@ -280,7 +283,9 @@ static void run_steps(void)
 
 int main(int argc, char **argv)
 {
-	bool move_only = argc > 1 && !strcmp(argv[1], "move");
+	bool move_only = argc > 2 && !strcmp(argv[1], "move");
+	unsigned long move_n = move_only ? strtoul(argv[2], NULL, 0) : 0;
+	char *move_region = NULL;
 	char *probe = map_written(1);
 	struct io_uring ring;
 	sigset_t set;
@@ -292,6 +297,12 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGRTMIN);	/* queued: pw-jfile counts on each */
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	pin(&ring);
+	/* read by the first snapshot, so that the second can compare */
+	if (move_only) {
+		if (move_n < 1 || move_n > 64)
+			die("move: 1 to 64 pages");
+		move_region = map_written(move_n);
+	}
 	printf("probe %lx %lx\nready %d\n", (unsigned long)probe,
 	       (unsigned long)probe + PAGE_SZ, (int)getpid());
 	fflush(stdout);
@@ -304,7 +315,7 @@ int main(int argc, char **argv)
 		prot ^= PROT_WRITE;
 	}
 	if (move_only) {
-		step_move_and_back();
+		step_move_and_back(move_region, move_n);
 		step_pinned();
 	} else {
 		run_steps();
