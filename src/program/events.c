@@ -60,6 +60,12 @@ int events_stream(struct collect *c, struct output *out, long count,
 	while (!*stop && !f.ended && (!count || written < count)) {
 		got = follow_events(&f, evs, KMOD_JOURNAL_BATCH, &model);
 		if (got == -EAGAIN) {
+			/* what the next records' pins are counted against */
+			err = follow_reread(&f, &model, NULL);
+			if (err == -ESRCH)
+				err = 0;	/* gone: its exited record follows */
+			if (err)
+				break;
 			fflush(out->f);
 			err = follow_wait(&f, EVENTS_WAIT_MS);
 			if (err < 0)
@@ -74,12 +80,6 @@ int events_stream(struct collect *c, struct output *out, long count,
 			out->ops->event(out, &evs[i]);
 			written++;
 		}
-		/* what the next records' pins are counted against */
-		err = follow_reread(&f, &model, NULL);
-		if (err == -ESRCH)
-			err = 0;	/* gone: its exited record follows */
-		if (err)
-			break;
 	}
 	fflush(out->f);
 	if (err < 0) {

@@ -3,8 +3,8 @@
  * pw-journal [move N]: a target whose every step is a change its MMU
  * notifiers announce, for the journal tests (tests/vm/tests/45-journal.sh;
  * with "move N", only move and moveback of N pages mapped before "ready",
- * and pinned, then it waits to be killed, for 47-journal-session.sh and
- * 48-journal-snapshots.sh).
+ * then at a second SIGUSR1 pinned, then it waits to be killed, for
+ * 47-journal-session.sh and 48-journal-snapshots.sh).
  *
  * Prints "ready PID" and waits. SIGUSR2 (or SIGRTMIN, which queues) makes
  * it change the protection of its one-page probe region (so the test sees when a journal reader is
@@ -316,6 +316,9 @@ int main(int argc, char **argv)
 	}
 	if (move_only) {
 		step_move_and_back(move_region, move_n);
+		/* the next SIGUSR1: the pinned pages' turn */
+		if (sigwait(&set, &sig))
+			die("sigwait");
 		step_pinned();
 	} else {
 		run_steps();
