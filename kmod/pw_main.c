@@ -33,7 +33,8 @@ static int pw_version_show(struct seq_file *m, void *v)
 	seq_puts(m, "features " PW_FEATURE_SAVEDWRITE " "
 		 PAGEWATCH_FEATURE_RCU_PTE_WALK " "
 		 PAGEWATCH_FEATURE_KPAGE " "
-		 PAGEWATCH_FEATURE_SEEK_DATA "\n");
+		 PAGEWATCH_FEATURE_SEEK_DATA " "
+		 PAGEWATCH_FEATURE_JOURNAL "\n");
 	pw_seq_flag_lines(m);
 	return 0;
 }
@@ -64,6 +65,8 @@ static int __init pw_create_files(struct dentry *dir)
 		debugfs_create_file("kpage", 0400, dir, NULL, &pw_kpage_fops),
 		debugfs_create_file("target", 0600, dir, NULL, &pw_target_fops),
 		debugfs_create_file("text", 0400, dir, NULL, &pw_text_fops),
+		debugfs_create_file("journal", 0600, dir, NULL,
+				    &pw_journal_fops),
 	};
 	unsigned int i;
 
@@ -81,6 +84,8 @@ static int __init pw_init(void)
 	BUILD_BUG_ON(PAGEWATCH_GUP_PIN_COUNTING_BIAS != GUP_PIN_COUNTING_BIAS);
 	BUILD_BUG_ON(PAGEWATCH_PAGE_NR_FLAGS > 64);
 	BUILD_BUG_ON(PW_BATCH > 512);
+	BUILD_BUG_ON(sizeof(struct pagewatch_journal_record) !=
+		     PAGEWATCH_JOURNAL_RECORD_SIZE);
 
 	pw_dir = debugfs_create_dir(PAGEWATCH_DEBUGFS_DIR, NULL);
 	if (IS_ERR(pw_dir))
@@ -100,6 +105,7 @@ static void __exit pw_exit(void)
 	/* waits for running file operations; open files pin the module */
 	debugfs_remove_recursive(pw_dir);
 	pw_target_exit();
+	pw_journal_exit();
 }
 
 module_init(pw_init);

@@ -15,9 +15,11 @@
 
 #include "program/cli.h"
 #include "program/demo.h"
+#include "program/events.h"
 #include "model/filter.h"
 #include "sinks/output.h"
 #include "collect/collect.h"
+#include "collect/follow.h"
 #include "model/snapshot_summary.h"
 #include "model/track.h"
 #include "tui/tui.h"
@@ -30,6 +32,7 @@ struct cli_opts {
 	bool have_filter;
 	const char *filter_text;
 	bool snapshot;
+	bool events;
 	bool summary;
 	bool demo;
 	double interval;
@@ -49,6 +52,8 @@ enum {
 	OPT_NO_PERF,
 	OPT_THREADS,
 	OPT_DEMO,
+	OPT_EVENTS,
+	OPT_NO_JOURNAL,
 };
 
 static const struct option long_options[] = {
@@ -66,6 +71,8 @@ static const struct option long_options[] = {
 	{ "no-perf", no_argument, NULL, OPT_NO_PERF },
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "demo", no_argument, NULL, OPT_DEMO },
+	{ "events", no_argument, NULL, OPT_EVENTS },
+	{ "no-journal", no_argument, NULL, OPT_NO_JOURNAL },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -83,6 +90,7 @@ static void usage(FILE *f)
 	fputs("Usage: pagewatch [-p PID] [OPTION]...\n"
 	      "       pagewatch -p PID --snapshot [OPTION]...\n"
 	      "       pagewatch --demo [--snapshot] [OPTION]...\n"
+	      "       pagewatch -p PID --events [--format FORMAT] [-n N]\n"
 	      "Show the per-page NUMA node, PFN, THP, swap, pin and NUMA-hinting\n"
 	      "state of a process: interactively, or as snapshots with --snapshot.\n"
 	      "Without -p or --demo, the interactive view starts with a process picker.\n"
@@ -104,15 +112,21 @@ static void usage(FILE *f)
 	      "      --all              also list pages that were never touched\n"
 	      "      --no-kmod          do not use the pagewatch kernel module\n"
 	      "      --no-perf          interactive rates from /proc only, no perf events\n"
+	      "      --no-journal       the interactive view polls, even where the module\n"
+	      "                         has a change journal\n"
 	      "      --threads N        page reader threads (default 0: one per CPU for\n"
 	      "                         large targets; 1: read in one thread)\n"
 	      "      --demo             start a demonstration process and watch it\n"
+	      "      --events           stream the module's change journal of the\n"
+	      "                         target (MMU notifier records) as it happens;\n"
+	      "                         -n N stops after N records\n"
 	      "  -h, --help             show this help and exit\n"
 	      "  -V, --version          show the version and exit\n"
 	      "\n"
 	      "Exit status: 0 ok, 1 error, 2 bad option, 3 no such process,\n"
 	      "4 target exited during a snapshot, 5 permission denied,\n"
-	      "6 module ABI version mismatch. See pagewatch(1).\n", f);
+	      "6 module ABI version mismatch, 7 --events without the module's\n"
+	      "journal. See pagewatch(1).\n", f);
 }
 
 static int bad_option(const char *what, const char *arg)
@@ -204,6 +218,12 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 		case OPT_DEMO:
 			o->demo = true;
 			break;
+		case OPT_EVENTS:
+			o->events = true;
+			break;
+		case OPT_NO_JOURNAL:
+			o->snap.no_journal = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return CLI_EXIT_OK;
@@ -219,6 +239,12 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 		fprintf(stderr, "pagewatch: unexpected argument '%s'\n", argv[optind]);
 		return CLI_EXIT_USAGE;
 	}
+	if (o->events && (o->snapshot || o->summary || o->demo || !o->snap.pid)) {
+		fprintf(stderr, "pagewatch: --events streams one process's journal: give -p PID, without --snapshot, --summary or --demo\n");
+		return CLI_EXIT_USAGE;
+	}
+	if (o->events && !o->have_count)
+		o->count = 0;
 	if (o->snapshot && !o->demo && !o->snap.pid) {
 		fprintf(stderr, "pagewatch: no target: give -p PID or --demo\n");
 		return CLI_EXIT_USAGE;
@@ -341,7 +367,9 @@ static int run(struct cli_opts *o, struct demo *demo)
 {
 	struct snapshot snaps[2], *prev = NULL, *cur;
 	struct track_pin_query query;
-	bool have_query;
+	struct track_via via = { 0 };
+	struct follow follow = { 0 };
+	bool have_query, following = false;
 	struct collect ctx;
 	struct output out;
 	int err, status = CLI_EXIT_OK;
@@ -353,6 +381,9 @@ static int run(struct cli_opts *o, struct demo *demo)
 	if (demo && !sources_kmod_ok(&ctx.src))
 		fprintf(stderr, "pagewatch: demo: without the module the io_uring pins of pw-pinned and pw-diverge, and the divergence of pw-diverge, cannot be shown: its new pages only show as migrated\n");
 	have_query = sources_pin_query(&ctx.src, &query);
+	/* bound before the first snapshot: nothing after it goes unseen */
+	following = o->count != 1 && !o->snap.no_journal &&
+		    follow_available(&ctx) && !follow_open(&follow, &ctx, 0);
 	/* a page line is ~450 bytes of JSON: write megabytes, not 4 KiB */
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, NULL, _IOFBF, 1 << 20);
@@ -368,7 +399,16 @@ static int run(struct cli_opts *o, struct demo *demo)
 		if (i) {
 			if (demo && i == 1)
 				demo_diverge(demo, stderr);
-			pause_for(o->interval);
+			/*
+			 * With the journal, what it announces is read in
+			 * between: a page that moves and comes back is seen
+			 */
+			if (!following)
+				pause_for(o->interval);
+			else if (follow_watch(&follow, prev, o->interval,
+					      &stop, &via))
+				/* gone, or failing: the next snapshot says */
+				following = false;
 			if (stop)
 				break;
 		}
@@ -391,6 +431,9 @@ static int run(struct cli_opts *o, struct demo *demo)
 			err = track_compare(prev, cur,
 					    have_query ? &query : NULL);
 			if (!err)
+				track_via_apply(cur, &via);
+			track_via_clear(&via);
+			if (!err)
 				err = emit(o, &out, cur);
 			snapshot_free(prev);
 		} else {
@@ -405,6 +448,9 @@ static int run(struct cli_opts *o, struct demo *demo)
 	}
 	if (prev)
 		snapshot_free(prev);
+	if (follow.c)
+		follow_close(&follow);
+	track_via_free(&via);
 	output_fini(&out);
 	collect_close(&ctx);
 	return status;
@@ -426,6 +472,26 @@ static int demo_after_first(void *arg)
 	fclose(log);
 	free(text);
 	return err;
+}
+
+static int run_events(struct cli_opts *o)
+{
+	struct collect ctx;
+	struct output out;
+	int err, status;
+
+	err = collect_open(&ctx, &o->snap);
+	if (err)
+		return open_error(o, err);
+	err = output_init(&out, o->format, stdout, false);
+	if (err) {
+		collect_close(&ctx);
+		return CLI_EXIT_FAILURE;
+	}
+	status = events_stream(&ctx, &out, o->count, &stop);
+	output_fini(&out);
+	collect_close(&ctx);
+	return status;
 }
 
 static int run_tui(struct cli_opts *o, struct demo *demo)
@@ -493,6 +559,8 @@ int cli_main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
+	if (o.events)
+		return run_events(&o);
 	if (!o.demo)
 		return o.snapshot ? run(&o, NULL) : run_tui(&o, NULL);
 
