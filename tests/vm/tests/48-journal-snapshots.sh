@@ -19,7 +19,7 @@ pw=$!
 pw_wait_line /tmp/jn.json '"type":"snapshot"' 200 ||
 	pw_fail first_snapshot_written "$(cat /tmp/jn.pw.err)"
 kill -USR1 $pid
-pw_wait_line /tmp/jn.out '^nodes' 300 || pw_fail journal_workload_moved "$(cat /tmp/jn.out /tmp/jn.err)"
+pw_wait_line /tmp/jn.out '^nodes' 1200 || pw_fail journal_workload_moved "$(cat /tmp/jn.out /tmp/jn.err)"
 wait $pw
 pw_eq snapshots_exit_status 0 $? "pagewatch -s -n 2 status; $(head -c 300 /tmp/jn.pw.err)"
 
