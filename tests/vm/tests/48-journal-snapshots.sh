@@ -13,7 +13,7 @@ if ! pw_wait_line /tmp/jn.out '^ready'; then
 	kill $pid
 	exit 0
 fi
-$PW -p $pid -s -n 2 -i 8 --format json > /tmp/jn.json 2> /tmp/jn.pw.err &
+$PW -p $pid -s -n 2 -i 30 --format json > /tmp/jn.json 2> /tmp/jn.pw.err &
 pw=$!
 # the first snapshot is out: move and come back before the second
 pw_wait_line /tmp/jn.json '"type":"snapshot"' 200 ||
