@@ -75,12 +75,40 @@ static void pages_to(struct output *out, const struct snapshot *snap,
 			out->ops->page(out, snap, i);
 }
 
+static bool kept(const struct page_job *job, size_t i)
+{
+	return !job->keep || job->keep(&job->snap->pages[i], job->arg);
+}
+
+/*
+ * The page whose line comes before the first of [FROM, TO) that is kept:
+ * searched back only through the mapping of that first page (-1 when it
+ * is not there), so each page is looked at by one block at most.
+ */
+static long last_before(const struct page_job *job, size_t from, size_t to)
+{
+	const struct snapshot_page *pages = job->snap->pages;
+	size_t first = from;
+
+	while (first < to && !kept(job, first))
+		first++;
+	if (first == to)
+		return -1;
+	for (size_t i = from; i-- > 0 && pages[i].mapping == pages[first].mapping;)
+		if (kept(job, i))
+			return (long)i;
+	return -1;
+}
+
 static void format_block(struct page_job *job, struct output *local, size_t b)
 {
 	size_t end = (b + 1) * OUTPUT_BLOCK;
 
 	if (end > job->snap->nr_pages)
 		end = job->snap->nr_pages;
+	if (local->ops->resume)
+		local->ops->resume(local, job->snap,
+				   last_before(job, b * OUTPUT_BLOCK, end));
 	pages_to(local, job->snap, job->keep, job->arg, b * OUTPUT_BLOCK, end);
 }
 
@@ -184,6 +212,38 @@ int output_pages(struct output *out, const struct snapshot *snap,
 	pthread_cond_destroy(&job.turn);
 	pthread_mutex_destroy(&job.lock);
 	return job.err;
+}
+
+int output_buffer_init(struct output_buffer *b, size_t cap)
+{
+	b->len = 0;
+	b->cap = cap;
+	b->buf = malloc(cap);
+	return b->buf ? 0 : -ENOMEM;
+}
+
+void output_buffer_free(struct output_buffer *b)
+{
+	free(b->buf);
+	b->buf = NULL;
+	b->len = b->cap = 0;
+}
+
+char *output_buffer_room(struct output_buffer *b, FILE *f, size_t max)
+{
+	if (b->len + max > b->cap)
+		output_buffer_drain(b, f);
+	return b->buf + b->len;
+}
+
+int output_buffer_drain(struct output_buffer *b, FILE *f)
+{
+	int err = 0;
+
+	if (f && b->len && fwrite(b->buf, 1, b->len, f) != b->len)
+		err = -EIO;
+	b->len = 0;
+	return err;
 }
 
 /* Length of the valid UTF-8 sequence at S, or 0 if it is not one. */

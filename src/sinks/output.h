@@ -42,6 +42,12 @@ struct output_ops {
 	 * write what is buffered to F (NULL: drop it) and empty the buffer.
 	 */
 	int (*drain)(struct output *out, FILE *f);
+	/*
+	 * A block of page lines follows a line of page LAST (-1: of no page
+	 * of the mapping its first line is in); NULL when that does not matter.
+	 */
+	void (*resume)(struct output *out, const struct snapshot *snap,
+		       long last);
 };
 
 struct output {
@@ -73,6 +79,28 @@ void output_fini(struct output *out);
 int output_pages(struct output *out, const struct snapshot *snap,
 		 bool (*keep)(const struct snapshot_page *, const void *),
 		 const void *arg, unsigned int threads);
+
+/*
+ * Page lines a sink makes itself, handed to stdio in large blocks (glibc
+ * writes those without a copy): printf per field, then a copy per line,
+ * were most of the time of a snapshot of a million pages.
+ */
+struct output_buffer {
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+
+/* CAP bytes; 0 or -ENOMEM */
+int output_buffer_init(struct output_buffer *b, size_t cap);
+void output_buffer_free(struct output_buffer *b);
+/*
+ * Where a line of up to MAX bytes goes (the caller adds its length to
+ * b->len): what is buffered is written to F first when it would not fit.
+ */
+char *output_buffer_room(struct output_buffer *b, FILE *f, size_t max);
+/* Write what is buffered to F (NULL: drop it); 0 or -EIO */
+int output_buffer_drain(struct output_buffer *b, FILE *f);
 
 /* Helpers the sinks share */
 void output_json_string(FILE *f, const char *s);
