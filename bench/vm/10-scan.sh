@@ -8,7 +8,7 @@ fi
 bench() {
 	PW_BENCH_PAGEWATCH=/pagewatch/bin/pagewatch \
 	PW_BENCH_TARGET=/pagewatch/bin/pw-target \
-	PW_BENCH_RUNS=${PW_BENCH_RUNS:-3} \
+	PW_BENCH_RUNS=${PW_BENCH_RUNS:-3} PW_BENCH_GUEST=1 PW_BENCH_SCALE_MIB=0 \
 		sh /pagewatch/bench-run.sh 2>&1 | sed 's/^/BENCH /' >&3
 }
 echo "BENCH == module path" >&3
