@@ -6,6 +6,7 @@
 
 #include "model/fields.h"
 #include "sinks/line_template.h"
+#include "sinks/output.h"
 
 void line_template_start(struct line_template *t, const struct snapshot *snap,
 			 const struct snapshot_page *page)
@@ -52,18 +53,6 @@ bool line_template_finish(struct line_template *t)
 	return t->valid;
 }
 
-/* U in decimal or hexadecimal at the end of TMP; returns where it starts */
-static char *number(uint64_t u, bool hex, char *end)
-{
-	char *p = end;
-
-	do {
-		*--p = hex ? "0123456789abcdef"[u & 0xf] : (char)('0' + u % 10);
-		u = hex ? u >> 4 : u / 10;
-	} while (u);
-	return p;
-}
-
 size_t line_template_fill(const struct line_template *t,
 			  const struct snapshot *snap,
 			  const struct snapshot_page *page, char *buf)
@@ -80,7 +69,7 @@ size_t line_template_fill(const struct line_template *t,
 		len += slot->text_end - pos;
 		pos = slot->text_end;
 		fields[slot->field].get(snap, page, &v);
-		p = number(v.u, slot->hex, end);
+		p = output_number(v.u, slot->hex, end);
 		n = (size_t)(end - p);
 		pad = (size_t)(slot->width < 0 ? -slot->width : slot->width);
 		pad = pad > n ? pad - n : 0;

@@ -12,6 +12,14 @@
 
 #include "sinks/output.h"
 
+#define D2(t)	#t "0" #t "1" #t "2" #t "3" #t "4" #t "5" #t "6" #t "7" #t "8" #t "9"
+const char output_dec2[200] = D2(0) D2(1) D2(2) D2(3) D2(4) D2(5) D2(6) D2(7)
+			      D2(8) D2(9);
+#define H2(t)	#t "0" #t "1" #t "2" #t "3" #t "4" #t "5" #t "6" #t "7" \
+		#t "8" #t "9" #t "a" #t "b" #t "c" #t "d" #t "e" #t "f"
+const char output_hex2[512] = H2(0) H2(1) H2(2) H2(3) H2(4) H2(5) H2(6) H2(7)
+			      H2(8) H2(9) H2(a) H2(b) H2(c) H2(d) H2(e) H2(f);
+
 static const struct output_ops *const sinks[] = {
 	&out_text_ops,
 	&out_csv_ops,

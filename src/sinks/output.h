@@ -2,7 +2,9 @@
 #ifndef PW_OUTPUT_H
 #define PW_OUTPUT_H
 
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "model/snapshot.h"
 #include "model/event.h"
@@ -101,6 +103,41 @@ void output_buffer_free(struct output_buffer *b);
 char *output_buffer_room(struct output_buffer *b, FILE *f, size_t max);
 /* Write what is buffered to F (NULL: drop it); 0 or -EIO */
 int output_buffer_drain(struct output_buffer *b, FILE *f);
+
+/* "00" to "99", and "00" to "ff": two digits per step */
+extern const char output_dec2[200];
+extern const char output_hex2[512];
+
+/*
+ * U in decimal or lowercase hexadecimal, written backwards so that it ends
+ * just before END; returns where it starts (at most 20 bytes before END).
+ */
+static inline char *output_number(uint64_t u, bool hex, char *end)
+{
+	char *p = end;
+
+	if (hex) {
+		for (; u >= 0x10; u >>= 8) {
+			p -= 2;
+			memcpy(p, output_hex2 + 2 * (u & 0xff), 2);
+		}
+		/* a pair never starts with 0: u >= 0x10 before the shift */
+		if (u || p == end)
+			*--p = "0123456789abcdef"[u];
+		return p;
+	}
+	for (; u >= 100; u /= 100) {
+		p -= 2;
+		memcpy(p, output_dec2 + 2 * (u % 100), 2);
+	}
+	if (u >= 10) {
+		p -= 2;
+		memcpy(p, output_dec2 + 2 * u, 2);
+	} else {
+		*--p = (char)('0' + u);
+	}
+	return p;
+}
 
 /* Helpers the sinks share */
 void output_json_string(FILE *f, const char *s);
