@@ -63,16 +63,20 @@ if [ -e "$kmod_dir/pages" ]; then
 	esac
 fi
 
-# start LAYOUT MIB: start a target, set $target, $start and $end
+# start LAYOUT MIB: start a target, set $target, $start and $end; 1 (and
+# the reason printed) when it has not touched its memory within 300 s
 start_target() {
 	"$tgt" "$1" "$2" >"$tmp/range" &
 	target=$!
-	# touching 16 GiB under load takes a while
 	for _ in $(seq 6000); do
 		[ -s "$tmp/range" ] && break
 		sleep 0.05
 	done
-	read -r start end <"$tmp/range" || { echo "bench: $1 $2 MiB target did not start" >&2; exit 1; }
+	if ! read -r start end <"$tmp/range"; then
+		echo "$1 $2 MiB: skipped: the target had not touched its memory after 300 s ($(awk '/^VmRSS/ { print $2 / 1024 " MiB" }' "/proc/$target/status" 2>/dev/null) resident)"
+		stop_target
+		return 1
+	fi
 }
 
 stop_target() {
@@ -155,7 +159,7 @@ targets_of() {
 # bench_target LAYOUT MIB: every row of one target, then its lines
 bench_target() {
 	layout=$1 size=$2
-	start_target "$layout" "$size"
+	start_target "$layout" "$size" || return 0
 	# pages pagewatch reports (the whole process), from its JSON header
 	pages=$("$pw" -p "$target" --snapshot --format json $flags 2>/dev/null |
 		head -n 1 | sed 's/.*"pages":\([0-9]*\).*/\1/')
@@ -216,7 +220,7 @@ if [ "$scale" != 0 ]; then
 fi
 
 reserve=${PW_BENCH_RESERVE_MIB:-1}
-start_target plain "$reserve"
+start_target plain "$reserve" || exit 1
 scan=$("$pw" -p "$target" --snapshot --format json $flags 2>/dev/null | head -n 1 |
 	grep -cE '"(pagemap_scan|kmod_seek)":true' || true)
 stop_target
@@ -230,7 +234,7 @@ for layout in plain reserve; do
 		continue
 	fi
 	size=$reserve
-	start_target "$layout" "$reserve"
+	start_target "$layout" "$reserve" || continue
 	pages=$(( reserve * 256 ))
 	echo "$layout $reserve MiB$([ $layout = reserve ] && echo ' in a 1 TiB PROT_NONE reservation'): pid $target"
 	floor=none
