@@ -13,6 +13,9 @@
 #include "collect/reader.h"
 #include "kernel/pagemap.h"
 
+_Static_assert(PAGEMAP_BATCH <= 1 << KPAGE_SORT_SLOT_BITS,
+	       "a batch's slots fit beside their PFNs");
+
 /* Read through holes of up to this many pages between populated runs */
 #define READER_MERGE_GAP	64
 
@@ -92,6 +95,8 @@ void reader_free(struct reader *r)
 	free(r->kbuf);
 	free(r->pfns);
 	free(r->slots);
+	free(r->sort_keys);
+	free(r->sort_tmp);
 	free(r->kflags);
 	free(r->kcounts);
 	memset(r, 0, sizeof(*r));
@@ -122,8 +127,11 @@ int reader_init(struct reader *r, const struct sources *src,
 	if (r->kpage) {
 		r->pfns = malloc(PAGEMAP_BATCH * sizeof(*r->pfns));
 		r->slots = malloc(PAGEMAP_BATCH * sizeof(*r->slots));
+		r->sort_keys = malloc(PAGEMAP_BATCH * sizeof(*r->sort_keys));
+		r->sort_tmp = malloc(PAGEMAP_BATCH * sizeof(*r->sort_tmp));
 		r->kflags = malloc(KPAGE_BATCH * sizeof(*r->kflags));
-		if (!r->pfns || !r->slots || !r->kflags)
+		if (!r->pfns || !r->slots || !r->sort_keys || !r->sort_tmp ||
+		    !r->kflags)
 			return -ENOMEM;
 		if (r->kpage_counts) {
 			r->kcounts = malloc(KPAGE_BATCH * sizeof(*r->kcounts));
@@ -165,6 +173,8 @@ static int add_kpage_facts(struct reader *r, struct snapshot_page *pages,
 		r->pfns[n] = pages[i].pfn;
 		r->slots[n++] = (uint32_t)i;
 	}
+	/* unsortable PFNs are read in page order, in more windows */
+	kpage_sort(r->pfns, r->slots, n, r->sort_keys, r->sort_tmp);
 	for (size_t i = 0; i < n; i += len) {
 		len = kpage_cluster(r->pfns + i, n - i, &run);
 		err = kpage_read(kpage, &run, r->kflags, NULL);

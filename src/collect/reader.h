@@ -29,6 +29,8 @@ struct reader {
 	struct pagewatch_page *kbuf;	/* the module's raw records */
 	uint64_t *pfns;		/* PAGEMAP_BATCH PFNs to look up... */
 	uint32_t *slots;	/* ...and the page of each in the batch */
+	uint64_t *sort_keys;	/* PAGEMAP_BATCH each, to sort them by PFN */
+	uint64_t *sort_tmp;
 	uint64_t *kflags;	/* KPAGE_BATCH kpageflags words */
 	uint64_t *kcounts;	/* KPAGE_BATCH kpagecount words */
 	atomic_int *failed;	/* set by the first of several that fails */

@@ -150,12 +150,8 @@ static inline void line_put(struct json_line *l, const char *s, size_t n)
 
 static void line_uint(struct json_line *l, uint64_t u, bool hex)
 {
-	char tmp[24], *p = tmp + sizeof(tmp);
+	char tmp[24], *p = output_number(u, hex, tmp + sizeof(tmp));
 
-	do {
-		*--p = hex ? "0123456789abcdef"[u & 0xf] : (char)('0' + u % 10);
-		u = hex ? u >> 4 : u / 10;
-	} while (u);
 	line_put(l, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
