@@ -112,7 +112,14 @@ int track_compare(const struct snapshot *old, struct snapshot *new,
 			page->flags |= SNAPSHOT_BIT(SNAPSHOT_KNOWN_DIVERGED);
 			continue;
 		}
-		page->flags |= SNAPSHOT_BIT(SNAPSHOT_PAGE_MIGRATED);
+		/*
+		 * Another PFN is another page (freed and faulted again, COW,
+		 * or migrated); migrated only when it was seen on another node.
+		 */
+		if (prev->pfn != page->pfn)
+			page->flags |= SNAPSHOT_BIT(SNAPSHOT_PAGE_REPLACED);
+		if (node_changed(prev, page))
+			page->flags |= SNAPSHOT_BIT(SNAPSHOT_PAGE_MIGRATED);
 		err = add_change(new, &cap, n, prev);
 		if (err)
 			return err;

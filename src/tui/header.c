@@ -68,7 +68,7 @@ static void rates_lines(struct tui *t)
 				 perf_events_source_name(st->rate_source[r]));
 		flow(t, 2, item);
 	}
-	snprintf(item, sizeof(item), "moved %lu [snapshots]",
+	snprintf(item, sizeof(item), "replaced %lu [snapshots]",
 		 (unsigned long)st->moved);
 	flow(t, 2, item);
 }

@@ -241,7 +241,7 @@ const struct tui_key tui_keys[] = {
 	{ KEY_ENTER, "Enter", NULL, NULL, act_enter },
 	{ '/', "/", "find an address (hex) or a mapping (part of its path)", "Find", act_find },
 	{ 'n', "n", "find the next match", NULL, act_find_next },
-	{ 'f', "f", "filter pages: pinned, protnone, migrated, diverged, thp, swapped, node=N", "Filter", act_filter },
+	{ 'f', "f", "filter pages: pinned, protnone, migrated, replaced, diverged, thp, swapped, node=N", "Filter", act_filter },
 	/* the footer shows "+-Interval" */
 	{ '+', "+", "longer refresh interval", "-Interval", act_interval },
 	{ '-', "-", "shorter refresh interval", NULL, act_interval },
@@ -296,7 +296,7 @@ static unsigned int apply_filter(struct tui *t)
 		return TUI_REBUILD | TUI_REDRAW_ALL;
 	}
 	if (filter_parse(t->input, &filter)) {
-		tui_message(t, "bad filter '%s': pinned, protnone, migrated, diverged, thp, swapped, node=N",
+		tui_message(t, "bad filter '%s': pinned, protnone, migrated, replaced, diverged, thp, swapped, node=N",
 			    t->input);
 		return TUI_REDRAW_HEADER;
 	}

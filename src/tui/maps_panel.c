@@ -13,6 +13,7 @@
 #define RES_W	7
 #define BAR_W	10
 #define COUNT_W	6
+#define REPL_W	8	/* "replaced": pages the session saw replaced */
 
 /* The counts shown, in order; names and meaning from snapshot.c's table. */
 static const unsigned int shown_counts[] = {
@@ -31,8 +32,8 @@ static int count_width(unsigned int c)
 
 static int path_width(WINDOW *win)
 {
-	/* four blanks between the first five columns, then " moved" */
-	int fixed = ADDR_W + SIZE_W + RES_W + BAR_W + 4 + 1 + COUNT_W;
+	/* four blanks between the first five columns, then " replaced" */
+	int fixed = ADDR_W + SIZE_W + RES_W + BAR_W + 4 + 1 + REPL_W;
 	int w;
 
 	for (size_t i = 0; i < NR_SHOWN; i++)
@@ -44,7 +45,7 @@ static int path_width(WINDOW *win)
 static void maps_header(struct panel *p, void *arg)
 {
 	struct tui *t = arg;
-	char title[160], head[200];
+	char title[160], head[1024];
 	int n;
 
 	snprintf(title, sizeof(title), " Mappings (%zu)%s%s", t->nr_map_rows,
@@ -60,8 +61,8 @@ static void maps_header(struct panel *p, void *arg)
 			      count_width(shown_counts[i]),
 			      snapshot_count_name(shown_counts[i]));
 	if (n < (int)sizeof(head))
-		snprintf(head + n, sizeof(head) - (size_t)n, " %*s", COUNT_W,
-			 "moved");
+		snprintf(head + n, sizeof(head) - (size_t)n, " %*s", REPL_W,
+			 "replaced");
 	wattron(p->win, A_BOLD);
 	mvwaddnstr(p->win, 1, 0, head, getmaxx(p->win));
 	wattroff(p->win, A_BOLD);
@@ -145,10 +146,10 @@ static void maps_row(struct panel *p, void *arg, size_t index, int y, bool sel)
 		count_cell(p->win, sum, c, sum ? sum->known[c] : count_known(snap, c));
 	}
 	if (pfn)
-		wprintw(p->win, " %*" PRIu64, COUNT_W,
+		wprintw(p->win, " %*" PRIu64, REPL_W,
 			session_moved_in(t->session, map->start, map->end));
 	else
-		wprintw(p->win, " %*s", COUNT_W, "-");
+		wprintw(p->win, " %*s", REPL_W, "-");
 }
 
 void maps_panel_init(struct tui *t)
