@@ -50,6 +50,12 @@ static inline bool sources_kmod_ok(const struct sources *src)
 	return src->kmod_why == SOURCE_USED;
 }
 
+/* A page's node can be told: from its PFN, the module or move_pages(2). */
+static inline bool sources_node_ok(const struct sources *src)
+{
+	return src->cap_sys_admin || sources_kmod_ok(src) || src->topo_ok;
+}
+
 static inline bool sources_kpage_ok(const struct sources *src)
 {
 	return src->kpage_why == SOURCE_USED;

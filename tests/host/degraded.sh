@@ -18,7 +18,7 @@ check "no-kmod JSON: the sleep binary's pages are listed" \
 	jq -e -s '[.[1:][] | select(.vma | test("sleep$"))] | length > 0' "$tmp/out.json"
 check "no-kmod JSON: every page has its key set" \
 	jq -e -s '.[1:] | all(has("addr") and has("vma") and has("pfn") and has("node") and has("present") and has("swapped") and has("thp") and has("mapcount") and has("migrated") and has("diverged"))' "$tmp/out.json"
-check "no-kmod: stderr says the module is not used" grep -q -- '--no-kmod' "$tmp/err"
+check "no-kmod: stderr says nothing of the module the user left out" sh -c "! grep -q module '$tmp/err'"
 
 if is_root; then
 	check "as root: present pages have a PFN and a node" \
@@ -35,7 +35,7 @@ else
 	"$pw" -p "$target" --snapshot >/dev/null 2>"$tmp/err"
 	check "without the module: exit 0" [ $? = 0 ]
 	check "without the module: one stderr line telling how to load it" \
-		grep -q "modprobe pagewatch.*insmod kmod/pagewatch.ko" "$tmp/err"
+		sh -c "[ \"\$(wc -l <\"$tmp/err\")\" = 1 ] && [ \"\$(wc -c <\"$tmp/err\")\" -le 120 ]"
 fi
 
 if is_root && command -v setpriv >/dev/null; then
@@ -91,14 +91,15 @@ PAGEWATCH_KMOD_DIR="$tmp/kmod" "$pw" -p "$target" -s >/dev/null 2>"$tmp/err"
 check "module ABI mismatch: exit 6" [ $? = 6 ]
 check "module ABI mismatch: one line naming the ABI" grep -q "ABI mismatch" "$tmp/err"
 
-# the target exits between snapshots: exit 4, and what was printed is whole
+# the target exits between snapshots of -i alone (until it exits): exit 0,
+# and what was printed is whole
 start_target
-"$pw" -p "$target" -s --no-kmod --format json -i 0.2 >"$tmp/exit.json" 2>"$tmp/err" &
+"$pw" -p "$target" -s --no-kmod --format json -i 0.25 >"$tmp/exit.json" 2>"$tmp/err" &
 runner=$!
 sleep 0.5
 kill "$target"
 wait "$runner"
-check "target exited: exit 4" [ $? = 4 ]
+check "target exited between snapshots of -i alone: the normal end, exit 0" [ $? = 0 ]
 check "target exited: every printed snapshot is complete" \
 	jq -e -s '[.[] | select(.type == "snapshot")] | length >= 1 and all(.complete)' "$tmp/exit.json"
 
