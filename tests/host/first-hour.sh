@@ -110,4 +110,18 @@ check "JSON header: --vma recorded, pages equal to the pages read" \
 check "text: every line, the header's included, fits in 100 columns" \
 	awk 'length > 100 { bad = 1 } END { exit bad }' "$tmp/out.txt"
 
+# pagewatch(1) documents every key of the snapshot object, has a DEBUGFS
+# INTERFACE section with text in it and refers to pagewatch(4)
+man="${top_srcdir:-.}/man/pagewatch.1.in"
+undocumented=""
+for key in $(head -n 1 "$tmp/f.json" | jq -r 'keys[]'); do
+	sed -n '/^\.SS JSON/,/^\.SH/p' "$man" | grep -qE "^\.(B|BR) (.* )?\"?$key\"?( |$)" ||
+		undocumented="$undocumented $key"
+done
+check "pagewatch(1) documents every key of the snapshot object (missing:${undocumented:- none})" [ -z "$undocumented" ]
+check "pagewatch(1): the DEBUGFS INTERFACE section has text" \
+	sh -c "sed -n '/^\.SH DEBUGFS INTERFACE/,/^\.SH/p' '$man' | grep -v '^\.' | grep -q record"
+check "pagewatch(1): SEE ALSO names pagewatch(4)" \
+	sh -c "sed -n '/^\.SH SEE ALSO/,\$p' '$man' | grep -q '^\.BR pagewatch (4)'"
+
 exit $failed
