@@ -268,13 +268,14 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 		fprintf(stderr, "pagewatch: --demo starts its own target: drop -p\n");
 		return CLI_EXIT_USAGE;
 	}
-	if (!o->snapshot) {
+	/* --events takes --format and -n too */
+	if (!o->snapshot && !o->events) {
 		const char *only = o->have_format ? "--format" :
 				   o->summary ? "--summary" :
 				   o->have_count ? "--count (-n)" : NULL;
 
 		if (only) {
-			fprintf(stderr, "pagewatch: %s applies to snapshots: add -s (--snapshot), or drop it for the interactive view\n",
+			fprintf(stderr, "pagewatch: %s applies to snapshots and --events: add -s (--snapshot), or drop it for the interactive view\n",
 				only);
 			return CLI_EXIT_USAGE;
 		}
@@ -597,6 +598,13 @@ static int run_events(struct cli_opts *o)
 	return status;
 }
 
+static int bad_terminal(void)
+{
+	fprintf(stderr, "pagewatch: cannot use terminal type '%s' (unknown, or it cannot move the cursor); set TERM (linux, screen, xterm...) or use --snapshot\n",
+		getenv("TERM") ? getenv("TERM") : "");
+	return CLI_EXIT_FAILURE;
+}
+
 static int run_tui(struct cli_opts *o, struct demo *demo)
 {
 	struct tui_opts t = {
@@ -621,6 +629,8 @@ static int run_tui(struct cli_opts *o, struct demo *demo)
 			tui_end();
 			if (err == 1)
 				return CLI_EXIT_OK;
+			if (err == -ENOTTY)
+				return bad_terminal();
 			fprintf(stderr, "pagewatch: process picker: %s\n",
 				strerror(-err));
 			return CLI_EXIT_FAILURE;
@@ -634,11 +644,8 @@ static int run_tui(struct cli_opts *o, struct demo *demo)
 	err = tui_run(&ctx, &t);
 	tui_end();
 	collect_close(&ctx);
-	if (err == -ENOTTY) {
-		fprintf(stderr, "pagewatch: cannot use terminal type '%s'; set TERM (linux, screen, xterm...)\n",
-			getenv("TERM") ? getenv("TERM") : "");
-		return CLI_EXIT_FAILURE;
-	}
+	if (err == -ENOTTY)
+		return bad_terminal();
 	if (err) {
 		fprintf(stderr, "pagewatch: interactive view: %s\n", strerror(-err));
 		return CLI_EXIT_FAILURE;

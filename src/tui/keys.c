@@ -120,8 +120,8 @@ static unsigned int open_prompt(struct tui *t, enum tui_prompt kind)
 {
 	t->mode = MODE_PROMPT;
 	t->prompt = kind;
-	snprintf(t->input, sizeof(t->input), "%s",
-		 kind == PROMPT_FILTER ? t->filter_text : "");
+	/* a new filter replaces the old one: typing never appends to it */
+	t->input[0] = '\0';
 	return TUI_REDRAW_FOOTER;
 }
 
@@ -285,6 +285,22 @@ unsigned int tui_keys_dispatch(struct tui *t, int key)
 	return 0;
 }
 
+/* Why FILTER can match no page here, or "" */
+static const char *filter_why_none(struct tui *t, const struct filter *filter)
+{
+	const struct sources *src = &t->ctx->src;
+
+	if (filter->kinds & (1U << FILTER_PINNED | 1U << FILTER_PROTNONE |
+			     1U << FILTER_DIVERGED) && !sources_kmod_ok(src))
+		return " (needs the module: no page matches)";
+	if (filter->kinds & 1U << FILTER_NODE && !sources_node_ok(src))
+		return " (nodes unknown here: no page matches)";
+	if (filter->kinds & (1U << FILTER_MIGRATED | 1U << FILTER_REPLACED |
+			     1U << FILTER_DIVERGED) && (!t->frame || !t->frame->snap.tracked))
+		return " (known from the second refresh on)";
+	return "";
+}
+
 static unsigned int apply_filter(struct tui *t)
 {
 	struct filter filter;
@@ -303,7 +319,7 @@ static unsigned int apply_filter(struct tui *t)
 	t->filter = filter;
 	t->have_filter = true;
 	snprintf(t->filter_text, sizeof(t->filter_text), "%s", t->input);
-	tui_message(t, "filter: %s", t->filter_text);
+	tui_message(t, "filter: %s%s", t->filter_text, filter_why_none(t, &filter));
 	return TUI_REBUILD | TUI_REDRAW_ALL;
 }
 

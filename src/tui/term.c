@@ -13,12 +13,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <term.h>
+
 #include "tui/ui.h"
 
 static bool screen_on;
 
 int tui_begin(void)
 {
+	SCREEN *scr;
+	char *cup;
+
 	if (screen_on)
 		return 0;
 	/* UTF-8 text in paths and line drawing; numbers stay in C style */
@@ -26,8 +31,16 @@ int tui_begin(void)
 	/* a short wait tells Esc from the start of an arrow's sequence */
 	set_escdelay(25);
 	/* newterm, not initscr: an unknown TERM is an error, not an exit */
-	if (!newterm(NULL, stdout, stdin))
+	scr = newterm(NULL, stdout, stdin);
+	if (!scr)
 		return -ENOTTY;
+	/* TERM=dumb and its kind cannot move the cursor: all on one line */
+	cup = tigetstr("cup");
+	if (!cup || cup == (char *)-1) {
+		endwin();
+		delscreen(scr);
+		return -ENOTTY;
+	}
 	screen_on = true;
 	cbreak();
 	noecho();
