@@ -272,6 +272,9 @@ static unsigned int modal_key(struct tui *t, int key)
 	if (key == KEY_MOUSE || key == KEY_RESIZE)
 		return 0;
 	t->mode = MODE_NORMAL;
+	/* what the popup covered, the blank column between panes included */
+	touchwin(stdscr);
+	wnoutrefresh(stdscr);
 	return TUI_REDRAW_ALL;
 }
 

@@ -64,7 +64,8 @@ static void maps_header(struct panel *p, void *arg)
 		snprintf(head + n, sizeof(head) - (size_t)n, " %*s", REPL_W,
 			 "replaced");
 	wattron(p->win, A_BOLD);
-	mvwaddnstr(p->win, 1, 0, head, getmaxx(p->win));
+	wmove(p->win, 1, 0);
+	tui_addstr_clip(p->win, head, getmaxx(p->win));
 	wattroff(p->win, A_BOLD);
 }
 
@@ -127,7 +128,7 @@ static void maps_row(struct panel *p, void *arg, size_t index, int y, bool sel)
 	const struct maps_entry *map = &snap->mappings[row->mapping];
 	const struct snapshot_summary *sum = row->sum;
 	const char *path = maps_name(map);
-	int pw = path_width(p->win), len = (int)strlen(path);
+	int pw = path_width(p->win);
 	char size[16], res[24];
 	bool pfn = snapshot_has(snap, SNAPSHOT_SRC_PFN);
 	int attr = sel ? (p->focused ? A_REVERSE : A_BOLD) : 0;
@@ -135,10 +136,10 @@ static void maps_row(struct panel *p, void *arg, size_t index, int y, bool sel)
 	tui_fmt_size(map->end - map->start, size, sizeof(size));
 	snprintf(res, sizeof(res), "%" PRIu64,
 		 sum ? sum->count[SNAPSHOT_COUNT_RESIDENT] : 0);
-	/* a long path keeps its end: the file name */
-	wprintw(p->win, "%*" PRIx64 " %*s %-*.*s %*s ", ADDR_W, map->start,
-		SIZE_W, size, pw, pw, len > pw ? path + len - pw : path, RES_W,
-		res);
+	wprintw(p->win, "%*" PRIx64 " %*s ", ADDR_W, map->start, SIZE_W, size);
+	/* a long path keeps its end, the file name, and shows it was cut */
+	tui_addstr_cut_start(p->win, path, pw);
+	wprintw(p->win, " %*s ", RES_W, res);
 	node_bar(t, p->win, sum, snap, attr);
 	for (size_t i = 0; i < NR_SHOWN; i++) {
 		unsigned int c = shown_counts[i];

@@ -135,7 +135,10 @@ int tui_attr(const struct tui *t, int pair);
 void tui_message(struct tui *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void tui_fmt_size(uint64_t bytes, char *buf, size_t len);
+/* TEXT up to column WIDTH of WIN; cut text ends in a mark (an ellipsis). */
 void tui_addstr_clip(WINDOW *win, const char *text, int width);
+/* TEXT in exactly WIDTH columns: padded, or cut at its start with a mark. */
+void tui_addstr_cut_start(WINDOW *win, const char *text, int width);
 
 /*
  * views.c: what the panes list of a frame (rows of the mappings and pages
