@@ -356,35 +356,46 @@ static void report_nothing_matched(const struct cli_opts *o, const struct collec
 	fprintf(stderr, "pagewatch: --filter %s: no page matched\n", o->filter_text);
 }
 
-static int open_error(const struct cli_opts *o, int err)
+/* Why PID cannot be watched, in BUF; returns the exit status it means. */
+static int open_error_text(const struct cli_opts *o, int err, char *buf,
+			   size_t len)
 {
+	pid_t pid = o->snap.pid;
 	char found[64];
 
 	switch (err) {
 	case -ESRCH:
 		/* a kernel thread exists but has no mm: its pagemap reads 0 */
-		if (procs_alive(o->snap.pid))
-			fprintf(stderr, "pagewatch: pid %d has no user address space (a kernel thread): nothing to inspect\n",
-				(int)o->snap.pid);
+		if (procs_alive(pid))
+			snprintf(buf, len, "pid %d has no user address space (a kernel thread): nothing to inspect",
+				 (int)pid);
 		else
-			fprintf(stderr, "pagewatch: no such process: %d\n", (int)o->snap.pid);
+			snprintf(buf, len, "no such process: %d", (int)pid);
 		return CLI_EXIT_NO_PROCESS;
 	case -EACCES:
 	case -EPERM:
-		fprintf(stderr, "pagewatch: /proc/%d/pagemap: %s: reading another user's process needs CAP_SYS_PTRACE\n",
-			(int)o->snap.pid, strerror(-err));
+		snprintf(buf, len, "/proc/%d/pagemap: %s: reading another user's process needs CAP_SYS_PTRACE",
+			 (int)pid, strerror(-err));
 		return CLI_EXIT_PERMISSION;
 	case -EPROTO:
 		kmod_describe_version(o->snap.kmod_dir, found, sizeof(found));
-		fprintf(stderr, "pagewatch: %s/version: module ABI mismatch: found %s, this pagewatch reads ABI %d with %d-byte records; rebuild and reload the module (make kmod)\n",
-			o->snap.kmod_dir ? o->snap.kmod_dir : KMOD_DEFAULT_DIR,
-			found, PAGEWATCH_ABI_VERSION, PAGEWATCH_RECORD_SIZE);
+		snprintf(buf, len, "%s/version: module ABI mismatch: found %s, this pagewatch reads ABI %d with %d-byte records; rebuild and reload the module (make kmod)",
+			 o->snap.kmod_dir ? o->snap.kmod_dir : KMOD_DEFAULT_DIR,
+			 found, PAGEWATCH_ABI_VERSION, PAGEWATCH_RECORD_SIZE);
 		return CLI_EXIT_ABI;
 	default:
-		fprintf(stderr, "pagewatch: pid %d: %s\n", (int)o->snap.pid,
-			strerror(-err));
+		snprintf(buf, len, "pid %d: %s", (int)pid, strerror(-err));
 		return CLI_EXIT_FAILURE;
 	}
+}
+
+static int open_error(const struct cli_opts *o, int err)
+{
+	char text[512];
+	int status = open_error_text(o, err, text, sizeof(text));
+
+	fprintf(stderr, "pagewatch: %s\n", text);
+	return status;
 }
 
 /* One snapshot to OUT; *SHOWN grows by the page or mapping lines written. */
@@ -616,6 +627,8 @@ static int run_tui(struct cli_opts *o, struct demo *demo)
 		.after_arg = demo,
 		.stop = &stop,
 	};
+	bool picking = !o->snap.pid;
+	char note[512] = "";
 	struct collect ctx;
 	int err;
 
@@ -623,27 +636,40 @@ static int run_tui(struct cli_opts *o, struct demo *demo)
 		fprintf(stderr, "pagewatch: the interactive view needs a terminal; use --snapshot to print snapshots\n");
 		return CLI_EXIT_USAGE;
 	}
-	if (!o->snap.pid) {
-		err = tui_pick(&o->snap.pid, &stop);
+	/*
+	 * From the picker, a process that cannot be watched is said there,
+	 * and quitting its session returns to the picker (htop's habit).
+	 */
+	for (;;) {
+		if (picking) {
+			err = tui_pick(&o->snap.pid, note[0] ? note : NULL, &stop);
+			note[0] = '\0';
+			if (err) {
+				tui_end();
+				if (err == 1)
+					return CLI_EXIT_OK;
+				if (err == -ENOTTY)
+					return bad_terminal();
+				fprintf(stderr, "pagewatch: process picker: %s\n",
+					strerror(-err));
+				return CLI_EXIT_FAILURE;
+			}
+		}
+		err = collect_open(&ctx, &o->snap);
+		if (err && picking && err != -EPROTO) {
+			open_error_text(o, err, note, sizeof(note));
+			continue;
+		}
 		if (err) {
 			tui_end();
-			if (err == 1)
-				return CLI_EXIT_OK;
-			if (err == -ENOTTY)
-				return bad_terminal();
-			fprintf(stderr, "pagewatch: process picker: %s\n",
-				strerror(-err));
-			return CLI_EXIT_FAILURE;
+			return open_error(o, err);
 		}
+		err = tui_run(&ctx, &t);
+		collect_close(&ctx);
+		if (!picking || err || stop)
+			break;
 	}
-	err = collect_open(&ctx, &o->snap);
-	if (err) {
-		tui_end();
-		return open_error(o, err);
-	}
-	err = tui_run(&ctx, &t);
 	tui_end();
-	collect_close(&ctx);
 	if (err == -ENOTTY)
 		return bad_terminal();
 	if (err) {

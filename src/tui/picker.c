@@ -24,6 +24,7 @@ struct picker {
 	struct panel list;
 	char search[32];
 	pid_t self;
+	const char *note;	/* shown until a key is pressed */
 };
 
 static bool matches(const struct procs_entry *e, const char *search)
@@ -120,11 +121,20 @@ static void draw(struct picker *p)
 
 	werase(stdscr);
 	attron(A_BOLD);
-	mvaddnstr(0, 0, "pagewatch: pick a process to watch (largest RSS first)", cols);
+	move(0, 0);
+	tui_addstr_clip(stdscr, "pagewatch: pick a process to watch (largest RSS first)", cols);
 	attroff(A_BOLD);
 	mvprintw(1, 0, "Search (name or PID): %s", p->search);
-	mvaddnstr(rows - 1, 0, "Type to search  Up/Down select  Enter watch  Esc clear or quit  F10 quit",
+	mvaddnstr(rows - 1, 0, "Type to search  Up/Down select  Enter watch  Esc clear or quit  q quit",
 		  cols);
+	if (p->note) {
+		/* the title's row: the list covers the rest */
+		attron(A_BOLD | A_REVERSE);
+		move(0, 0);
+		clrtoeol();
+		tui_addstr_clip(stdscr, p->note, cols);
+		attroff(A_BOLD | A_REVERSE);
+	}
 	wnoutrefresh(stdscr);
 	if (p->list.win)
 		panel_draw(&p->list);
@@ -141,6 +151,7 @@ static int picker_key(struct picker *p, int key)
 		layout(p);
 		return 0;
 	}
+	p->note = NULL;
 	if (panel_key(&p->list, key))
 		return 0;
 	switch (key) {
@@ -150,6 +161,11 @@ static int picker_key(struct picker *p, int key)
 		return p->nr_shown ? 1 : 0;
 	case KEY_F(10):
 		return 2;
+	case 'q':
+		/* q leaves, as in the session; in a search it is a letter */
+		if (!len)
+			return 2;
+		goto type;
 	case KEY_ESC:
 		if (!len)
 			return 2;
@@ -162,6 +178,7 @@ static int picker_key(struct picker *p, int key)
 			p->search[len - 1] = '\0';
 		break;
 	default:
+type:
 		if (key > ' ' && key < 127 && len + 1 < sizeof(p->search)) {
 			p->search[len] = (char)key;
 			p->search[len + 1] = '\0';
@@ -190,13 +207,22 @@ static int picker_loop(struct picker *p, volatile sig_atomic_t *stop)
 	return done == 1 ? 0 : 1;
 }
 
-int tui_pick(pid_t *pid, volatile sig_atomic_t *stop)
+/* Select PID's row when it is listed. */
+static void select_pid(struct picker *p, pid_t pid)
+{
+	for (size_t i = 0; i < p->nr_shown; i++)
+		if (p->all[p->shown[i]].pid == pid)
+			panel_select(&p->list, i);
+}
+
+int tui_pick(pid_t *pid, const char *note, volatile sig_atomic_t *stop)
 {
 	struct picker p;
 	int err;
 
 	memset(&p, 0, sizeof(p));
 	p.self = getpid();
+	p.note = note;
 	p.list.header_rows = 1;
 	p.list.draw_header = picker_header;
 	p.list.draw_row = picker_row;
@@ -209,6 +235,7 @@ int tui_pick(pid_t *pid, volatile sig_atomic_t *stop)
 	if (!err) {
 		curs_set(1);
 		layout(&p);
+		select_pid(&p, *pid);
 		err = picker_loop(&p, stop);
 		curs_set(0);
 	}

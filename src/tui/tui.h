@@ -26,9 +26,11 @@ void tui_end(void);
 
 /*
  * The process picker: 0 with *PID chosen, 1 when the user quit,
- * -errno when the process list cannot be read.
+ * -errno when the process list cannot be read. A *PID on entry is
+ * selected first; NOTE (may be NULL) is shown until a key is pressed
+ * (why the last pick could not be watched).
  */
-int tui_pick(pid_t *pid, volatile sig_atomic_t *stop);
+int tui_pick(pid_t *pid, const char *note, volatile sig_atomic_t *stop);
 
 /* Watch CTX's target until the user quits; 0 or -errno. */
 int tui_run(struct collect *ctx, const struct tui_opts *opts);

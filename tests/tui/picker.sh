@@ -22,8 +22,35 @@ keys Escape
 keys "$target" Enter
 expect "Enter watches the chosen process" "PID $target (sleep)"
 keys q
-expect "q quits" "pagewatch exited with 0"
+expect "q in a session started from the picker returns to the picker" "pick a process to watch"
+expect "the picker keeps the watched process selected" "$target root"
+keys q
+expect "q in the picker with an empty search quits" "pagewatch exited with 0"
 stop_tui
+
+# an unprivileged user picks a process it may not read: said in the picker
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
+   setpriv --reuid=65534 --regid=65534 --clear-groups "$pw" --version >/dev/null 2>&1; then
+	sock="$base-nobody"
+	socks="$socks $sock"
+	tm -f /dev/null new-session -d -s pw -x 100 -y 30 \
+		"env TERM=screen setpriv --reuid=65534 --regid=65534 --clear-groups $pw --no-kmod; echo pagewatch exited with \$?; sleep 600"
+	wait_for "pick a process" || fail "the picker opens for an unprivileged user"
+	keys "$target"
+	expect "the unprivileged picker lists root's target" "$target root"
+	keys Enter
+	expect "a process that cannot be read is said in the picker" "needs CAP_SYS_PTRACE"
+	expect "and the picker stays" "Search (name or PID)"
+	screen | grep -q "pagewatch exited" && fail "the program does not end" ||
+		pass "the program does not end"
+	keys x
+	expect_gone "the note goes at the next key" "needs CAP_SYS_PTRACE"
+	keys F10
+	expect "F10 quits the picker" "pagewatch exited with 0"
+	stop_tui
+else
+	echo "SKIP: an unprivileged pick needs root and setpriv to become nobody"
+fi
 
 start_tui -- --no-kmod
 wait_for "pick a process" || fail "the picker opens again"
