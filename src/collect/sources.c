@@ -174,6 +174,10 @@ int sources_open(struct sources *src, pid_t pid, bool no_kmod,
 				    &walk_end) >= 0;
 	open_kpage(src);
 	src->topo_ok = !numa_topo_load(&src->topo, "/sys");
+	src->pid = pid;
+	/* without PFNs, move_pages(2) still tells a page's node */
+	src->node_query_ok = src->topo_ok && !src->cap_sys_admin &&
+			     !numa_pages_nodes(pid, NULL, NULL, 0);
 
 	if (no_kmod)
 		return 0;

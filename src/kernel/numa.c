@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <numa.h>
+#include <numaif.h>
 
 #include "kernel/numa_topo.h"
 
@@ -135,4 +136,16 @@ unsigned int numa_topo_pfn_node(const struct numa_topo *topo, uint64_t pfn)
 	if (block >= topo->nr_blocks)
 		return NUMA_TOPO_NODE_NONE;
 	return topo->block_node[block];
+}
+
+int numa_pages_nodes(int pid, void **addrs, int *nodes, unsigned long nr)
+{
+	/*
+	 * The kernel's do_pages_stat() looks each page up without faulting
+	 * it (6.1: follow_page(FOLL_GET | FOLL_DUMP), holding a reference
+	 * for the moment of the lookup; 6.12: folio_walk, none).
+	 */
+	if (move_pages(pid, nr, addrs, NULL, nodes, 0) < 0)
+		return -errno;
+	return 0;
 }

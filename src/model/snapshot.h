@@ -100,6 +100,7 @@ enum snapshot_source {
 	SNAPSHOT_SRC_KMOD_SEEK,
 	SNAPSHOT_SRC_LIBNUMA,
 	SNAPSHOT_SRC_LIBPROC2,
+	SNAPSHOT_SRC_MOVE_PAGES,	/* nodes from move_pages(2), no PFN */
 	SNAPSHOT_SRC_NR
 };
 
@@ -165,6 +166,14 @@ const char *snapshot_source_name(unsigned int src);
 static inline bool snapshot_has(const struct snapshot *snap, unsigned int src)
 {
 	return snap->sources & (1U << src);
+}
+
+/* Pages' nodes are known: the module, the PFN map or move_pages(2) */
+static inline bool snapshot_nodes_known(const struct snapshot *snap)
+{
+	return snapshot_has(snap, SNAPSHOT_SRC_KMOD) ||
+	       snapshot_has(snap, SNAPSHOT_SRC_SYSFS_NODE) ||
+	       snapshot_has(snap, SNAPSHOT_SRC_MOVE_PAGES);
 }
 
 /* Is fact BIT (PAGEWATCH_PAGE_* or SNAPSHOT_PAGE_*) true of PAGE? */

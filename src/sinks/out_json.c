@@ -457,8 +457,7 @@ static void json_mapping(struct output *out, const struct snapshot *snap,
 			fputs("null", f);
 	}
 	fputs(",\"nodes\":", f);
-	if (!snapshot_has(snap, SNAPSHOT_SRC_KMOD) &&
-	    !snapshot_has(snap, SNAPSHOT_SRC_SYSFS_NODE)) {
+	if (!snapshot_nodes_known(snap)) {
 		fputs("null}\n", f);
 		return;
 	}
