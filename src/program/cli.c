@@ -627,6 +627,7 @@ static int run_tui(struct cli_opts *o, struct demo *demo)
 		.after_arg = demo,
 		.stop = &stop,
 	};
+	struct tui_region regions[DEMO_MAX_REGIONS];
 	bool picking = !o->snap.pid;
 	char note[512] = "";
 	struct collect ctx;
@@ -640,6 +641,14 @@ static int run_tui(struct cli_opts *o, struct demo *demo)
 	 * From the picker, a process that cannot be watched is said there,
 	 * and quitting its session returns to the picker (htop's habit).
 	 */
+	/* the demo's regions by name, even where the kernel names none */
+	for (int i = 0; demo && i < demo->nr_regions; i++) {
+		regions[i].start = demo->regions[i].start;
+		regions[i].end = demo->regions[i].end;
+		regions[i].name = demo->regions[i].name;
+		t.nr_regions++;
+	}
+	t.regions = regions;
 	for (;;) {
 		if (picking) {
 			err = tui_pick(&o->snap.pid, note[0] ? note : NULL, &stop);

@@ -24,12 +24,13 @@ static bool parse_addr(const char *text, uint64_t *addr)
 static long match_mapping(struct tui *t, const char *text)
 {
 	const struct snapshot *snap = &t->frame->snap;
+	char name[160];
 
 	for (size_t k = 1; k <= t->nr_map_rows; k++) {
 		size_t i = (t->maps.selected + k) % t->nr_map_rows;
 		const struct maps_entry *map = &snap->mappings[t->map_rows[i].mapping];
 
-		if (strcasestr(maps_name(map), text))
+		if (strcasestr(tui_map_name(t, map, name, sizeof(name)), text))
 			return (long)i;
 	}
 	return -1;
@@ -49,6 +50,7 @@ static void select_mapping(struct tui *t, size_t i)
 
 static unsigned int find_mapping(struct tui *t, const char *text)
 {
+	char name[160];
 	long i = t->nr_map_rows ? match_mapping(t, text) : -1;
 
 	if (i < 0) {
@@ -57,7 +59,8 @@ static unsigned int find_mapping(struct tui *t, const char *text)
 	}
 	select_mapping(t, (size_t)i);
 	tui_message(t, "found mapping %s",
-		    maps_name(&t->frame->snap.mappings[t->map_rows[i].mapping]));
+		    tui_map_name(t, &t->frame->snap.mappings[t->map_rows[i].mapping],
+				 name, sizeof(name)));
 	return TUI_REBUILD | TUI_REDRAW_ALL;
 }
 

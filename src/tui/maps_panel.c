@@ -127,7 +127,8 @@ static void maps_row(struct panel *p, void *arg, size_t index, int y, bool sel)
 	const struct tui_map_row *row = &t->map_rows[index];
 	const struct maps_entry *map = &snap->mappings[row->mapping];
 	const struct snapshot_summary *sum = row->sum;
-	const char *path = maps_name(map);
+	char name[160];
+	const char *path = tui_map_name(t, map, name, sizeof(name));
 	int pw = path_width(p->win);
 	char size[16], res[24];
 	bool pfn = snapshot_has(snap, SNAPSHOT_SRC_PFN);

@@ -10,6 +10,13 @@
 #include "collect/collect.h"
 
 /* The interactive session, as the command line starts it. */
+/* A region of the target's with a name it told (the demo's regions) */
+struct tui_region {
+	uint64_t start;
+	uint64_t end;
+	const char *name;
+};
+
 struct tui_opts {
 	double interval;
 	struct filter filter;
@@ -18,6 +25,8 @@ struct tui_opts {
 	int (*after_first)(void *arg);	/* run once after the first snapshot */
 	void *after_arg;
 	volatile sig_atomic_t *stop;	/* set by SIGINT/SIGTERM */
+	const struct tui_region *regions;	/* names the target gave its */
+	size_t nr_regions;			/* regions (the demo's table) */
 };
 
 /* Enter and leave the full screen; tui_end() is safe without tui_begin(). */

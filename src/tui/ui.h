@@ -99,6 +99,8 @@ struct tui {
 	struct session_frame *frame;
 	struct session_status status;
 	volatile sig_atomic_t *stop;
+	const struct tui_region *regions;	/* the target's own names */
+	size_t nr_regions;
 	bool color;
 	int rows, cols;
 	bool too_small;
@@ -148,6 +150,12 @@ void tui_addstr_cut_start(WINDOW *win, const char *text, int width);
 unsigned int tui_rebuild(struct tui *t);
 const struct tui_map_row *tui_selected_map(const struct tui *t);
 const struct snapshot_page *tui_selected_page(const struct tui *t);
+/*
+ * MAP's name in the panes: its path, or for an "[anon]" mapping the names
+ * the target gave its regions there ("[demo:pw-thp]"), made in BUF.
+ */
+const char *tui_map_name(const struct tui *t, const struct maps_entry *map,
+			 char *buf, size_t len);
 void tui_select_vaddr(struct tui *t, uint64_t vaddr);
 /* Select the first listed page at or after VADDR in the pages pane. */
 void tui_select_page_at(struct tui *t, uint64_t vaddr);

@@ -172,3 +172,26 @@ void tui_select_vaddr(struct tui *t, uint64_t vaddr)
 	t->sel_vaddr = vaddr;
 	rebuild_pages(t);
 }
+
+const char *tui_map_name(const struct tui *t, const struct maps_entry *map,
+			 char *buf, size_t len)
+{
+	const char *path = maps_name(map);
+	size_t used = 0;
+
+	/* without CONFIG_ANON_VMA_NAME, or merged with a neighbour */
+	if (!t->nr_regions || strcmp(path, "[anon]"))
+		return path;
+	for (size_t i = 0; i < t->nr_regions && used < len; i++) {
+		const struct tui_region *r = &t->regions[i];
+
+		if (r->end <= map->start || r->start >= map->end)
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 used ? "+" : "[demo:", r->name);
+	}
+	if (!used || used + 2 > len)
+		return path;
+	snprintf(buf + used, len - used, "]");
+	return buf;
+}

@@ -12,6 +12,7 @@ check "demo --snapshot exits 0" [ $? = 0 ]
 check "demo: two complete snapshots" \
 	jq -e -s '[.[] | select(.type == "snapshot")] | length == 2 and all(.complete) and .[1].tracked' "$tmp/demo.json"
 check "demo: stderr lists its regions" grep -q "region pw-thp" "$tmp/err"
+check "demo: the PROT_NONE reservation's line gives its address" grep -qE "region pw-protnone 0x[0-9a-f]+ [0-9]+ PROT_NONE" "$tmp/err"
 check "demo: the THP region is 2 MiB-aligned" grep -qE "region pw-thp 0x[0-9a-f]*[02468ace]00000 " "$tmp/err"
 demo_pid=$(jq -s '.[0].pid' "$tmp/demo.json")
 check "demo: the child is gone afterwards" sh -c "! kill -0 $demo_pid 2>/dev/null"
