@@ -72,12 +72,14 @@ static const struct maps_entry *row_map(struct tui *t, size_t i)
 /* ADDR is in no mapping: say so, and select the next mapping above it. */
 static unsigned int find_outside(struct tui *t, uint64_t addr)
 {
-	for (size_t i = 0; i < t->nr_map_rows; i++) {
-		if (row_map(t, i)->start <= addr)
-			continue;
-		select_mapping(t, i);
+	long i = tui_map_row_above(t, addr);
+	char name[160];
+
+	if (i >= 0) {
+		select_mapping(t, (size_t)i);
 		tui_message(t, "no mapping holds %" PRIx64 ": the next one, %" PRIx64 " %s, is selected",
-			    addr, row_map(t, i)->start, maps_name(row_map(t, i)));
+			    addr, row_map(t, (size_t)i)->start,
+			    tui_map_name(t, row_map(t, (size_t)i), name, sizeof(name)));
 		return TUI_REBUILD | TUI_REDRAW_ALL;
 	}
 	tui_message(t, "no mapping holds %" PRIx64 " or lies above it", addr);
@@ -91,21 +93,25 @@ static unsigned int find_outside(struct tui *t, uint64_t addr)
 static void find_next_page(struct tui *t, size_t i, uint64_t addr)
 {
 	const struct snapshot_page *page = tui_selected_page(t);
+	char name[160];
 
 	if (page && page->vaddr > addr && page->vaddr < row_map(t, i)->end) {
 		tui_message(t, "no listed page at %" PRIx64 ": the next one, %" PRIx64 ", is selected",
 			    addr, page->vaddr);
 		return;
 	}
-	for (size_t j = i + 1; j < t->nr_map_rows; j++) {
-		tui_select_vaddr(t, row_map(t, j)->start);
+	/* the mappings above, in address order whatever the pane's order */
+	for (long j = tui_map_row_above(t, row_map(t, i)->start); j >= 0;
+	     j = tui_map_row_above(t, row_map(t, (size_t)j)->start)) {
+		tui_select_vaddr(t, row_map(t, (size_t)j)->start);
 		page = tui_selected_page(t);
 		if (!page)
 			continue;
 		tui_select_vaddr(t, page->vaddr);
 		pagemap_view_follow(t);
 		tui_message(t, "no listed page at %" PRIx64 " or after it in its mapping: the next one, %" PRIx64 " in %s, is selected",
-			    addr, page->vaddr, maps_name(row_map(t, j)));
+			    addr, page->vaddr,
+			    tui_map_name(t, row_map(t, (size_t)j), name, sizeof(name)));
 		return;
 	}
 	tui_select_vaddr(t, addr);

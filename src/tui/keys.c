@@ -137,6 +137,13 @@ static unsigned int act_find_next(struct tui *t, int key)
 	return find_run(t, t->last_find);
 }
 
+static unsigned int act_sort(struct tui *t, int key)
+{
+	t->map_sort = (t->map_sort + 1) % TUI_SORT_NR;
+	tui_message(t, "mappings by %s", tui_map_sort_name(t->map_sort));
+	return TUI_REBUILD | TUI_REDRAW_ALL;
+}
+
 static unsigned int act_filter(struct tui *t, int key)
 {
 	return open_prompt(t, PROMPT_FILTER);
@@ -241,6 +248,7 @@ const struct tui_key tui_keys[] = {
 	{ KEY_ENTER, "Enter", NULL, NULL, act_enter },
 	{ '/', "/", "find an address (hex) or a mapping (part of its path)", "Find", act_find },
 	{ 'n', "n", "find the next match", NULL, act_find_next },
+	{ 's', "s", "sort the mappings: address, resident, pinned, replaced", "Sort", act_sort },
 	{ 'f', "f", "filter pages: pinned, protnone, migrated, replaced, diverged, thp, swapped, node=N", "Filter", act_filter },
 	/* the footer shows "+-Interval" */
 	{ '+', "+", "longer refresh interval", "-Interval", act_interval },

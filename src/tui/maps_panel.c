@@ -13,6 +13,7 @@
 #define RES_W	7
 #define BAR_W	10
 #define COUNT_W	6
+#define PERM_W	4	/* "rw-p", "---p": PROT_NONE and guards told apart */
 #define REPL_W	8	/* "replaced": pages the session saw replaced */
 
 /* The counts shown, in order; names and meaning from snapshot.c's table. */
@@ -32,8 +33,8 @@ static int count_width(unsigned int c)
 
 static int path_width(WINDOW *win)
 {
-	/* four blanks between the first five columns, then " replaced" */
-	int fixed = ADDR_W + SIZE_W + RES_W + BAR_W + 4 + 1 + REPL_W;
+	/* five blanks between the first six columns, then " replaced" */
+	int fixed = ADDR_W + SIZE_W + PERM_W + RES_W + BAR_W + 5 + 1 + REPL_W;
 	int w;
 
 	for (size_t i = 0; i < NR_SHOWN; i++)
@@ -48,13 +49,15 @@ static void maps_header(struct panel *p, void *arg)
 	char title[160], head[1024];
 	int n;
 
-	snprintf(title, sizeof(title), " Mappings (%zu)%s%s", t->nr_map_rows,
+	snprintf(title, sizeof(title), " Mappings (%zu)%s%s%s%s", t->nr_map_rows,
 		 t->have_filter ? ", filter: " : "",
-		 t->have_filter ? t->filter_text : "");
+		 t->have_filter ? t->filter_text : "",
+		 t->map_sort ? ", by " : "",
+		 t->map_sort ? tui_map_sort_name(t->map_sort) : "");
 	panel_title(p->win, p->focused, title);
-	n = snprintf(head, sizeof(head), "%-*s %*s %-*s %*s %-*s", ADDR_W,
-		     "START", SIZE_W, "SIZE", path_width(p->win), "MAPPING",
-		     RES_W, "RES", BAR_W, "NODES");
+	n = snprintf(head, sizeof(head), "%-*s %*s %-*s %-*s %*s %-*s", ADDR_W,
+		     "START", SIZE_W, "SIZE", PERM_W, "PERM", path_width(p->win),
+		     "MAPPING", RES_W, "RES", BAR_W, "NODES");
 	/* a very wide pane fills the buffer: what follows is cut, not past it */
 	for (size_t i = 0; i < NR_SHOWN && n < (int)sizeof(head); i++)
 		n += snprintf(head + n, sizeof(head) - (size_t)n, " %*s",
@@ -137,7 +140,8 @@ static void maps_row(struct panel *p, void *arg, size_t index, int y, bool sel)
 	tui_fmt_size(map->end - map->start, size, sizeof(size));
 	snprintf(res, sizeof(res), "%" PRIu64,
 		 sum ? sum->count[SNAPSHOT_COUNT_RESIDENT] : 0);
-	wprintw(p->win, "%*" PRIx64 " %*s ", ADDR_W, map->start, SIZE_W, size);
+	wprintw(p->win, "%*" PRIx64 " %*s %-*.*s ", ADDR_W, map->start, SIZE_W,
+		size, PERM_W, PERM_W, map->perms);
 	/* a long path keeps its end, the file name, and shows it was cut */
 	tui_addstr_cut_start(p->win, path, pw);
 	wprintw(p->win, " %*s ", RES_W, res);

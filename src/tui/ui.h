@@ -78,12 +78,21 @@ void panel_title(WINDOW *win, bool focused, const char *text);
 enum tui_pane { PANE_MAPS, PANE_GRID, PANE_PAGES, PANE_EVENTS, PANE_NR };
 enum tui_mode { MODE_NORMAL, MODE_HELP, MODE_DETAIL, MODE_PROMPT };
 enum tui_prompt { PROMPT_FIND, PROMPT_FILTER };
+/* How the mappings pane is ordered: names in views.c */
+enum tui_map_sort {
+	TUI_SORT_ADDRESS,
+	TUI_SORT_RESIDENT,
+	TUI_SORT_PINNED,
+	TUI_SORT_REPLACED,
+	TUI_SORT_NR
+};
 
 /* One row of the mappings pane. */
 struct tui_map_row {
 	size_t mapping;				/* index in the frame */
 	const struct snapshot_summary *sum;	/* NULL: no page */
 	size_t first, last;			/* its pages: [first, last) */
+	uint64_t key;				/* what it is sorted by */
 };
 
 struct tui_grid {
@@ -110,6 +119,7 @@ struct tui {
 	struct tui_grid grid;
 	enum tui_pane focus;
 	enum tui_mode mode;
+	enum tui_map_sort map_sort;
 
 	struct filter filter;
 	bool have_filter;
@@ -150,6 +160,10 @@ void tui_addstr_cut_start(WINDOW *win, const char *text, int width);
 unsigned int tui_rebuild(struct tui *t);
 const struct tui_map_row *tui_selected_map(const struct tui *t);
 const struct snapshot_page *tui_selected_page(const struct tui *t);
+/* The name of a mappings pane order ("address", "resident"...) */
+const char *tui_map_sort_name(enum tui_map_sort sort);
+/* The row of the mapping with the lowest start above ADDR, or -1 */
+long tui_map_row_above(const struct tui *t, uint64_t addr);
 /*
  * MAP's name in the panes: its path, or for an "[anon]" mapping the names
  * the target gave its regions there ("[demo:pw-thp]"), made in BUF.
