@@ -33,8 +33,12 @@ static int count_width(unsigned int c)
 
 static int path_width(WINDOW *win)
 {
-	/* five blanks between the first six columns, then " replaced" */
-	int fixed = ADDR_W + SIZE_W + PERM_W + RES_W + BAR_W + 5 + 1 + REPL_W;
+	/*
+	 * five blanks between the first six columns, then " replaced" and
+	 * the last column left blank: curses does not write a window's
+	 * bottom-right cell, which cut the last row's count
+	 */
+	int fixed = ADDR_W + SIZE_W + PERM_W + RES_W + BAR_W + 5 + 1 + REPL_W + 1;
 	int w;
 
 	for (size_t i = 0; i < NR_SHOWN; i++)
