@@ -149,3 +149,8 @@ int numa_pages_nodes(int pid, void **addrs, int *nodes, unsigned long nr)
 		return -errno;
 	return 0;
 }
+
+int numa_nr_nodes(void)
+{
+	return numa_available() < 0 ? 1 : numa_max_node() + 1;
+}

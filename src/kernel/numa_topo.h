@@ -37,6 +37,9 @@ unsigned int numa_topo_pfn_node(const struct numa_topo *topo, uint64_t pfn);
  * no target nodes moves nothing and needs no CAP_SYS_ADMIN, only the
  * right to ptrace-read PID. NR 0 asks whether it may. 0 or -errno.
  */
+/* Nodes the machine can have (highest + 1; 1 without NUMA) */
+int numa_nr_nodes(void);
+
 int numa_pages_nodes(int pid, void **addrs, int *nodes, unsigned long nr);
 
 #endif
