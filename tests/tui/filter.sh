@@ -6,7 +6,8 @@ set -u
 . "${top_srcdir:-.}/tests/tui/lib.sh"
 
 start_target
-start_tui -- -p "$target" --no-kmod
+# one refresh a minute: the session stays at its first snapshot
+start_tui -- -p "$target" --no-kmod -i 60
 wait_session
 keys f
 expect "f opens the filter prompt" "Filter (empty clears):"
