@@ -141,9 +141,12 @@ unsigned int numa_topo_pfn_node(const struct numa_topo *topo, uint64_t pfn)
 int numa_pages_nodes(int pid, void **addrs, int *nodes, unsigned long nr)
 {
 	/*
-	 * The kernel's do_pages_stat() looks each page up without faulting
-	 * it (6.1: follow_page(FOLL_GET | FOLL_DUMP), holding a reference
-	 * for the moment of the lookup; 6.12: folio_walk, none).
+	 * The kernel's do_pages_stat_array() looks each page up under
+	 * mmap_read_lock without faulting it: 6.12 with folio_walk under the
+	 * PTE lock, no reference taken (checked in linux-source-6.12), the
+	 * zero page -EFAULT; 6.1 with follow_page(FOLL_DUMP), which took a
+	 * passing reference (FOLL_GET) in some releases around 6.0 (not
+	 * checked here).
 	 */
 	if (move_pages(pid, nr, addrs, NULL, nodes, 0) < 0)
 		return -errno;
