@@ -107,10 +107,14 @@ check "module ABI mismatch: one line naming the ABI" grep -q "ABI mismatch" "$tm
 
 # the target exits between snapshots of -i alone (until it exits): exit 0,
 # and what was printed is whole
+# (killed right after the first snapshot is written, seconds before the next)
 start_target
-"$pw" -p "$target" -s --no-kmod --format json -i 0.25 >"$tmp/exit.json" 2>"$tmp/err" &
+"$pw" -p "$target" -s --no-kmod --format json -i 5 >"$tmp/exit.json" 2>"$tmp/err" &
 runner=$!
-sleep 0.5
+for _ in $(seq 100); do
+	grep -q '"type":"snapshot"' "$tmp/exit.json" && break
+	sleep 0.1
+done
 kill "$target"
 wait "$runner"
 check "target exited between snapshots of -i alone: the normal end, exit 0" [ $? = 0 ]
