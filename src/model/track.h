@@ -50,7 +50,10 @@ struct track_via {
 };
 
 int track_via_add(struct track_via *via, uint64_t vaddr, uint16_t node);
-/* After track_compare(): set via_node of NEW's changes that VIA saw elsewhere */
+/*
+ * After track_compare(): set via_node of NEW's changes that VIA saw
+ * elsewhere, and mark those pages migrated (they went to another node)
+ */
 void track_via_apply(struct snapshot *new, struct track_via *via);
 void track_via_clear(struct track_via *via);
 void track_via_free(struct track_via *via);

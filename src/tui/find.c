@@ -109,7 +109,7 @@ static void find_next_page(struct tui *t, size_t i, uint64_t addr)
 			continue;
 		tui_select_vaddr(t, page->vaddr);
 		pagemap_view_follow(t);
-		tui_message(t, "no listed page at %" PRIx64 " or after it in its mapping: the next one, %" PRIx64 " in %s, is selected",
+		tui_message(t, "no page at %" PRIx64 " or above in its mapping: %" PRIx64 " of %s selected",
 			    addr, page->vaddr,
 			    tui_map_name(t, row_map(t, (size_t)j), name, sizeof(name)));
 		return;

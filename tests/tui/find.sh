@@ -37,7 +37,7 @@ while IFS=' -' read -r start end _; do
 done </proc/$target/maps
 if [ -n "$empty" ]; then
 	keys / "$empty" Enter
-	expect "an address in a mapping without pages selects the next listed page" "or after it in its mapping: the next one,"
+	expect "an address in a mapping without pages selects the next listed page" " or above in its mapping: "
 	screen | grep -qF "Pages of" && ! screen | grep -q "no listed page at $empty or above" &&
 		pass "the cursor leaves the empty mapping for the next page" ||
 		fail "the cursor leaves the empty mapping for the next page"

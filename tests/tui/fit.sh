@@ -21,7 +21,7 @@ start_target
 start_tui -x 60 -y 20 LANG=C.UTF-8 -- -p "$target" --no-kmod
 wait_session
 sleep 1.5
-screen | sed -n 4p | grep -q "^snapshot #[0-9]*, every 1s *$" &&
+screen | sed -n 4p | grep -qE "^snapshot #[0-9]+, (polling )?every 1s *$" &&
 	pass "60x20: the status line holds only the status (no header overflow)" ||
 	fail "60x20: the status line holds only the status (no header overflow)"
 expect "60x20: cut header text ends in an ellipsis" "…"
