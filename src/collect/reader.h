@@ -23,6 +23,10 @@ struct reader {
 	bool kpage;		/* kpageflags for THP and friends */
 	bool kpage_counts;	/* and kpagecount for mapcount */
 	bool sysfs_node;
+	bool query_node;	/* move_pages(2): PAGEMAP_BATCH addrs, nodes */
+	void **addrs;
+	int *nodes;
+	uint32_t *asked;	/* the page of each address asked */
 	bool kmod_only;		/* the module's records alone, no pagemap */
 	uint64_t *raw;		/* PAGEMAP_BATCH pagemap entries */
 	struct kmod_page *recs;	/* PAGEMAP_BATCH records, with the module */

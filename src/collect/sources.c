@@ -6,12 +6,14 @@
 #include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
 #include "collect/sources.h"
 #include "kernel/pagemap.h"
 #include "kernel/procs.h"
+#include "kernel/textfile.h"
 
 /*
  * The words for each reason: a status line's, a sentence's (for stderr,
@@ -34,19 +36,41 @@ static const struct {
 		NULL, false },
 	[SOURCE_NO_DEBUGFS] = {
 		"module not loaded",
-		"debugfs is not mounted, so the pagewatch module cannot be reached",
-		"mount -t debugfs none /sys/kernel/debug, then load the module (modprobe pagewatch, or insmod kmod/pagewatch.ko after make kmod)",
+		"debugfs not mounted",
+		"mount -t debugfs none /sys/kernel/debug",
 		false },
 	[SOURCE_NOT_LOADED] = {
 		"module not loaded",
-		NULL,	/* names the directory: sources_kmod_why() */
-		"load it with 'modprobe pagewatch' or 'insmod kmod/pagewatch.ko' (build it with 'make kmod')",
+		"module not loaded",
+		NULL,	/* what can work here: load_hint() */
 		false },
 	[SOURCE_NO_PERMISSION] = {
 		NULL, "the module's files need CAP_SYS_ADMIN", NULL, true },
 	[SOURCE_FAILED] = {
 		NULL, "module not used", NULL, true },
 };
+
+/* The one step that can load the module on this machine. */
+static const char *load_hint(enum source_why why)
+{
+	char path[320], text[256];
+	struct utsname uts;
+
+	if (access("/proc/modules", F_OK))
+		return "this kernel cannot load modules";
+	if (why == SOURCE_NO_DEBUGFS)
+		return why_words[why].hint;
+	if (!textfile_read("/sys/kernel/security/lockdown", text, sizeof(text)) &&
+	    !strstr(text, "[none]"))
+		return "the kernel is locked down: load a signed module (pagewatch(4))";
+	if (!uname(&uts)) {
+		snprintf(path, sizeof(path), "/lib/modules/%s/modules.dep",
+			 uts.release);
+		if (textfile_contains(path, "/pagewatch.ko"))
+			return "load it: modprobe pagewatch";
+	}
+	return "build and load it: make kmod && insmod kmod/pagewatch.ko";
+}
 
 void sources_kmod_why(const struct sources *src, bool brief, char *buf,
 		      size_t len, const char **hint)
@@ -55,7 +79,10 @@ void sources_kmod_why(const struct sources *src, bool brief, char *buf,
 	const char *err = strerror(-src->kmod_err);
 
 	if (hint)
-		*hint = why == SOURCE_USED ? NULL : why_words[why].hint;
+		*hint = why == SOURCE_USED ? NULL :
+			why == SOURCE_NOT_LOADED || why == SOURCE_NO_DEBUGFS ?
+			load_hint(why) :
+			why_words[why].hint;
 	if (why == SOURCE_USED)
 		snprintf(buf, len, "module ABI %u", src->kmod.version.abi);
 	else if (why_words[why].errno_text && brief)
@@ -65,9 +92,6 @@ void sources_kmod_why(const struct sources *src, bool brief, char *buf,
 			 why_words[why].sentence);
 	else if (brief)
 		snprintf(buf, len, "%s", why_words[why].brief);
-	else if (why == SOURCE_NOT_LOADED)
-		snprintf(buf, len, "kernel module not loaded (no %s/version)",
-			 KMOD_DEFAULT_DIR);
 	else
 		snprintf(buf, len, "%s", why_words[why].sentence);
 }
@@ -150,6 +174,10 @@ int sources_open(struct sources *src, pid_t pid, bool no_kmod,
 				    &walk_end) >= 0;
 	open_kpage(src);
 	src->topo_ok = !numa_topo_load(&src->topo, "/sys");
+	src->pid = pid;
+	/* without PFNs, move_pages(2) still tells a page's node */
+	src->node_query_ok = src->topo_ok && !src->cap_sys_admin &&
+			     !numa_pages_nodes(pid, NULL, NULL, 0);
 
 	if (no_kmod)
 		return 0;

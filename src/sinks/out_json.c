@@ -63,6 +63,14 @@ static void json_range(FILE *f, const struct snapshot *snap)
 		snap->range_start, snap->range_end);
 }
 
+static void json_or_null(FILE *f, const char *s)
+{
+	if (s)
+		output_json_string(f, s);
+	else
+		fputs("null", f);
+}
+
 static void json_begin(struct output *out, const struct snapshot *snap)
 {
 	FILE *f = out->f;
@@ -94,9 +102,14 @@ static void json_begin(struct output *out, const struct snapshot *snap)
 		fprintf(f, "%s%d", i ? "," : "", snap->online[i]);
 	fputs("],\"range\":", f);
 	json_range(f, snap);
-	fprintf(f, ",\"all\":%s,\"tracked\":%s,\"mappings\":%zu,\"pages\":%zu}\n",
+	fprintf(f, ",\"all\":%s,\"tracked\":%s,\"mappings\":%zu,\"pages\":%zu",
 		snap->all ? "true" : "false", snap->tracked ? "true" : "false",
-		snap->nr_mappings, snap->nr_pages);
+		snap->nr_mappings, output_nr_selected(out, snap));
+	fprintf(f, ",\"pages_read\":%zu,\"filter\":", snap->nr_pages);
+	json_or_null(f, out->sel.filter);
+	fputs(",\"vma\":", f);
+	json_or_null(f, out->sel.vma);
+	fprintf(f, ",\"format_version\":%d}\n", OUTPUT_FORMAT_VERSION);
 }
 
 /*
@@ -440,8 +453,7 @@ static void json_mapping(struct output *out, const struct snapshot *snap,
 			fputs("null", f);
 	}
 	fputs(",\"nodes\":", f);
-	if (!snapshot_has(snap, SNAPSHOT_SRC_KMOD) &&
-	    !snapshot_has(snap, SNAPSHOT_SRC_SYSFS_NODE)) {
+	if (!snapshot_nodes_known(snap)) {
 		fputs("null}\n", f);
 		return;
 	}

@@ -55,9 +55,31 @@ static void text_columns(FILE *f)
 
 static void text_summary_columns(FILE *f)
 {
-	fprintf(f, "%-25s %4s %7s %6s %6s %6s %6s %6s %6s %-12s %s\n",
+	fprintf(f, "%-25s %4s %7s %6s %6s %6s %6s %6s %6s %6s %-12s %s\n",
 		"START-END", "PERM", "RES", "SWAP", "THP", "PIN", "PROT",
-		"MIGR", "DIV", "NODES", "PATH");
+		"REPL", "MIGR", "DIV", "NODES", "PATH");
+}
+
+/* The flag letters, in lines of at most TEXT_WIDTH columns like the pages */
+#define TEXT_WIDTH	100
+
+static void text_legend(FILE *f)
+{
+	static const char end[] = "; . clear, - unknown";
+	int col = fprintf(f, "# flags:");
+
+	for (size_t i = 0; i < fields_text_flags_nr; i++) {
+		const char *name = fields_flag_name(fields_text_flags[i]);
+		int w = 3 + (int)strlen(name);
+
+		if (i == fields_text_flags_nr - 1)
+			w += (int)sizeof(end) - 1;
+		if (col + w > TEXT_WIDTH)
+			col = fprintf(f, "\n#       ");
+		col += fprintf(f, " %c=%s", fields_flag_letter(fields_text_flags[i]),
+			       name);
+	}
+	fprintf(f, "%s\n", end);
 }
 
 static void text_begin(struct output *out, const struct snapshot *snap)
@@ -72,8 +94,12 @@ static void text_begin(struct output *out, const struct snapshot *snap)
 		snap->proc.state ? snap->proc.state : '?', snap->proc.threads,
 		snap->proc.threads == 1 ? "" : "s", snap->proc.rss_kib,
 		snap->proc.user);
-	fprintf(f, "# kernel %s, %s, %zu mappings, %zu pages; module ",
-		snap->kernel, time, snap->nr_mappings, snap->nr_pages);
+	fprintf(f, "# kernel %s, %s, %zu mappings, %zu pages", snap->kernel,
+		time, snap->nr_mappings, snap->nr_pages);
+	if (out->sel.filter)
+		fprintf(f, " (%zu match --filter %s)", output_nr_selected(out, snap),
+			out->sel.filter);
+	fputs("; module ", f);
 	if (snap->kmod_abi)
 		fprintf(f, "ABI %u", snap->kmod_abi);
 	else
@@ -84,12 +110,7 @@ static void text_begin(struct output *out, const struct snapshot *snap)
 	if (out->summary) {
 		text_summary_columns(f);
 	} else {
-		fputs("# flags: ", f);
-		for (size_t i = 0; i < fields_text_flags_nr; i++)
-			fprintf(f, "%s%c=%s", i ? " " : "",
-				fields_flag_letter(fields_text_flags[i]),
-				fields_flag_name(fields_text_flags[i]));
-		fputs("; . clear, - unknown\n", f);
+		text_legend(f);
 		text_columns(f);
 	}
 	text_of(out)->last_mapping = -1;
@@ -239,11 +260,11 @@ static void text_mapping(struct output *out, const struct snapshot *snap,
 	}
 	if (!used)
 		snprintf(nodes, sizeof(nodes), "-");
-	fprintf(f, "%-25s %4s %7s %6s %6s %6s %6s %6s %6s %-12s %s\n", range,
+	fprintf(f, "%-25s %4s %7s %6s %6s %6s %6s %6s %6s %6s %-12s %s\n", range,
 		map->perms, count[SNAPSHOT_COUNT_RESIDENT],
 		count[SNAPSHOT_COUNT_SWAPPED], count[SNAPSHOT_COUNT_THP],
 		count[SNAPSHOT_COUNT_PINNED], count[SNAPSHOT_COUNT_PROTNONE],
-		count[SNAPSHOT_COUNT_MIGRATED], count[SNAPSHOT_COUNT_DIVERGED],
+		count[SNAPSHOT_COUNT_REPLACED], count[SNAPSHOT_COUNT_MIGRATED], count[SNAPSHOT_COUNT_DIVERGED],
 		nodes, maps_name(map));
 	out->nr_lines++;
 }

@@ -50,6 +50,20 @@ int output_init(struct output *out, const struct output_ops *ops, FILE *f,
 	return init(out, ops, f, summary, false);
 }
 
+void output_select(struct output *out, const struct snapshot *snap,
+		   bool (*keep)(const struct snapshot_page *, const void *),
+		   const void *arg, const char *filter, const char *vma)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < snap->nr_pages; i++)
+		n += !keep || keep(&snap->pages[i], arg);
+	out->sel.counted = true;
+	out->sel.pages = n;
+	out->sel.filter = filter;
+	out->sel.vma = vma;
+}
+
 void output_fini(struct output *out)
 {
 	if (out->ops && out->ops->close)

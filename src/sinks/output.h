@@ -52,10 +52,25 @@ struct output_ops {
 		       long last);
 };
 
+/*
+ * What the caller selected, for the snapshot header: the pages that follow
+ * (after --filter) and the options that chose them (NULL: not given).
+ */
+struct output_selection {
+	bool counted;		/* else every page of the snapshot follows */
+	size_t pages;
+	const char *filter;
+	const char *vma;
+};
+
+/* The version of the JSON Lines format ("format_version" of a snapshot) */
+#define OUTPUT_FORMAT_VERSION	2
+
 struct output {
 	const struct output_ops *ops;
 	FILE *f;
 	bool summary;
+	struct output_selection sel;	/* set before begin() */
 	size_t nr_lines;
 	void *priv;		/* the sink's own */
 };
@@ -137,6 +152,21 @@ static inline char *output_number(uint64_t u, bool hex, char *end)
 		*--p = (char)('0' + u);
 	}
 	return p;
+}
+
+/*
+ * Count the pages of SNAP that KEEP accepts into OUT->sel, with the
+ * options that selected them (FILTER, VMA: their text, or NULL).
+ */
+void output_select(struct output *out, const struct snapshot *snap,
+		   bool (*keep)(const struct snapshot_page *, const void *),
+		   const void *arg, const char *filter, const char *vma);
+
+/* The pages that follow the header: OUT->sel's count, or all of SNAP's */
+static inline size_t output_nr_selected(const struct output *out,
+					const struct snapshot *snap)
+{
+	return out->sel.counted ? out->sel.pages : snap->nr_pages;
 }
 
 /* Helpers the sinks share */
