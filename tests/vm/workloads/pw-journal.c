@@ -167,6 +167,8 @@ static void step_move_and_back(char *p, unsigned long n)
 	sleep(2);
 	mover_run(&back, p, n, "moveback");
 	printf("nodes %d %d\n", node, node_of(p));
+	/* the tests wait for this line while the target waits for them */
+	fflush(stdout);
 }
 
 static atomic_bool touching;
