@@ -53,13 +53,13 @@ there=$5
 set -- $(grep '^step moveback ' /tmp/js.out)
 back=$5
 # both moves happened within one interval: the next refresh logs both
-if wait_for "by pw-mover[$there]" 600; then
+if wait_for "by pw-mover[$there]" 1500; then
 	pw_pass event_log_shows_the_move_by_its_mover
 else
 	pw_fail event_log_shows_the_move_by_its_mover "no line 'by pw-mover[$there]':" \
 		"$(screen | grep -e ' by ' | head -n 8)"
 fi
-if wait_for "by pw-mover[$back]" 600; then
+if wait_for "by pw-mover[$back]" 300; then
 	pw_pass event_log_shows_the_move_back_by_its_mover
 else
 	pw_fail event_log_shows_the_move_back_by_its_mover "no line 'by pw-mover[$back]':" \
