@@ -89,12 +89,21 @@ static void pw_journal_append(struct pw_journal *j, u16 kind, u16 flags,
 			      unsigned long start, unsigned long end)
 {
 	struct pagewatch_journal_record *rec;
-	u64 now = ktime_get_ns();
 	unsigned long irqflags;
+	u64 now;
 
 	raw_spin_lock_irqsave(&j->ring_lock, irqflags);
 	if (!j->ring || j->exited)
 		goto out_unlock;
+	/*
+	 * The time is read under ring_lock, so that records in seq order are
+	 * in time order too: read before it, a caller delayed between the
+	 * clock and the lock (preempted, or a descheduled vCPU) appended an
+	 * older time after a newer one (seen on 6.1 under emulation, 8 ms).
+	 * ktime_get_ns() only reads the timekeeper's seqcount: fine with
+	 * interrupts off (6.1, 6.12).
+	 */
+	now = ktime_get_ns();
 	j->seq++;
 	if (j->count == j->size) {
 		rec = &j->ring[(j->head + j->count - 1) & (j->size - 1)];
