@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "procs.h"
-#include "track.h"
+#include "kernel/procs.h"
+#include "model/track.h"
 #include "tui/session.h"
 
 static double ts_sec(const struct timespec *t)
@@ -70,23 +70,19 @@ static void set_error(struct session *s, int err)
 	pthread_mutex_unlock(&s->lock);
 }
 
-static bool have_query(const struct session *s)
-{
-	return s->ctx->kmod_ok && s->ctx->kmod.kpage_fd >= 0;
-}
-
 /* Every page, compared with the previous frame: the small target's way. */
 static int refresh_full(struct session *s, struct session_frame *prev,
 			struct session_frame *f, size_t *read)
 {
-	struct track_pin_query query = { track_kmod_pinned, &s->ctx->kmod };
+	struct track_pin_query query;
+	bool have_query = sources_pin_query(&s->ctx->src, &query);
 	int err;
 
-	err = snapshot_take(s->ctx, &f->snap);
+	err = collect_snapshot(s->ctx, &f->snap);
 	*read = f->snap.nr_pages;
 	if (err || !prev)
 		return err;
-	err = track_compare(&prev->snap, &f->snap, have_query(s) ? &query : NULL);
+	err = track_compare(&prev->snap, &f->snap, have_query ? &query : NULL);
 	if (!err)
 		err = session_apply(s, &prev->snap, &f->snap);
 	/* a failed comparison leaves the frame good, its events short */
@@ -161,7 +157,8 @@ static size_t union_ranges(struct snapshot_range *r, size_t nr)
 static int refresh_rolling(struct session *s, struct session_frame *prev,
 			   struct session_frame *f, size_t *read)
 {
-	struct track_pin_query query = { track_kmod_pinned, &s->ctx->kmod };
+	struct track_pin_query query;
+	bool have_query = sources_pin_query(&s->ctx->src, &query);
 	const struct snapshot *model = &prev->snap;
 	struct snapshot_range r[2];
 	struct snapshot part;
@@ -179,14 +176,14 @@ static int refresh_rolling(struct session *s, struct session_frame *prev,
 	nr = union_ranges(r, nr + 1);
 
 	cpu = thread_cpu();
-	err = snapshot_take_ranges(s->ctx, &part, r, nr);
+	err = collect_ranges(s->ctx, &part, r, nr);
 	if (err)
 		return err;
 	s->read_cpu = thread_cpu() - cpu;
 	*read = part.nr_pages;
 	session_take_spare(s, &f->snap);
 	err = session_step(s, model, &part, r, nr,
-			   have_query(s) ? &query : NULL, &f->snap);
+			   have_query ? &query : NULL, &f->snap);
 	snapshot_free(&part);
 	if (err)
 		return err;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fields.h"
+#include "model/fields.h"
 #include "tui/ui.h"
 
 /* A centered window of at most W x H; NULL when the screen is too small. */

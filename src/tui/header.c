@@ -28,20 +28,6 @@ static void target_line(struct tui *t)
 	wattroff(t->header, A_BOLD);
 }
 
-static void module_status(const struct snapshot_ctx *ctx, char *buf, size_t len)
-{
-	if (ctx->kmod_ok)
-		snprintf(buf, len, "module ABI %u", ctx->kmod.version.abi);
-	else if (ctx->kmod_err == -ECANCELED)
-		snprintf(buf, len, "module not used (--no-kmod)");
-	else if (ctx->kmod_err == -ENOENT)
-		snprintf(buf, len, "module not loaded");
-	else if (ctx->kmod_err == -EXDEV)
-		snprintf(buf, len, "module not used (/proc of another PID namespace)");
-	else
-		snprintf(buf, len, "module: %s", strerror(-ctx->kmod_err));
-}
-
 /* Put ITEM on the current line, or on the next one when it does not fit. */
 static void flow(struct tui *t, int last_row, const char *item)
 {
@@ -67,9 +53,9 @@ static void rates_lines(struct tui *t)
 	snprintf(item, sizeof(item), "nodes %d",
 		 snap && snap->nr_online ? snap->nr_online : 1);
 	flow(t, 2, item);
-	module_status(t->ctx, item, sizeof(item));
+	sources_kmod_why(&t->ctx->src, true, item, sizeof(item), NULL);
 	flow(t, 2, item);
-	if (!t->ctx->cap_sys_admin)
+	if (!t->ctx->src.cap_sys_admin)
 		flow(t, 2, "PFNs hidden (no CAP_SYS_ADMIN)");
 	for (unsigned int r = 0; r < PERF_RATE_NR; r++) {
 		if (st->rate_known[r])

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fields.h"
+#include "model/fields.h"
 #include "tui/ui.h"
 
 /*

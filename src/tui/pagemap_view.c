@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "fields.h"
+#include "model/fields.h"
 #include "tui/ui.h"
 
 #define CELL_NONE	0xffff	/* no resident page */

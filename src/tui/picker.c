@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "procs.h"
+#include "kernel/procs.h"
 #include "tui/ui.h"
 
 #define PICKER_REFRESH_MS	2000

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "track.h"
+#include "model/track.h"
 #include "tui/session.h"
 
 size_t session_pages_in(const struct snapshot *model, uint64_t start,

@@ -263,7 +263,7 @@ static unsigned int read_keys(struct tui *t)
 	return dirty;
 }
 
-static void tui_init(struct tui *t, struct session *s, struct snapshot_ctx *ctx,
+static void tui_init(struct tui *t, struct session *s, struct collect *ctx,
 		     const struct tui_opts *o)
 {
 	memset(t, 0, sizeof(*t));
@@ -321,7 +321,7 @@ static int loop(struct tui *t)
 	return 0;
 }
 
-int tui_run(struct snapshot_ctx *ctx, const struct tui_opts *o)
+int tui_run(struct collect *ctx, const struct tui_opts *o)
 {
 	struct session s;
 	struct tui t;

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "procs.h"
-#include "track.h"
+#include "kernel/procs.h"
+#include "model/track.h"
 #include "tui/session.h"
 
 static const char *const event_names[SESSION_EV_NR] = {
@@ -26,7 +26,7 @@ const char *session_event_name(unsigned int kind)
 	return kind < SESSION_EV_NR ? event_names[kind] : NULL;
 }
 
-int session_init(struct session *s, struct snapshot_ctx *ctx, double interval)
+int session_init(struct session *s, struct collect *ctx, double interval)
 {
 	pthread_condattr_t attr;
 	int err;

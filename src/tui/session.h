@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "perf_events.h"
-#include "snapshot.h"
+#include "kernel/perf_events.h"
+#include "collect/collect.h"
 
 /*
  * The interactive session's model, apart from drawing (numatop's split): a
@@ -102,7 +102,7 @@ struct session {
 	bool started;
 	int notify[2];			/* collector -> UI: one byte per news */
 
-	struct snapshot_ctx *ctx;	/* borrowed; only the collector uses it */
+	struct collect *ctx;	/* borrowed; only the collector uses it */
 	struct perf_events perf;
 	struct perf_sample last_sample;
 	bool have_sample;
@@ -133,7 +133,7 @@ struct session {
 };
 
 /* Set up for CTX's target; the collector starts with session_start(). */
-int session_init(struct session *s, struct snapshot_ctx *ctx, double interval);
+int session_init(struct session *s, struct collect *ctx, double interval);
 int session_start(struct session *s);
 void session_stop(struct session *s);
 void session_free(struct session *s);

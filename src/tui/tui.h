@@ -6,8 +6,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "filter.h"
-#include "snapshot.h"
+#include "model/filter.h"
+#include "collect/collect.h"
 
 /* The interactive session, as the command line starts it. */
 struct tui_opts {
@@ -31,6 +31,6 @@ void tui_end(void);
 int tui_pick(pid_t *pid, volatile sig_atomic_t *stop);
 
 /* Watch CTX's target until the user quits; 0 or -errno. */
-int tui_run(struct snapshot_ctx *ctx, const struct tui_opts *opts);
+int tui_run(struct collect *ctx, const struct tui_opts *opts);
 
 #endif

@@ -8,8 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "filter.h"
-#include "snapshot.h"
+#include "model/filter.h"
+#include "model/snapshot.h"
+#include "model/snapshot_summary.h"
 #include "tui/session.h"
 #include "tui/tui.h"
 
@@ -94,7 +95,7 @@ struct tui_grid {
 
 struct tui {
 	struct session *session;
-	struct snapshot_ctx *ctx;	/* immutable facts only: module, caps */
+	struct collect *ctx;	/* immutable facts only: module, caps */
 	struct session_frame *frame;
 	struct session_status status;
 	volatile sig_atomic_t *stop;

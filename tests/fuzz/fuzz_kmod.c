@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "kmod_client.h"
+#include "kernel/kmod_client.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "maps.h"
+#include "kernel/maps.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "kpage.h"
-#include "pagemap.h"
+#include "kernel/kpage.h"
+#include "kernel/pagemap.h"
 
 #define PFN_MASK	((1ULL << 55) - 1)
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 #include "fuzz.h"
-#include "perf_events.h"
+#include "kernel/perf_events.h"
 
 static const char *const names[] = {
 	"numa_pages_migrated", "numa_preferred_nid", "total_numa_faults",

@@ -18,11 +18,11 @@ cc=${PW_FUZZ_CC:-clang}
 
 # the src/ files each harness links: the parser and what it calls
 declare -A sources=(
-	[maps]="src/maps.c"
-	[filter]="src/filter.c"
-	[sched]="src/perf_events.c"
-	[kmod]="src/kmod_client.c src/kpage.c"
-	[pagemap]="src/pagemap.c src/kpage.c"
+	[maps]="src/kernel/maps.c"
+	[filter]="src/model/filter.c"
+	[sched]="src/kernel/perf_events.c"
+	[kmod]="src/kernel/kmod_client.c src/kernel/kpage.c"
+	[pagemap]="src/kernel/pagemap.c src/kernel/kpage.c"
 )
 declare -A libs=([sched]="-lpfm")
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "snapshot.h"
+#include "model/snapshot.h"
 
 #define MODEL_KNOWN (SNAPSHOT_BIT(SNAPSHOT_KNOWN_PFN) | \
 		     SNAPSHOT_BIT(SNAPSHOT_KNOWN_NODE) | \

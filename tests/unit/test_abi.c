@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 
-#include "abi_names.h"
+#include "kernel/abi_names.h"
 
 START_TEST(test_record_is_32_bytes_with_u64_fields_first)
 {

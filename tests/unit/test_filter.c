@@ -4,7 +4,7 @@
 
 #include <errno.h>
 
-#include "filter.h"
+#include "model/filter.h"
 #include "unit.h"
 
 START_TEST(test_range_parses_hex_with_and_without_0x)

@@ -5,7 +5,7 @@
 #include <endian.h>
 #include <errno.h>
 
-#include "kmod_client.h"
+#include "kernel/kmod_client.h"
 #include "unit.h"
 
 START_TEST(test_version_file_gives_abi_record_size_and_features)

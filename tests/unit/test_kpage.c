@@ -2,7 +2,7 @@
 /* Decoding /proc/kpageflags and batching PFN reads. */
 #include "config.h"
 
-#include "kpage.h"
+#include "kernel/kpage.h"
 #include "unit.h"
 
 START_TEST(test_kpageflags_thp_bit_22_is_thp)

@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "maps.h"
+#include "kernel/maps.h"
 #include "unit.h"
 
 START_TEST(test_file_mapping_line_gives_every_field)

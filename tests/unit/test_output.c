@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include "model.h"
-#include "output.h"
-#include "track.h"
+#include "sinks/output.h"
+#include "model/track.h"
 #include "unit.h"
 
 static const char tricky_path[] = "/tmp/a \"quoted\", path";

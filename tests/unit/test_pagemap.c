@@ -2,7 +2,7 @@
 /* Decoding /proc/PID/pagemap entries. */
 #include "config.h"
 
-#include "pagemap.h"
+#include "kernel/pagemap.h"
 #include "unit.h"
 
 START_TEST(test_present_entry_gives_its_pfn)

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "model.h"
-#include "perf_events.h"
-#include "track.h"
+#include "kernel/perf_events.h"
+#include "model/track.h"
 #include "tui/session.h"
 #include "unit.h"
 

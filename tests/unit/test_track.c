@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "model.h"
-#include "track.h"
+#include "model/track.h"
 #include "unit.h"
 
 /* The fake module: PFN 0x100 is still pinned, every other PFN is not. */

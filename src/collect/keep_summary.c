@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Keeping no page: each reader folds its pages into per-mapping counts as
+ * they are read (one summary of a large target in constant memory), and
+ * the readers' counts are added up at the end, a mapping cut between two
+ * readers counted once.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "collect/keep.h"
+#include "kernel/pagemap.h"
+#include "model/snapshot_summary.h"
+
+struct summary_part {
+	struct page_consumer c;		/* first */
+	struct keep_summary *ks;
+	struct snapshot_page *batch;	/* PAGEMAP_BATCH pages, reused */
+	struct snapshot_summary *sums;	/* one per mapping at most */
+	size_t nr_sums;
+	size_t nr_read;
+};
+
+struct keep_summary {
+	struct keeper k;	/* first */
+	bool (*keep)(const struct snapshot_page *page, const void *arg);
+	const void *keep_arg;
+	struct summary_part *parts;
+	unsigned int n;
+};
+
+static struct snapshot_page *part_room(struct page_consumer *c, size_t want,
+				       size_t *room)
+{
+	struct summary_part *p = (struct summary_part *)c;
+
+	*room = want < PAGEMAP_BATCH ? want : PAGEMAP_BATCH;
+	return p->batch;
+}
+
+static int part_take(struct page_consumer *c, struct snapshot_page *pages,
+		     size_t nr)
+{
+	struct summary_part *p = (struct summary_part *)c;
+	const struct keep_summary *ks = p->ks;
+	int err;
+
+	for (size_t i = 0; i < nr; i++) {
+		if (ks->keep && !ks->keep(&pages[i], ks->keep_arg))
+			continue;
+		err = snapshot_summary_add(ks->k.snap, p->sums, &p->nr_sums,
+					   &pages[i]);
+		if (err)
+			return err;
+	}
+	p->nr_read += nr;
+	return 0;
+}
+
+static int keep_summary_split(struct keeper *k, unsigned int n,
+			      const uint64_t *pages, bool exact)
+{
+	struct keep_summary *ks = (struct keep_summary *)k;
+	size_t mappings = k->snap->nr_mappings ? k->snap->nr_mappings : 1;
+
+	(void)pages;
+	(void)exact;
+	ks->parts = calloc(n, sizeof(*ks->parts));
+	if (!ks->parts)
+		return -ENOMEM;
+	ks->n = n;
+	for (unsigned int i = 0; i < n; i++) {
+		struct summary_part *p = &ks->parts[i];
+
+		p->c.room = part_room;
+		p->c.take = part_take;
+		p->ks = ks;
+		p->batch = malloc(PAGEMAP_BATCH * sizeof(*p->batch));
+		p->sums = calloc(mappings, sizeof(*p->sums));
+		if (!p->batch || !p->sums)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static struct page_consumer *keep_summary_consumer(struct keeper *k,
+						   unsigned int i)
+{
+	return &((struct keep_summary *)k)->parts[i].c;
+}
+
+/* Add the counts of part P to the snapshot's. */
+static void join_part(struct snapshot *snap, struct summary_part *p)
+{
+	int nodes = snap->nr_nodes > 0 ? snap->nr_nodes : 1;
+
+	for (size_t j = 0; j < p->nr_sums; j++) {
+		struct snapshot_summary *sum = &p->sums[j];
+		struct snapshot_summary *last = snap->nr_summaries ?
+			&snap->summaries[snap->nr_summaries - 1] : NULL;
+
+		if (!last || last->mapping != sum->mapping) {
+			snap->summaries[snap->nr_summaries++] = *sum;
+			sum->node_pages = NULL;
+			continue;
+		}
+		for (unsigned int c = 0; c < SNAPSHOT_COUNT_NR; c++)
+			last->count[c] += sum->count[c];
+		for (int node = 0; node < nodes; node++)
+			last->node_pages[node] += sum->node_pages[node];
+	}
+	snap->nr_pages += p->nr_read;
+}
+
+static int keep_summary_finish(struct keeper *k)
+{
+	struct keep_summary *ks = (struct keep_summary *)k;
+	struct snapshot *snap = k->snap;
+	struct summary_part *p = &ks->parts[0];
+
+	if (ks->n == 1) {
+		snap->summaries = p->sums;
+		snap->nr_summaries = p->nr_sums;
+		snap->nr_pages = p->nr_read;
+		p->sums = NULL;
+		p->nr_sums = 0;
+		return 0;
+	}
+	snap->summaries = calloc(snap->nr_mappings ? snap->nr_mappings : 1,
+				 sizeof(*snap->summaries));
+	if (!snap->summaries)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < ks->n; i++)
+		join_part(snap, &ks->parts[i]);
+	return 0;
+}
+
+static void keep_summary_free(struct keeper *k)
+{
+	struct keep_summary *ks = (struct keep_summary *)k;
+
+	for (unsigned int i = 0; ks->parts && i < ks->n; i++) {
+		free(ks->parts[i].batch);
+		snapshot_summary_free(ks->parts[i].sums, ks->parts[i].nr_sums);
+	}
+	free(ks->parts);
+	free(ks);
+}
+
+static const struct keeper_ops keep_summary_ops = {
+	.split = keep_summary_split,
+	.consumer = keep_summary_consumer,
+	.finish = keep_summary_finish,
+	.free = keep_summary_free,
+};
+
+struct keeper *keep_summary_new(struct snapshot *snap,
+				bool (*keep)(const struct snapshot_page *,
+					     const void *),
+				const void *keep_arg)
+{
+	struct keep_summary *ks = calloc(1, sizeof(*ks));
+
+	if (!ks)
+		return NULL;
+	ks->k.ops = &keep_summary_ops;
+	ks->k.snap = snap;
+	/*
+	 * No count needs the mapcount, and the module's record holds every
+	 * fact one counts: pagemap only adds soft-dirty, exclusive, uffd-wp
+	 * and guard.
+	 */
+	ks->k.need_mapcount = false;
+	ks->k.need_pagemap = false;
+	ks->keep = keep;
+	ks->keep_arg = keep_arg;
+	return &ks->k;
+}

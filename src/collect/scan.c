@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Running the readers of one collection: list the populated regions (with
+ * PAGEMAP_SCAN, 6.7+, or the module's SEEK_DATA), size the keeper from
+ * their page count, cut them into one share per reader thread and join
+ * the readers; without a list (6.1 without the module, or --all) one
+ * reader walks every page of every piece.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "collect/reader.h"
+#include "collect/scan.h"
+
+/* A reader thread pays for itself from about this many pages on */
+#define SCAN_PAGES_PER_THREAD	(64 * 1024)
+#define SCAN_MAX_THREADS	16
+
+static unsigned int scan_threads(unsigned int wanted, uint64_t pages)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	uint64_t n = wanted;
+
+	if (!n) {
+		n = cpus > 0 ? (uint64_t)cpus : 1;
+		if (n > pages / SCAN_PAGES_PER_THREAD)
+			n = pages / SCAN_PAGES_PER_THREAD;
+	}
+	if (n > SCAN_MAX_THREADS)
+		n = SCAN_MAX_THREADS;
+	return n ? (unsigned int)n : 1;
+}
+
+/* Read every page of every piece (no region list: before 6.7, or --all). */
+static int read_pieces(struct reader *r, const struct snapshot_range *ranges,
+		       size_t nr_ranges, struct page_consumer *c)
+{
+	struct pieces it;
+	uint64_t start, end;
+	size_t i;
+	int err;
+
+	pieces_init(&it, r->snap, ranges, nr_ranges);
+	while (pieces_next(&it, &i, &start, &end)) {
+		err = reader_range(r, i, start, end, c);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* One reader for the whole snapshot; LIST NULL: read every page. */
+static int read_alone(const struct sources *src, struct snapshot *snap,
+		      const struct snapshot_range *ranges, size_t nr_ranges,
+		      const struct region_list *list, struct keeper *keeper)
+{
+	struct page_consumer *c;
+	struct reader r;
+	uint64_t cap;
+	bool exact = true;
+	int err;
+
+	if (list) {
+		cap = list->pages;
+	} else if (snap->all) {
+		cap = pieces_count_pages(snap, ranges, nr_ranges);
+	} else {
+		/* before 6.7 the resident set is the first guess */
+		cap = snap->proc.rss_kib / 4 + 1024;
+		exact = false;
+	}
+	err = keeper->ops->split(keeper, 1, &cap, exact);
+	if (err)
+		return err;
+	c = keeper->ops->consumer(keeper, 0);
+	err = reader_init(&r, src, snap, keeper);
+	if (!err)
+		err = list ? reader_regions(&r, list->v, list->nr, c) :
+			     read_pieces(&r, ranges, nr_ranges, c);
+	reader_free(&r);
+	return err ? err : keeper->ops->finish(keeper);
+}
+
+struct share {
+	struct reader r;
+	struct page_consumer *c;
+	const struct region *regions;
+	size_t nr_regions;
+	int err;
+	pthread_t thread;
+	bool started;
+};
+
+static void *share_main(void *arg)
+{
+	struct share *sh = arg;
+
+	sh->err = reader_regions(&sh->r, sh->regions, sh->nr_regions, sh->c);
+	if (sh->err)
+		atomic_store(sh->r.failed, 1);
+	return NULL;
+}
+
+/* Run the N shares, the first on this thread; the first real failure. */
+static int run_shares(struct share *sh, unsigned int n)
+{
+	int err = 0;
+
+	for (unsigned int k = 1; k < n; k++)
+		sh[k].started = !pthread_create(&sh[k].thread, NULL,
+						share_main, &sh[k]);
+	share_main(&sh[0]);
+	for (unsigned int k = 1; k < n; k++) {
+		if (sh[k].started)
+			pthread_join(sh[k].thread, NULL);
+		else
+			share_main(&sh[k]);	/* no thread: read it here */
+	}
+	/* the first real failure, not the ECANCELED of those it stopped */
+	for (unsigned int k = 0; k < n; k++)
+		if (sh[k].err && (!err || err == -ECANCELED))
+			err = sh[k].err;
+	return err;
+}
+
+/* N reader threads, each over its share of the regions of LIST. */
+static int read_shared(const struct sources *src, struct snapshot *snap,
+		       const struct region_list *list, unsigned int n,
+		       struct keeper *keeper)
+{
+	size_t first[SCAN_MAX_THREADS + 1];
+	uint64_t pages[SCAN_MAX_THREADS];
+	atomic_int failed = 0;
+	struct region *cut;
+	struct share *sh;
+	int err;
+
+	sh = calloc(n, sizeof(*sh));
+	cut = malloc((list->nr + n) * sizeof(*cut));
+	if (!sh || !cut) {
+		err = -ENOMEM;
+		goto out;
+	}
+	regions_share(list, n, cut, first, pages);
+	err = keeper->ops->split(keeper, n, pages, true);
+	for (unsigned int k = 0; k < n && !err; k++) {
+		err = reader_init(&sh[k].r, src, snap, keeper);
+		sh[k].r.failed = &failed;
+		sh[k].c = keeper->ops->consumer(keeper, k);
+		sh[k].regions = cut + first[k];
+		sh[k].nr_regions = first[k + 1] - first[k];
+	}
+	if (!err)
+		err = run_shares(sh, n);
+	if (!err)
+		err = keeper->ops->finish(keeper);
+out:
+	for (unsigned int k = 0; sh && k < n; k++)
+		reader_free(&sh[k].r);
+	free(cut);
+	free(sh);
+	return err;
+}
+
+int scan_pages(const struct sources *src, struct snapshot *snap,
+	       const struct snapshot_range *ranges, size_t nr_ranges,
+	       unsigned int threads, struct keeper *keeper)
+{
+	struct region_list list = { 0 };
+	bool listed = (src->scan_ok || src->kmod_seek_ok) && !snap->all;
+	unsigned int n = 1;
+	int err = 0;
+
+	if (listed) {
+		err = regions_list(src, snap, ranges, nr_ranges, &list);
+		if (err)
+			goto out;
+		n = scan_threads(threads, list.pages);
+	}
+	if (n > 1)
+		err = read_shared(src, snap, &list, n, keeper);
+	else
+		err = read_alone(src, snap, ranges, nr_ranges,
+				 listed ? &list : NULL, keeper);
+out:
+	free(list.v);
+	return err;
+}

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/* /proc/kpageflags and /proc/kpagecount, read in coalesced runs. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "kernel/kpage.h"
+
+size_t kpage_runs(const uint64_t *pfns, size_t nr, struct kpage_run *runs)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < nr; i++) {
+		struct kpage_run *last = n ? &runs[n - 1] : NULL;
+
+		if (last && pfns[i] < last->end)
+			continue;	/* duplicate */
+		if (last && pfns[i] - last->end <= KPAGE_MAX_GAP &&
+		    pfns[i] + 1 - last->start <= KPAGE_BATCH) {
+			last->end = pfns[i] + 1;
+			continue;
+		}
+		runs[n].start = pfns[i];
+		runs[n].end = pfns[i] + 1;
+		n++;
+	}
+	return n;
+}
+
+int kpage_open(struct kpage *kpage)
+{
+	int err;
+
+	kpage->flags_fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	if (kpage->flags_fd < 0)
+		return -errno;
+	kpage->count_fd = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);
+	if (kpage->count_fd < 0) {
+		err = -errno;
+		close(kpage->flags_fd);
+		kpage->flags_fd = -1;
+		return err;
+	}
+	return 0;
+}
+
+void kpage_close(struct kpage *kpage)
+{
+	if (kpage->flags_fd >= 0)
+		close(kpage->flags_fd);
+	if (kpage->count_fd >= 0)
+		close(kpage->count_fd);
+	kpage->flags_fd = kpage->count_fd = -1;
+}
+
+static int read_run(int fd, const struct kpage_run *run, uint64_t *buf)
+{
+	size_t want = (run->end - run->start) * sizeof(*buf);
+	ssize_t got;
+
+	got = pread(fd, buf, want, (off_t)(run->start * sizeof(*buf)));
+	if (got < 0)
+		return -errno;
+	/* past the end of memory: leave what was not read as zero */
+	for (size_t i = (size_t)got / sizeof(*buf); i < want / sizeof(*buf); i++)
+		buf[i] = 0;
+	return 0;
+}
+
+size_t kpage_cluster(const uint64_t *pfns, size_t nr, struct kpage_run *run)
+{
+	size_t i;
+
+	if (!nr)
+		return 0;
+	run->start = pfns[0];
+	run->end = pfns[0] + 1;
+	for (i = 1; i < nr; i++) {
+		uint64_t pfn = pfns[i];
+		uint64_t start = pfn < run->start ? pfn : run->start;
+		uint64_t end = pfn >= run->end ? pfn + 1 : run->end;
+
+		if (pfn + KPAGE_MAX_GAP < run->start ||
+		    pfn > run->end + KPAGE_MAX_GAP || end - start > KPAGE_BATCH)
+			break;
+		run->start = start;
+		run->end = end;
+	}
+	return i;
+}
+
+int kpage_read(const struct kpage *kpage, const struct kpage_run *run,
+	       uint64_t *flags, uint64_t *counts)
+{
+	int err = 0;
+
+	if (flags)
+		err = read_run(kpage->flags_fd, run, flags);
+	if (err || !counts)
+		return err;
+	return read_run(kpage->count_fd, run, counts);
+}
+
+uint64_t kpage_decode(uint64_t kpf)
+{
+	uint64_t flags = 0;
+
+	if (kpage_test(kpf, KPF_THP))
+		flags |= 1ULL << PAGEWATCH_PAGE_THP;
+	if (kpage_test(kpf, KPF_ZERO_PAGE))
+		flags |= 1ULL << PAGEWATCH_PAGE_ZERO;
+	if (!kpage_test(kpf, KPF_NOPAGE))
+		flags |= 1ULL << PAGEWATCH_PAGE_PFN_VALID;
+	/* bit 34 is PG_mappedtodisk, which anon pages use as anon_exclusive */
+	if (kpage_test(kpf, KPF_ANON) && kpage_test(kpf, KPAGE_ANON_EXCLUSIVE))
+		flags |= 1ULL << PAGEWATCH_PAGE_ANON_EXCLUSIVE;
+	/* KPF_KSM is set for every anon page on 6.12: not used */
+	return flags;
+}

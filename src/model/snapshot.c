@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The per-page model: the snapshot, its pages and their index. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/snapshot.h"
+
+static const char *const source_names[SNAPSHOT_SRC_NR] = {
+	[SNAPSHOT_SRC_PAGEMAP] = "pagemap",
+	[SNAPSHOT_SRC_PAGEMAP_SCAN] = "pagemap_scan",
+	[SNAPSHOT_SRC_PFN] = "pfn",
+	[SNAPSHOT_SRC_KPAGEFLAGS] = "kpageflags",
+	[SNAPSHOT_SRC_KPAGECOUNT] = "kpagecount",
+	[SNAPSHOT_SRC_SYSFS_NODE] = "sysfs_node",
+	[SNAPSHOT_SRC_KMOD] = "kmod",
+	[SNAPSHOT_SRC_KMOD_KPAGE] = "kmod_kpage",
+	[SNAPSHOT_SRC_KMOD_SEEK] = "kmod_seek",
+	[SNAPSHOT_SRC_LIBNUMA] = "libnuma",
+	[SNAPSHOT_SRC_LIBPROC2] = "libproc2",
+};
+
+const char *snapshot_source_name(unsigned int src)
+{
+	return src < SNAPSHOT_SRC_NR ? source_names[src] : NULL;
+}
+
+size_t snapshot_page_index(const struct snapshot *snap, uint64_t vaddr)
+{
+	size_t lo = 0, hi = snap->nr_pages;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (snap->pages[mid].vaddr < vaddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int snapshot_add_page(struct snapshot *snap, const struct snapshot_page *page)
+{
+	if (snap->nr_pages == snap->cap_pages) {
+		size_t cap = snap->cap_pages ? 2 * snap->cap_pages : 1024;
+		struct snapshot_page *grown;
+
+		grown = realloc(snap->pages, cap * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		snap->pages = grown;
+		snap->cap_pages = cap;
+	}
+	snap->pages[snap->nr_pages++] = *page;
+	return 0;
+}
+
+void snapshot_free(struct snapshot *snap)
+{
+	maps_free(snap->mappings, snap->nr_mappings);
+	free(snap->pages);
+	free(snap->changes);
+	snapshot_summary_free(snap->summaries, snap->nr_summaries);
+	memset(snap, 0, sizeof(*snap));
+}
+
+void snapshot_summary_free(struct snapshot_summary *summaries, size_t nr)
+{
+	for (size_t i = 0; i < nr; i++)
+		free(summaries[i].node_pages);
+	free(summaries);
+}

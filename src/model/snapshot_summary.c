@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Per-mapping counts of a snapshot's pages (--summary, the mappings pane). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "model/snapshot_summary.h"
+
+static const char *const count_names[SNAPSHOT_COUNT_NR] = {
+	[SNAPSHOT_COUNT_RESIDENT] = "resident",
+	[SNAPSHOT_COUNT_SWAPPED] = "swapped",
+	[SNAPSHOT_COUNT_THP] = "thp",
+	[SNAPSHOT_COUNT_PINNED] = "pinned",
+	[SNAPSHOT_COUNT_PROTNONE] = "protnone",
+	[SNAPSHOT_COUNT_MIGRATED] = "migrated",
+	[SNAPSHOT_COUNT_DIVERGED] = "diverged",
+};
+
+const char *snapshot_count_name(unsigned int count)
+{
+	return count < SNAPSHOT_COUNT_NR ? count_names[count] : NULL;
+}
+
+/* The flag bit each count counts: one table, shared by both below. */
+static const unsigned int count_bits[SNAPSHOT_COUNT_NR] = {
+	[SNAPSHOT_COUNT_RESIDENT] = PAGEWATCH_PAGE_PRESENT,
+	[SNAPSHOT_COUNT_SWAPPED] = PAGEWATCH_PAGE_SWAP,
+	[SNAPSHOT_COUNT_THP] = PAGEWATCH_PAGE_THP,
+	[SNAPSHOT_COUNT_PINNED] = PAGEWATCH_PAGE_MAYBE_PINNED,
+	[SNAPSHOT_COUNT_PROTNONE] = PAGEWATCH_PAGE_PROTNONE,
+	[SNAPSHOT_COUNT_MIGRATED] = SNAPSHOT_PAGE_MIGRATED,
+	[SNAPSHOT_COUNT_DIVERGED] = SNAPSHOT_PAGE_DIVERGED,
+};
+
+bool snapshot_page_counts(const struct snapshot_page *page, unsigned int c)
+{
+	return c < SNAPSHOT_COUNT_NR && snapshot_page_test(page, count_bits[c]);
+}
+
+static void summary_known(const struct snapshot *snap, bool *known)
+{
+	bool kmod = snapshot_has(snap, SNAPSHOT_SRC_KMOD);
+
+	known[SNAPSHOT_COUNT_RESIDENT] = true;
+	known[SNAPSHOT_COUNT_SWAPPED] = true;
+	known[SNAPSHOT_COUNT_THP] = kmod ||
+				    snapshot_has(snap, SNAPSHOT_SRC_KPAGEFLAGS);
+	known[SNAPSHOT_COUNT_PINNED] = kmod;
+	known[SNAPSHOT_COUNT_PROTNONE] = kmod;
+	known[SNAPSHOT_COUNT_MIGRATED] = snap->tracked &&
+					 snapshot_has(snap, SNAPSHOT_SRC_PFN);
+	known[SNAPSHOT_COUNT_DIVERGED] = snap->tracked &&
+					 snapshot_has(snap, SNAPSHOT_SRC_KMOD_KPAGE);
+}
+
+int snapshot_summary_add(const struct snapshot *snap,
+			 struct snapshot_summary *all, size_t *n,
+			 const struct snapshot_page *page)
+{
+	struct snapshot_summary *sum = *n ? &all[*n - 1] : NULL;
+	int nodes = snap->nr_nodes > 0 ? snap->nr_nodes : 1;
+
+	/* pages come sorted by address: a new mapping starts a new line */
+	if (!sum || sum->mapping != page->mapping) {
+		sum = &all[(*n)++];
+		sum->mapping = page->mapping;
+		summary_known(snap, sum->known);
+		sum->node_pages = calloc((size_t)nodes, sizeof(uint64_t));
+		if (!sum->node_pages)
+			return -ENOMEM;
+	}
+	/* the session summarizes a million pages a second: no branches */
+	for (unsigned int c = 0; c < SNAPSHOT_COUNT_NR; c++)
+		sum->count[c] += (page->flags >> count_bits[c]) & 1;
+	if (snapshot_page_test(page, PAGEWATCH_PAGE_PRESENT) &&
+	    snapshot_page_test(page, SNAPSHOT_KNOWN_NODE) &&
+	    page->node < nodes)
+		sum->node_pages[page->node]++;
+	return 0;
+}
+
+int snapshot_summarize(const struct snapshot *snap,
+		       bool (*keep)(const struct snapshot_page *, const void *),
+		       const void *arg, struct snapshot_summary **summaries,
+		       size_t *nr)
+{
+	struct snapshot_summary *all;
+	size_t n = 0;
+
+	all = calloc(snap->nr_mappings ? snap->nr_mappings : 1, sizeof(*all));
+	if (!all)
+		return -ENOMEM;
+	for (size_t i = 0; i < snap->nr_pages; i++) {
+		const struct snapshot_page *page = &snap->pages[i];
+
+		if (keep && !keep(page, arg))
+			continue;
+		if (snapshot_summary_add(snap, all, &n, page)) {
+			snapshot_summary_free(all, n);
+			return -ENOMEM;
+		}
+	}
+	*summaries = all;
+	*nr = n;
+	return 0;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PW_SNAPSHOT_SUMMARY_H
+#define PW_SNAPSHOT_SUMMARY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/snapshot.h"
+
+const char *snapshot_count_name(unsigned int count);
+
+/* Does PAGE count as count C? */
+bool snapshot_page_counts(const struct snapshot_page *page, unsigned int c);
+
+/*
+ * One summary per mapping that has pages KEEP accepts (every page when
+ * KEEP is NULL). Free with snapshot_summary_free().
+ */
+int snapshot_summarize(const struct snapshot *snap,
+		       bool (*keep)(const struct snapshot_page *, const void *),
+		       const void *arg, struct snapshot_summary **summaries,
+		       size_t *nr);
+
+/*
+ * Count PAGE in the summaries ALL[0..*N) of SNAP's mappings; pages come
+ * sorted by address, so a new mapping starts a new summary.
+ */
+int snapshot_summary_add(const struct snapshot *snap,
+			 struct snapshot_summary *all, size_t *n,
+			 const struct snapshot_page *page);
+
+#endif

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Change tracking between two snapshots: migration and pin divergence. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "model/track.h"
+
+static bool present_with_pfn(const struct snapshot_page *page)
+{
+	return snapshot_page_test(page, PAGEWATCH_PAGE_PRESENT) &&
+	       snapshot_page_test(page, SNAPSHOT_KNOWN_PFN);
+}
+
+static bool node_changed(const struct snapshot_page *old,
+			 const struct snapshot_page *new)
+{
+	return snapshot_page_test(old, SNAPSHOT_KNOWN_NODE) &&
+	       snapshot_page_test(new, SNAPSHOT_KNOWN_NODE) &&
+	       old->node != new->node;
+}
+
+static int add_change(struct snapshot *new, size_t *cap, size_t index,
+		      const struct snapshot_page *old)
+{
+	struct snapshot_change *change;
+
+	if (new->nr_changes == *cap) {
+		size_t n = *cap ? 2 * *cap : 64;
+		struct snapshot_change *grown;
+
+		grown = realloc(new->changes, n * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		new->changes = grown;
+		*cap = n;
+	}
+	change = &new->changes[new->nr_changes++];
+	change->page = index;
+	change->old_pfn = old->pfn;
+	change->old_node = snapshot_page_test(old, SNAPSHOT_KNOWN_NODE) ?
+			   old->node : PAGEWATCH_NODE_NONE;
+	return 0;
+}
+
+/* Ask once, for every changed page at once, whether its old PFN is pinned. */
+static int mark_diverged(struct snapshot *new, const struct track_pin_query *query)
+{
+	uint64_t *pfns = NULL;
+	bool *pinned = NULL;
+	size_t nr = 0;
+	int err = -ENOMEM;
+
+	pfns = malloc((new->nr_changes ? new->nr_changes : 1) * sizeof(*pfns));
+	pinned = malloc((new->nr_changes ? new->nr_changes : 1) * sizeof(*pinned));
+	if (!pfns || !pinned)
+		goto out_free;
+	for (size_t i = 0; i < new->nr_changes; i++) {
+		const struct snapshot_page *page = &new->pages[new->changes[i].page];
+
+		if (new->changes[i].old_pfn != page->pfn)
+			pfns[nr++] = new->changes[i].old_pfn;
+	}
+	err = nr ? query->pinned(query->ctx, pfns, pinned, nr) : 0;
+	if (err)
+		goto out_free;
+	nr = 0;
+	for (size_t i = 0; i < new->nr_changes; i++) {
+		struct snapshot_page *page = &new->pages[new->changes[i].page];
+
+		if (new->changes[i].old_pfn == page->pfn)
+			continue;
+		page->flags |= SNAPSHOT_BIT(SNAPSHOT_KNOWN_DIVERGED);
+		if (pinned[nr++])
+			page->flags |= SNAPSHOT_BIT(SNAPSHOT_PAGE_DIVERGED);
+	}
+out_free:
+	free(pfns);
+	free(pinned);
+	return err;
+}
+
+int track_compare(const struct snapshot *old, struct snapshot *new,
+		  const struct track_pin_query *query)
+{
+	size_t o = 0, cap = 0;
+	int err;
+
+	free(new->changes);
+	new->changes = NULL;
+	new->nr_changes = 0;
+	new->tracked = true;
+
+	/* both page arrays are sorted by address: one merge walk */
+	for (size_t n = 0; n < new->nr_pages; n++) {
+		struct snapshot_page *page = &new->pages[n];
+		const struct snapshot_page *prev;
+
+		while (o < old->nr_pages && old->pages[o].vaddr < page->vaddr)
+			o++;
+		if (o == old->nr_pages || old->pages[o].vaddr != page->vaddr)
+			continue;
+		prev = &old->pages[o];
+		if (!present_with_pfn(prev) || !present_with_pfn(page))
+			continue;
+		page->flags |= SNAPSHOT_BIT(SNAPSHOT_KNOWN_MIGRATED);
+		if (prev->pfn == page->pfn && !node_changed(prev, page)) {
+			/* same page: not diverged either */
+			page->flags |= SNAPSHOT_BIT(SNAPSHOT_KNOWN_DIVERGED);
+			continue;
+		}
+		page->flags |= SNAPSHOT_BIT(SNAPSHOT_PAGE_MIGRATED);
+		err = add_change(new, &cap, n, prev);
+		if (err)
+			return err;
+	}
+	if (!query || !new->nr_changes)
+		return 0;
+	err = mark_diverged(new, query);
+	/* a failed pin query leaves divergence unknown, not the snapshot */
+	return err == -ENOMEM ? err : 0;
+}
+
+static int cmp_change(const void *key, const void *elem)
+{
+	size_t index = *(const size_t *)key;
+	const struct snapshot_change *change = elem;
+
+	return index < change->page ? -1 : index > change->page;
+}
+
+const struct snapshot_change *track_find(const struct snapshot *snap,
+					 size_t index)
+{
+	if (!snap->nr_changes)
+		return NULL;
+	return bsearch(&index, snap->changes, snap->nr_changes,
+		       sizeof(*snap->changes), cmp_change);
+}

@@ -1,0 +1,503 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Command line: options, the snapshot loop, messages and exit statuses. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "program/cli.h"
+#include "program/demo.h"
+#include "model/filter.h"
+#include "sinks/output.h"
+#include "collect/collect.h"
+#include "model/snapshot_summary.h"
+#include "model/track.h"
+#include "tui/tui.h"
+
+
+struct cli_opts {
+	struct collect_opts snap;
+	const struct output_ops *format;
+	struct filter filter;
+	bool have_filter;
+	const char *filter_text;
+	bool snapshot;
+	bool summary;
+	bool demo;
+	double interval;
+	bool have_interval;
+	long count;
+	bool have_count;
+};
+
+enum {
+	OPT_FORMAT = 256,
+	OPT_RANGE,
+	OPT_VMA,
+	OPT_FILTER,
+	OPT_SUMMARY,
+	OPT_ALL,
+	OPT_NO_KMOD,
+	OPT_NO_PERF,
+	OPT_THREADS,
+	OPT_DEMO,
+};
+
+static const struct option long_options[] = {
+	{ "pid", required_argument, NULL, 'p' },
+	{ "snapshot", no_argument, NULL, 's' },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "range", required_argument, NULL, OPT_RANGE },
+	{ "vma", required_argument, NULL, OPT_VMA },
+	{ "filter", required_argument, NULL, OPT_FILTER },
+	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "count", required_argument, NULL, 'n' },
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "no-kmod", no_argument, NULL, OPT_NO_KMOD },
+	{ "no-perf", no_argument, NULL, OPT_NO_PERF },
+	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "demo", no_argument, NULL, OPT_DEMO },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+static void usage(FILE *f)
+{
+	fputs("Usage: pagewatch [-p PID] [OPTION]...\n"
+	      "       pagewatch -p PID --snapshot [OPTION]...\n"
+	      "       pagewatch --demo [--snapshot] [OPTION]...\n"
+	      "Show the per-page NUMA node, PFN, THP, swap, pin and NUMA-hinting\n"
+	      "state of a process: interactively, or as snapshots with --snapshot.\n"
+	      "Without -p or --demo, the interactive view starts with a process picker.\n"
+	      "\n"
+	      "  -p, --pid PID          the process to inspect\n"
+	      "  -s, --snapshot         print snapshots and exit (no interactive view)\n"
+	      "      --format FORMAT    text (default), csv or json (JSON Lines)\n"
+	      "      --range START-END  only pages in [START, END), hexadecimal addresses\n"
+	      "      --vma PATTERN      only mappings whose path matches PATTERN\n"
+	      "                         (a path, a glob, [heap], [stack] or [anon])\n"
+	      "      --filter LIST      only pages matching every item of LIST:\n"
+	      "                         ", f);
+	filter_print_names(f);
+	fputs("\n"
+	      "      --summary          one line per mapping instead of one per page\n"
+	      "  -i, --interval SEC     seconds between snapshots (default 1)\n"
+	      "  -n, --count N          number of snapshots (default 1; 0: until the\n"
+	      "                         target exits; with -i alone: 0)\n"
+	      "      --all              also list pages that were never touched\n"
+	      "      --no-kmod          do not use the pagewatch kernel module\n"
+	      "      --no-perf          interactive rates from /proc only, no perf events\n"
+	      "      --threads N        page reader threads (default 0: one per CPU for\n"
+	      "                         large targets; 1: read in one thread)\n"
+	      "      --demo             start a demonstration process and watch it\n"
+	      "  -h, --help             show this help and exit\n"
+	      "  -V, --version          show the version and exit\n"
+	      "\n"
+	      "Exit status: 0 ok, 1 error, 2 bad option, 3 no such process,\n"
+	      "4 target exited during a snapshot, 5 permission denied,\n"
+	      "6 module ABI version mismatch. See pagewatch(1).\n", f);
+}
+
+static int bad_option(const char *what, const char *arg)
+{
+	fprintf(stderr, "pagewatch: malformed %s: '%s' (see pagewatch --help)\n",
+		what, arg);
+	return CLI_EXIT_USAGE;
+}
+
+/* Returns -1 to go on, or an exit status. */
+static int parse_options(int argc, char **argv, struct cli_opts *o)
+{
+	char *end;
+	long pid;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->format = &out_text_ops;
+	/* tests point pagewatch at a fake module directory */
+	o->snap.kmod_dir = getenv("PAGEWATCH_KMOD_DIR");
+	o->interval = 1.0;
+	o->count = 1;
+	while ((c = getopt_long(argc, argv, "p:si:n:hV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			errno = 0;
+			pid = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || pid <= 0 || pid > INT_MAX)
+				return bad_option("--pid", optarg);
+			o->snap.pid = (pid_t)pid;
+			break;
+		case 's':
+			o->snapshot = true;
+			break;
+		case OPT_FORMAT:
+			o->format = output_find(optarg);
+			if (!o->format)
+				return bad_option("--format (text, csv or json)", optarg);
+			break;
+		case OPT_RANGE:
+			if (filter_parse_range(optarg, &o->snap.range_start,
+					       &o->snap.range_end))
+				return bad_option("--range (START-END, hexadecimal)",
+						  optarg);
+			break;
+		case OPT_VMA:
+			o->snap.vma = optarg;
+			break;
+		case OPT_FILTER:
+			if (filter_parse(optarg, &o->filter))
+				return bad_option("--filter", optarg);
+			o->filter_text = optarg;
+			o->have_filter = true;
+			break;
+		case OPT_SUMMARY:
+			o->summary = true;
+			break;
+		case 'i':
+			errno = 0;
+			o->interval = strtod(optarg, &end);
+			if (errno || *end || end == optarg || !isfinite(o->interval) ||
+			    o->interval < 0 || o->interval > 86400)
+				return bad_option("--interval", optarg);
+			o->have_interval = true;
+			break;
+		case 'n':
+			errno = 0;
+			o->count = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || o->count < 0)
+				return bad_option("--count", optarg);
+			o->have_count = true;
+			break;
+		case OPT_ALL:
+			o->snap.all = true;
+			break;
+		case OPT_NO_KMOD:
+			o->snap.no_kmod = true;
+			break;
+		case OPT_NO_PERF:
+			o->snap.no_perf = true;
+			break;
+		case OPT_THREADS:
+			errno = 0;
+			o->snap.threads = (unsigned int)strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg || optarg[0] == '-' ||
+			    o->snap.threads > 16)
+				return bad_option("--threads (0 to 16)", optarg);
+			break;
+		case OPT_DEMO:
+			o->demo = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return CLI_EXIT_OK;
+		case 'V':
+			printf("pagewatch %s\n", PACKAGE_VERSION);
+			return CLI_EXIT_OK;
+		default:
+			usage(stderr);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "pagewatch: unexpected argument '%s'\n", argv[optind]);
+		return CLI_EXIT_USAGE;
+	}
+	if (o->snapshot && !o->demo && !o->snap.pid) {
+		fprintf(stderr, "pagewatch: no target: give -p PID or --demo\n");
+		return CLI_EXIT_USAGE;
+	}
+	if (o->demo && o->snap.pid) {
+		fprintf(stderr, "pagewatch: --demo starts its own target: drop -p\n");
+		return CLI_EXIT_USAGE;
+	}
+	if (o->have_interval && !o->have_count)
+		o->count = 0;
+	/* the demo shows its pinned buffer before and after it is replaced */
+	if (o->demo && !o->have_count)
+		o->count = 2;
+	/*
+	 * One summary needs no page kept: it is counted while the pages are
+	 * read. Repeated ones compare pages with the previous snapshot.
+	 */
+	if (o->summary && o->count == 1) {
+		o->snap.summary_only = true;
+		o->snap.keep = o->have_filter ? filter_keep : NULL;
+		o->snap.keep_arg = &o->filter;
+	}
+	return -1;
+}
+
+/* One line per missing source: what is unknown and how to get it. */
+static void report_degraded(const struct collect *ctx, const struct cli_opts *o)
+{
+	const char *unknown = "refcount, pincount, order, pinned, protnone, "
+			      "savedwrite, writable and divergence";
+	const char *hint;
+	char why[512];
+
+	if (!sources_kmod_ok(&ctx->src)) {
+		sources_kmod_why(&ctx->src, false, why, sizeof(why), &hint);
+		fprintf(stderr, "pagewatch: %s: %s are unknown%s%s\n", why,
+			unknown, hint ? "; " : "", hint ? hint : "");
+	}
+	if (!ctx->src.cap_sys_admin)
+		fprintf(stderr, "pagewatch: missing capability CAP_SYS_ADMIN: the kernel hides PFNs, so pfn, node, mapcount, thp and migration are unknown; run as root or grant CAP_SYS_ADMIN\n");
+	else if (!sources_kmod_ok(&ctx->src) && !sources_kpage_ok(&ctx->src))
+		fprintf(stderr, "pagewatch: /proc/kpageflags: %s: mapcount and thp are unknown\n",
+			strerror(-ctx->src.kpage_err));
+	if (o->have_filter && !sources_kmod_ok(&ctx->src) &&
+	    o->filter.kinds & (1U << FILTER_PINNED | 1U << FILTER_PROTNONE |
+			       1U << FILTER_DIVERGED))
+		fprintf(stderr, "pagewatch: --filter pinned, protnone and diverged need the module: no page matches them\n");
+}
+
+static int open_error(const struct cli_opts *o, int err)
+{
+	switch (err) {
+	case -ESRCH:
+		/* a kernel thread exists but has no mm: its pagemap reads 0 */
+		if (procs_alive(o->snap.pid))
+			fprintf(stderr, "pagewatch: pid %d has no user address space (a kernel thread): nothing to inspect\n",
+				(int)o->snap.pid);
+		else
+			fprintf(stderr, "pagewatch: no such process: %d\n", (int)o->snap.pid);
+		return CLI_EXIT_NO_PROCESS;
+	case -EACCES:
+	case -EPERM:
+		fprintf(stderr, "pagewatch: /proc/%d/pagemap: %s: reading another user's process needs CAP_SYS_PTRACE\n",
+			(int)o->snap.pid, strerror(-err));
+		return CLI_EXIT_PERMISSION;
+	case -EPROTO:
+		fprintf(stderr, "pagewatch: %s/version: module ABI mismatch: this pagewatch reads ABI %d with %d-byte records; rebuild and reload the module (make kmod)\n",
+			KMOD_DEFAULT_DIR, PAGEWATCH_ABI_VERSION, PAGEWATCH_RECORD_SIZE);
+		return CLI_EXIT_ABI;
+	default:
+		fprintf(stderr, "pagewatch: pid %d: %s\n", (int)o->snap.pid,
+			strerror(-err));
+		return CLI_EXIT_FAILURE;
+	}
+}
+
+static int emit(const struct cli_opts *o, struct output *out,
+		const struct snapshot *snap)
+{
+	const struct filter *filter = o->have_filter ? &o->filter : NULL;
+
+	out->ops->begin(out, snap);
+	if (o->summary && snap->summaries) {
+		/* counted while the snapshot was read (summary_only) */
+		for (size_t i = 0; i < snap->nr_summaries; i++)
+			out->ops->mapping(out, snap, &snap->summaries[i]);
+	} else if (o->summary) {
+		struct snapshot_summary *sums;
+		size_t nr;
+		int err;
+
+		err = snapshot_summarize(snap, filter ? filter_keep : NULL,
+					 filter, &sums, &nr);
+		if (err)
+			return err;
+		for (size_t i = 0; i < nr; i++)
+			out->ops->mapping(out, snap, &sums[i]);
+		snapshot_summary_free(sums, nr);
+	} else {
+		int err = output_pages(out, snap, filter ? filter_keep : NULL,
+				       filter, o->snap.threads);
+
+		if (err)
+			return err;
+	}
+	out->ops->end(out, snap);
+	return ferror(out->f) ? -EIO : 0;
+}
+
+static void pause_for(double seconds)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)seconds;
+	ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
+	nanosleep(&ts, NULL);	/* a signal cuts it short: stop is set */
+}
+
+static int run(struct cli_opts *o, struct demo *demo)
+{
+	struct snapshot snaps[2], *prev = NULL, *cur;
+	struct track_pin_query query;
+	bool have_query;
+	struct collect ctx;
+	struct output out;
+	int err, status = CLI_EXIT_OK;
+
+	err = collect_open(&ctx, &o->snap);
+	if (err)
+		return open_error(o, err);
+	report_degraded(&ctx, o);
+	if (demo && !sources_kmod_ok(&ctx.src))
+		fprintf(stderr, "pagewatch: demo: without the module the io_uring pins of pw-pinned and pw-diverge, and the divergence of pw-diverge, cannot be shown: its new pages only show as migrated\n");
+	have_query = sources_pin_query(&ctx.src, &query);
+	/* a page line is ~450 bytes of JSON: write megabytes, not 4 KiB */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 1 << 20);
+	output_init(&out, o->format, stdout, o->summary);
+
+	for (long i = 0; !stop && (o->count == 0 || i < o->count); i++) {
+		if (i) {
+			if (demo && i == 1)
+				demo_diverge(demo, stderr);
+			pause_for(o->interval);
+			if (stop)
+				break;
+		}
+		cur = &snaps[i & 1];
+		err = collect_snapshot(&ctx, cur);
+		if (err == -ESRCH) {
+			fprintf(stderr, "pagewatch: target %d exited during snapshot %u: it is incomplete and not shown\n",
+				(int)o->snap.pid, ctx.seq);
+			status = CLI_EXIT_TARGET_EXITED;
+			break;
+		}
+		if (err) {
+			fprintf(stderr, "pagewatch: pid %d: snapshot %u: %s\n",
+				(int)o->snap.pid, ctx.seq, strerror(-err));
+			status = err == -EACCES || err == -EPERM ?
+				 CLI_EXIT_PERMISSION : CLI_EXIT_FAILURE;
+			break;
+		}
+		if (prev) {
+			err = track_compare(prev, cur,
+					    have_query ? &query : NULL);
+			if (!err)
+				err = emit(o, &out, cur);
+			snapshot_free(prev);
+		} else {
+			err = emit(o, &out, cur);
+		}
+		prev = cur;
+		if (err) {
+			fprintf(stderr, "pagewatch: writing output: %s\n", strerror(-err));
+			status = CLI_EXIT_FAILURE;
+			break;
+		}
+	}
+	if (prev)
+		snapshot_free(prev);
+	output_fini(&out);
+	collect_close(&ctx);
+	return status;
+}
+
+/* The demo's divergence, from the session's collector thread. */
+static int demo_after_first(void *arg)
+{
+	char *text = NULL;
+	size_t len;
+	FILE *log;
+	int err;
+
+	/* the screen belongs to curses: its lines are not printed */
+	log = open_memstream(&text, &len);
+	if (!log)
+		return -ENOMEM;
+	err = demo_diverge(arg, log);
+	fclose(log);
+	free(text);
+	return err;
+}
+
+static int run_tui(struct cli_opts *o, struct demo *demo)
+{
+	struct tui_opts t = {
+		/* a snapshot per 0 s would spin: 0.25 s is the shortest step */
+		.interval = o->interval < 0.25 ? 0.25 : o->interval,
+		.filter = o->filter,
+		.have_filter = o->have_filter,
+		.filter_text = o->filter_text,
+		.after_first = demo ? demo_after_first : NULL,
+		.after_arg = demo,
+		.stop = &stop,
+	};
+	struct collect ctx;
+	int err;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "pagewatch: the interactive view needs a terminal; use --snapshot to print snapshots\n");
+		return CLI_EXIT_USAGE;
+	}
+	if (!o->snap.pid) {
+		err = tui_pick(&o->snap.pid, &stop);
+		if (err) {
+			tui_end();
+			if (err == 1)
+				return CLI_EXIT_OK;
+			fprintf(stderr, "pagewatch: process picker: %s\n",
+				strerror(-err));
+			return CLI_EXIT_FAILURE;
+		}
+	}
+	err = collect_open(&ctx, &o->snap);
+	if (err) {
+		tui_end();
+		return open_error(o, err);
+	}
+	err = tui_run(&ctx, &t);
+	tui_end();
+	collect_close(&ctx);
+	if (err == -ENOTTY) {
+		fprintf(stderr, "pagewatch: cannot use terminal type '%s'; set TERM (linux, screen, xterm...)\n",
+			getenv("TERM") ? getenv("TERM") : "");
+		return CLI_EXIT_FAILURE;
+	}
+	if (err) {
+		fprintf(stderr, "pagewatch: interactive view: %s\n", strerror(-err));
+		return CLI_EXIT_FAILURE;
+	}
+	return CLI_EXIT_OK;
+}
+
+int cli_main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct cli_opts o;
+	struct demo demo;
+	int status, err;
+
+	status = parse_options(argc, argv, &o);
+	if (status >= 0)
+		return status;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	if (!o.demo)
+		return o.snapshot ? run(&o, NULL) : run_tui(&o, NULL);
+
+	err = demo_start(&demo, stderr);
+	if (err) {
+		fprintf(stderr, "pagewatch: demo: cannot start the demo process: %s\n",
+			strerror(-err));
+		return CLI_EXIT_FAILURE;
+	}
+	o.snap.pid = demo.pid;
+	status = o.snapshot ? run(&o, &demo) : run_tui(&o, &demo);
+	demo_stop(&demo);
+	return status;
+}

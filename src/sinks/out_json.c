@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: GPL-2.0
+/* JSON Lines: a snapshot object, then one object per page or mapping. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/fields.h"
+#include "sinks/output.h"
+#include "model/track.h"
+
+/* Hand the buffered page lines to stdio before anything else is written. */
+static void json_flush(struct output *out)
+{
+	if (!out->json_len)
+		return;
+	fwrite(out->json_buf, 1, out->json_len, out->f);
+	out->json_len = 0;
+}
+
+static void json_range(FILE *f, const struct snapshot *snap)
+{
+	if (!snap->range_end) {
+		fputs("null", f);
+		return;
+	}
+	fprintf(f, "{\"start\":\"0x%" PRIx64 "\",\"end\":\"0x%" PRIx64 "\"}",
+		snap->range_start, snap->range_end);
+}
+
+static void json_begin(struct output *out, const struct snapshot *snap)
+{
+	FILE *f = out->f;
+	char time[40], state[2] = { snap->proc.state, '\0' };
+
+	json_flush(out);
+	output_time(&snap->time, time, sizeof(time));
+	fprintf(f, "{\"type\":\"snapshot\",\"seq\":%u,\"pid\":%d,\"command\":",
+		snap->seq, (int)snap->pid);
+	output_json_string(f, snap->proc.command);
+	fputs(",\"state\":", f);
+	output_json_string(f, state);
+	fprintf(f, ",\"threads\":%d,\"rss_kib\":%lu,\"user\":",
+		snap->proc.threads, snap->proc.rss_kib);
+	output_json_string(f, snap->proc.user);
+	fputs(",\"kernel\":", f);
+	output_json_string(f, snap->kernel);
+	fprintf(f, ",\"time\":\"%s\",\"complete\":true,\"sources\":{", time);
+	for (unsigned int s = 0; s < SNAPSHOT_SRC_NR; s++)
+		fprintf(f, "%s\"%s\":%s", s ? "," : "", snapshot_source_name(s),
+			snapshot_has(snap, s) ? "true" : "false");
+	fputs("},\"kmod_abi\":", f);
+	if (snap->kmod_abi)
+		fprintf(f, "%u", snap->kmod_abi);
+	else
+		fputs("null", f);
+	fputs(",\"nodes\":[", f);
+	for (int i = 0; i < snap->nr_online; i++)
+		fprintf(f, "%s%d", i ? "," : "", snap->online[i]);
+	fputs("],\"range\":", f);
+	json_range(f, snap);
+	fprintf(f, ",\"all\":%s,\"tracked\":%s,\"mappings\":%zu,\"pages\":%zu}\n",
+		snap->all ? "true" : "false", snap->tracked ? "true" : "false",
+		snap->nr_mappings, snap->nr_pages);
+}
+
+/*
+ * Page lines are built in a buffer of the sink's and handed to stdio in
+ * large blocks, which glibc writes without copying: printf per field, then
+ * a copy per line, were most of the time of a snapshot of a million pages.
+ */
+#define JSON_BUF	(256 * 1024)
+#define JSON_LINE_MAX	4096	/* a line longer than this is written directly */
+
+struct json_line {
+	struct output *out;
+	FILE *f;
+	char *buf;
+	size_t len;
+	size_t cap;
+	bool overflow;	/* F is NULL (a template) and the text did not fit */
+};
+
+/* Write the line so far, after the buffered lines it follows. */
+static void line_flush(struct json_line *l)
+{
+	struct output *out = l->out;
+
+	if (out->json_len && l->buf == out->json_buf + out->json_len) {
+		fwrite(out->json_buf, 1, out->json_len, l->f);
+		out->json_len = 0;
+	}
+	fwrite(l->buf, 1, l->len, l->f);
+	l->len = 0;
+}
+
+static inline void line_put(struct json_line *l, const char *s, size_t n)
+{
+	if (l->len + n > l->cap) {
+		if (!l->f) {
+			l->overflow = true;
+			return;
+		}
+		line_flush(l);
+		if (n > l->cap) {
+			fwrite(s, 1, n, l->f);
+			return;
+		}
+	}
+	memcpy(l->buf + l->len, s, n);
+	l->len += n;
+}
+
+#define line_lit(l, s)	line_put(l, s, sizeof(s) - 1)
+
+static void line_uint(struct json_line *l, uint64_t u, bool hex)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+
+	do {
+		*--p = hex ? "0123456789abcdef"[u & 0xf] : (char)('0' + u % 10);
+		u = hex ? u >> 4 : u / 10;
+	} while (u);
+	line_put(l, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+/* The escaped form of S, formatted again only when S changes. */
+static void line_string(struct output *out, struct json_line *l, const char *s)
+{
+	size_t len;
+
+	if (!out->json_raw || strcmp(out->json_raw, s)) {
+		free(out->json_raw);
+		free(out->json_str);
+		len = strlen(s);
+		out->json_raw = strdup(s);
+		out->json_str = malloc(6 * len + 3);
+		if (!out->json_raw || !out->json_str) {
+			free(out->json_raw);
+			free(out->json_str);
+			out->json_raw = out->json_str = NULL;
+			if (!l->f) {
+				l->overflow = true;
+				return;
+			}
+			fflush(l->f);
+			output_json_string(l->f, s);
+			return;
+		}
+		out->json_str_len = output_json_escape(s, out->json_str);
+	}
+	line_put(l, out->json_str, out->json_str_len);
+}
+
+static void line_flags(struct output *out, struct json_line *l, uint64_t flags)
+{
+	if (!out->json_have_flags || out->json_flags != flags) {
+		char *p = out->json_flags_text;
+
+		*p++ = '[';
+		for (unsigned int bit = 0; bit < SNAPSHOT_PAGE_NR_FLAGS; bit++) {
+			const char *name = fields_flag_name(bit);
+
+			if (!(flags & SNAPSHOT_BIT(bit)) || !name)
+				continue;
+			p += sprintf(p, "%s\"%s\"", p > out->json_flags_text + 1 ?
+				     "," : "", name);
+		}
+		*p++ = ']';
+		out->json_flags_len = (size_t)(p - out->json_flags_text);
+		out->json_flags = flags;
+		out->json_have_flags = true;
+	}
+	line_put(l, out->json_flags_text, out->json_flags_len);
+}
+
+static void line_value(struct output *out, struct json_line *l,
+		       const struct field_value *v)
+{
+	switch (v->kind) {
+	case FIELD_NULL:
+		line_lit(l, "null");
+		break;
+	case FIELD_BOOL:
+		if (v->u)
+			line_lit(l, "true");
+		else
+			line_lit(l, "false");
+		break;
+	case FIELD_UINT:
+		line_uint(l, v->u, false);
+		break;
+	case FIELD_HEX:
+		line_lit(l, "\"0x");
+		line_uint(l, v->u, true);
+		line_lit(l, "\"");
+		break;
+	case FIELD_STR:
+		line_string(out, l, v->s);
+		break;
+	case FIELD_FLAGS:
+		line_flags(out, l, v->u);
+		break;
+	}
+}
+
+#define JSON_KEYS	64
+
+/* ,"name": of every field, formatted once */
+struct json_key {
+	size_t len;
+	char text[40];
+};
+
+static const struct json_key *json_keys(void)
+{
+	static struct json_key keys[JSON_KEYS];
+	static bool done;
+
+	if (!done) {
+		for (size_t i = 0; i < fields_nr && i < JSON_KEYS; i++) {
+			size_t len = fields[i].name ? strlen(fields[i].name) : 0;
+
+			/* a field without a cached key is written the slow way */
+			if (!len || len + 4 > sizeof(keys[i].text))
+				continue;
+			keys[i].len = (size_t)sprintf(keys[i].text, ",\"%s\":",
+						      fields[i].name);
+		}
+		done = true;
+	}
+	return keys;
+}
+
+/*
+ * A page line is mostly text that only its shape decides: which fields are
+ * known, the booleans, the mapping's path, the flag list. That text is
+ * built once per shape (pages come in long runs of one shape) with the
+ * field table's getters; a page of the same shape then costs its numbers.
+ */
+struct json_slot {
+	size_t text_end;	/* the template's text up to here comes first */
+	unsigned int field;	/* then this field's number */
+	bool hex;
+};
+
+struct json_template {
+	bool valid;
+	unsigned int seq;
+	uint64_t flags;
+	uint32_t mapping;
+	size_t len;
+	char text[JSON_LINE_MAX];
+	size_t nr_slots;
+	struct json_slot slots[JSON_KEYS];
+};
+
+/* Is PAGE of the shape T was built for? */
+static bool json_same_shape(const struct json_template *t,
+			    const struct snapshot *snap,
+			    const struct snapshot_page *page)
+{
+	return t->valid && t->seq == snap->seq && t->flags == page->flags &&
+	       t->mapping == page->mapping;
+}
+
+/*
+ * The line of PAGE into L, field by field. With T, numbers are left out and
+ * noted as T's slots: the text becomes the template of PAGE's shape. False
+ * when T cannot hold it (an uncached key, a path of kilobytes).
+ */
+static bool json_line_fields(struct output *out, struct json_line *l,
+			     const struct snapshot *snap,
+			     const struct snapshot_page *page,
+			     struct json_template *t)
+{
+	const struct json_key *keys = json_keys();
+
+	line_lit(l, "{\"type\":\"page\",\"seq\":");
+	line_uint(l, snap->seq, false);
+	for (size_t i = 0; i < fields_nr; i++) {
+		struct field_value v;
+
+		if (!fields[i].name)
+			continue;
+		fields[i].get(snap, page, &v);
+		if (i < JSON_KEYS && keys[i].len) {
+			line_put(l, keys[i].text, keys[i].len);
+		} else if (t) {
+			return false;
+		} else {
+			line_lit(l, ",\"");
+			line_put(l, fields[i].name, strlen(fields[i].name));
+			line_lit(l, "\":");
+		}
+		if (t && (v.kind == FIELD_UINT || v.kind == FIELD_HEX)) {
+			t->slots[t->nr_slots].text_end = l->len;
+			t->slots[t->nr_slots].field = (unsigned int)i;
+			t->slots[t->nr_slots].hex = v.kind == FIELD_HEX;
+			t->nr_slots++;
+			continue;
+		}
+		line_value(out, l, &v);
+	}
+	line_lit(l, "}\n");
+	return !l->overflow;
+}
+
+static bool json_build_template(struct output *out, struct json_template *t,
+				const struct snapshot *snap,
+				const struct snapshot_page *page)
+{
+	struct json_line l = {
+		.out = out, .f = NULL, .buf = t->text, .cap = sizeof(t->text),
+	};
+
+	t->valid = false;
+	t->nr_slots = 0;
+	if (!json_line_fields(out, &l, snap, page, t))
+		return false;
+	t->len = l.len;
+	t->seq = snap->seq;
+	t->flags = page->flags;
+	t->mapping = page->mapping;
+	t->valid = true;
+	return true;
+}
+
+static void json_fill_template(const struct json_template *t,
+			       struct json_line *l, const struct snapshot *snap,
+			       const struct snapshot_page *page)
+{
+	size_t pos = 0;
+
+	for (size_t i = 0; i < t->nr_slots; i++) {
+		const struct json_slot *slot = &t->slots[i];
+		struct field_value v;
+
+		line_put(l, t->text + pos, slot->text_end - pos);
+		pos = slot->text_end;
+		fields[slot->field].get(snap, page, &v);
+		if (slot->hex) {
+			line_lit(l, "\"0x");
+			line_uint(l, v.u, true);
+			line_lit(l, "\"");
+		} else {
+			line_uint(l, v.u, false);
+		}
+	}
+	line_put(l, t->text + pos, t->len - pos);
+}
+
+static void json_page(struct output *out, const struct snapshot *snap,
+		      size_t index)
+{
+	const struct snapshot_page *page = &snap->pages[index];
+	struct json_template *t = out->json_template;
+	char small[JSON_LINE_MAX];
+	struct json_line l = {
+		.out = out, .f = out->f, .buf = small, .cap = sizeof(small),
+	};
+
+	if (!out->json_cap)
+		out->json_cap = JSON_BUF;
+	if (!out->json_buf)
+		out->json_buf = malloc(out->json_cap);
+	if (out->json_buf && out->json_len + JSON_LINE_MAX > out->json_cap) {
+		fwrite(out->json_buf, 1, out->json_len, out->f);
+		out->json_len = 0;
+	}
+	/* the line goes on the buffered ones; a long one is written at once */
+	if (out->json_buf) {
+		l.buf = out->json_buf + out->json_len;
+		l.cap = JSON_LINE_MAX;
+	}
+	if (!t)
+		t = out->json_template = calloc(1, sizeof(*t));
+
+	/* a tracked change adds fields of its own: no shape covers it */
+	if (t && !(snap->nr_changes && track_find(snap, index)) &&
+	    (json_same_shape(t, snap, page) ||
+	     json_build_template(out, t, snap, page)))
+		json_fill_template(t, &l, snap, page);
+	else
+		json_line_fields(out, &l, snap, page, NULL);
+
+	if (l.buf != small && l.buf == out->json_buf + out->json_len)
+		out->json_len += l.len;
+	else
+		line_flush(&l);
+}
+
+static void json_mapping(struct output *out, const struct snapshot *snap,
+			 const struct snapshot_summary *sum)
+{
+	const struct maps_entry *map = &snap->mappings[sum->mapping];
+	FILE *f = out->f;
+	bool first = true;
+
+	json_flush(out);
+	fprintf(f, "{\"type\":\"mapping\",\"seq\":%u,\"start\":\"0x%" PRIx64
+		"\",\"end\":\"0x%" PRIx64 "\",\"perms\":\"%s\",\"offset\":\"0x%"
+		PRIx64 "\",\"vma\":", snap->seq, map->start, map->end,
+		map->perms, map->offset);
+	output_json_string(f, map->path[0] ? map->path : "[anon]");
+	for (unsigned int c = 0; c < SNAPSHOT_COUNT_NR; c++) {
+		fprintf(f, ",\"%s\":", snapshot_count_name(c));
+		if (sum->known[c])
+			fprintf(f, "%" PRIu64, sum->count[c]);
+		else
+			fputs("null", f);
+	}
+	fputs(",\"nodes\":", f);
+	if (!snapshot_has(snap, SNAPSHOT_SRC_KMOD) &&
+	    !snapshot_has(snap, SNAPSHOT_SRC_SYSFS_NODE)) {
+		fputs("null}\n", f);
+		return;
+	}
+	fputc('{', f);
+	for (int n = 0; n < snap->nr_nodes; n++) {
+		if (!sum->node_pages[n])
+			continue;
+		fprintf(f, "%s\"%d\":%" PRIu64, first ? "" : ",", n,
+			sum->node_pages[n]);
+		first = false;
+	}
+	fputs("}}\n", f);
+}
+
+static void json_end(struct output *out, const struct snapshot *snap)
+{
+	json_flush(out);
+	fflush(out->f);
+}
+
+const struct output_ops out_json_ops = {
+	.name = "json",
+	.begin = json_begin,
+	.page = json_page,
+	.mapping = json_mapping,
+	.end = json_end,
+	.flush = json_flush,
+};

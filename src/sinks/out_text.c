@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Aligned text: a mapping heading, then one line (<= 100 columns) per page. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "model/fields.h"
+#include "sinks/output.h"
+
+static void text_sources(FILE *f, const struct snapshot *snap)
+{
+	bool first = true;
+
+	for (unsigned int s = 0; s < SNAPSHOT_SRC_NR; s++) {
+		if (!snapshot_has(snap, s))
+			continue;
+		fprintf(f, "%s%s", first ? "" : " ", snapshot_source_name(s));
+		first = false;
+	}
+}
+
+static void text_columns(FILE *f)
+{
+	for (size_t i = 0; i < fields_nr; i++) {
+		int w = fields[i].text_width;
+
+		if (!w)
+			continue;
+		/* the last column is not padded: no trailing blanks */
+		fprintf(f, "%s%*s", i ? " " : "", i == fields_nr - 1 ? 0 : w,
+			fields[i].title);
+	}
+	fputc('\n', f);
+}
+
+static void text_summary_columns(FILE *f)
+{
+	fprintf(f, "%-25s %4s %7s %6s %6s %6s %6s %6s %6s %-12s %s\n",
+		"START-END", "PERM", "RES", "SWAP", "THP", "PIN", "PROT",
+		"MIGR", "DIV", "NODES", "PATH");
+}
+
+static void text_begin(struct output *out, const struct snapshot *snap)
+{
+	FILE *f = out->f;
+	char time[40];
+
+	output_time(&snap->time, time, sizeof(time));
+	fprintf(f, "# snapshot %u: pid %d (%s) state %c, %d thread%s, rss %lu KiB, user %s\n",
+		snap->seq, (int)snap->pid, snap->proc.command,
+		snap->proc.state ? snap->proc.state : '?', snap->proc.threads,
+		snap->proc.threads == 1 ? "" : "s", snap->proc.rss_kib,
+		snap->proc.user);
+	fprintf(f, "# kernel %s, %s, %zu mappings, %zu pages; module ",
+		snap->kernel, time, snap->nr_mappings, snap->nr_pages);
+	if (snap->kmod_abi)
+		fprintf(f, "ABI %u", snap->kmod_abi);
+	else
+		fputs("not used", f);
+	fputs("\n# sources: ", f);
+	text_sources(f, snap);
+	fputc('\n', f);
+	if (out->summary) {
+		text_summary_columns(f);
+	} else {
+		fputs("# flags: ", f);
+		for (size_t i = 0; i < fields_text_flags_nr; i++)
+			fprintf(f, "%s%c=%s", i ? " " : "",
+				fields_flag_letter(fields_text_flags[i]),
+				fields_flag_name(fields_text_flags[i]));
+		fputs("; . clear, - unknown\n", f);
+		text_columns(f);
+	}
+	out->last_mapping = -1;
+}
+
+static void text_mapping_heading(FILE *f, const struct maps_entry *map)
+{
+	fprintf(f, "%" PRIx64 "-%" PRIx64 " %s %s\n", map->start, map->end,
+		map->perms, map->path[0] ? map->path : "[anon]");
+}
+
+static void text_value(FILE *f, const struct field *field,
+		       const struct field_value *v, const struct snapshot_page *page,
+		       bool last)
+{
+	int w = last ? 0 : field->text_width;
+	char buf[48];
+
+	fields_format(field, v, page, buf, sizeof(buf));
+	fprintf(f, "%*s", w, buf);
+}
+
+static void text_page(struct output *out, const struct snapshot *snap,
+		      size_t index)
+{
+	const struct snapshot_page *page = &snap->pages[index];
+	FILE *f = out->f;
+
+	if ((long)page->mapping != out->last_mapping) {
+		text_mapping_heading(f, &snap->mappings[page->mapping]);
+		out->last_mapping = page->mapping;
+	}
+	for (size_t i = 0; i < fields_nr; i++) {
+		struct field_value v;
+
+		if (!fields[i].text_width)
+			continue;
+		fields[i].get(snap, page, &v);
+		/* the last column is not padded: no trailing blanks */
+		if (i == fields_nr - 1 && v.kind == FIELD_NULL)
+			break;
+		if (i)
+			fputc(' ', f);
+		text_value(f, &fields[i], &v, page, i == fields_nr - 1);
+	}
+	fputc('\n', f);
+	out->nr_lines++;
+}
+
+static void text_mapping(struct output *out, const struct snapshot *snap,
+			 const struct snapshot_summary *sum)
+{
+	const struct maps_entry *map = &snap->mappings[sum->mapping];
+	char range[40], nodes[128] = "", count[SNAPSHOT_COUNT_NR][24];
+	size_t used = 0;
+	FILE *f = out->f;
+
+	snprintf(range, sizeof(range), "%" PRIx64 "-%" PRIx64, map->start, map->end);
+	for (unsigned int c = 0; c < SNAPSHOT_COUNT_NR; c++) {
+		if (sum->known[c])
+			snprintf(count[c], sizeof(count[c]), "%" PRIu64, sum->count[c]);
+		else
+			snprintf(count[c], sizeof(count[c]), "-");
+	}
+	for (int n = 0; n < snap->nr_nodes && used < sizeof(nodes); n++) {
+		if (!sum->node_pages[n])
+			continue;
+		used += (size_t)snprintf(nodes + used, sizeof(nodes) - used,
+					 "%sN%d=%" PRIu64, used ? "," : "", n,
+					 sum->node_pages[n]);
+	}
+	if (!used)
+		snprintf(nodes, sizeof(nodes), "-");
+	fprintf(f, "%-25s %4s %7s %6s %6s %6s %6s %6s %6s %-12s %s\n", range,
+		map->perms, count[SNAPSHOT_COUNT_RESIDENT],
+		count[SNAPSHOT_COUNT_SWAPPED], count[SNAPSHOT_COUNT_THP],
+		count[SNAPSHOT_COUNT_PINNED], count[SNAPSHOT_COUNT_PROTNONE],
+		count[SNAPSHOT_COUNT_MIGRATED], count[SNAPSHOT_COUNT_DIVERGED],
+		nodes, map->path[0] ? map->path : "[anon]");
+	out->nr_lines++;
+}
+
+static void text_end(struct output *out, const struct snapshot *snap)
+{
+	fputc('\n', out->f);
+	fflush(out->f);
+}
+
+const struct output_ops out_text_ops = {
+	.name = "text",
+	.begin = text_begin,
+	.page = text_page,
+	.mapping = text_mapping,
+	.end = text_end,
+};

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Sink selection and the helpers sinks share. */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "sinks/output.h"
+
+static const struct output_ops *const sinks[] = {
+	&out_text_ops,
+	&out_csv_ops,
+	&out_json_ops,
+};
+
+const struct output_ops *output_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(sinks) / sizeof(sinks[0]); i++)
+		if (!strcmp(sinks[i]->name, name))
+			return sinks[i];
+	return NULL;
+}
+
+void output_init(struct output *out, const struct output_ops *ops, FILE *f,
+		 bool summary)
+{
+	memset(out, 0, sizeof(*out));
+	out->ops = ops;
+	out->f = f;
+	out->summary = summary;
+	out->last_mapping = -1;
+}
+
+void output_fini(struct output *out)
+{
+	if (out->json_len)
+		fwrite(out->json_buf, 1, out->json_len, out->f);
+	free(out->json_buf);
+	out->json_buf = NULL;
+	out->json_len = 0;
+	free(out->json_raw);
+	free(out->json_str);
+	out->json_raw = out->json_str = NULL;
+	free(out->json_template);
+	out->json_template = NULL;
+}
+
+/* Pages per block that one thread formats before it writes */
+#define OUTPUT_BLOCK		1024
+/* and the JSON it makes: ~450 bytes a page, longer lines spill to a stream */
+#define OUTPUT_BLOCK_TEXT	(OUTPUT_BLOCK * 512)
+#define OUTPUT_MAX_THREADS	16
+/* by default a thread for every this many pages, one per CPU at most */
+#define OUTPUT_PAGES_PER_THREAD	(64 * 1024)
+
+struct page_job {
+	struct output *out;
+	const struct snapshot *snap;
+	bool (*keep)(const struct snapshot_page *, const void *);
+	const void *arg;
+	size_t nr_blocks;
+	atomic_size_t next;	/* the next block to claim */
+	pthread_mutex_t lock;
+	pthread_cond_t turn;
+	size_t written;		/* blocks written so far, in order */
+	int err;
+};
+
+/* page() for the pages [FROM, TO) of SNAP that KEEP accepts */
+static void pages_to(struct output *out, const struct snapshot *snap,
+		     bool (*keep)(const struct snapshot_page *, const void *),
+		     const void *arg, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		if (!keep || keep(&snap->pages[i], arg))
+			out->ops->page(out, snap, i);
+}
+
+static void format_block(struct page_job *job, struct output *local, size_t b)
+{
+	size_t end = (b + 1) * OUTPUT_BLOCK;
+
+	if (end > job->snap->nr_pages)
+		end = job->snap->nr_pages;
+	pages_to(local, job->snap, job->keep, job->arg, b * OUTPUT_BLOCK, end);
+}
+
+/* Write what LOCAL made of a block: the stream's text, then JSON's buffer. */
+static int write_block(struct page_job *job, const struct output *local,
+		       const char *text, size_t len)
+{
+	FILE *f = job->out->f;
+
+	if (len && fwrite(text, 1, len, f) != len)
+		return -EIO;
+	if (local->json_len &&
+	    fwrite(local->json_buf, 1, local->json_len, f) != local->json_len)
+		return -EIO;
+	return 0;
+}
+
+/* Claim blocks, format each in memory, write it when its turn comes. */
+static void *format_blocks(void *arg)
+{
+	struct page_job *job = arg;
+	struct output local;
+	char *text = NULL;
+	size_t len = 0, b;
+	FILE *f;
+	int err = 0;
+
+	f = open_memstream(&text, &len);
+	if (!f)
+		err = -errno;
+	output_init(&local, job->out->ops, f, job->out->summary);
+	/* a JSON block stays in the sink's buffer: no copy through F */
+	local.json_cap = OUTPUT_BLOCK_TEXT;
+	while ((b = atomic_fetch_add(&job->next, 1)) < job->nr_blocks) {
+		/* a failed thread still takes its turns: nobody waits forever */
+		if (!err) {
+			format_block(job, &local, b);
+			if (fflush(f) || ferror(f))
+				err = -ENOMEM;
+		}
+		pthread_mutex_lock(&job->lock);
+		while (job->written != b)
+			pthread_cond_wait(&job->turn, &job->lock);
+		if (err && !job->err)
+			job->err = err;
+		if (!job->err)
+			job->err = write_block(job, &local, text, len);
+		local.json_len = 0;	/* written, or lost with the run */
+		job->out->nr_lines += local.nr_lines;
+		local.nr_lines = 0;
+		job->written++;
+		pthread_cond_broadcast(&job->turn);
+		pthread_mutex_unlock(&job->lock);
+		if (!err && fseeko(f, 0, SEEK_SET))
+			err = -EIO;
+	}
+	output_fini(&local);
+	if (f)
+		fclose(f);
+	free(text);
+	return NULL;
+}
+
+int output_pages(struct output *out, const struct snapshot *snap,
+		 bool (*keep)(const struct snapshot_page *, const void *),
+		 const void *arg, unsigned int threads)
+{
+	pthread_t thread[OUTPUT_MAX_THREADS];
+	bool started[OUTPUT_MAX_THREADS] = { false };
+	struct page_job job = {
+		.out = out, .snap = snap, .keep = keep, .arg = arg,
+		.nr_blocks = (snap->nr_pages + OUTPUT_BLOCK - 1) / OUTPUT_BLOCK,
+	};
+	long cpus;
+
+	if (!threads) {
+		cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = cpus > 0 ? (unsigned int)cpus : 1;
+		if (threads > snap->nr_pages / OUTPUT_PAGES_PER_THREAD)
+			threads = (unsigned int)(snap->nr_pages /
+						 OUTPUT_PAGES_PER_THREAD);
+	}
+	if (threads > OUTPUT_MAX_THREADS)
+		threads = OUTPUT_MAX_THREADS;
+	if (threads > job.nr_blocks)
+		threads = (unsigned int)job.nr_blocks;
+	if (threads < 2 || !out->ops->flush) {
+		pages_to(out, snap, keep, arg, 0, snap->nr_pages);
+		return 0;
+	}
+	/* what this sink buffered so far goes first */
+	out->ops->flush(out);
+	atomic_init(&job.next, 0);
+	pthread_mutex_init(&job.lock, NULL);
+	pthread_cond_init(&job.turn, NULL);
+	for (unsigned int t = 1; t < threads; t++)
+		started[t] = !pthread_create(&thread[t], NULL, format_blocks,
+					     &job);
+	format_blocks(&job);
+	for (unsigned int t = 1; t < threads; t++)
+		if (started[t])
+			pthread_join(thread[t], NULL);
+	pthread_cond_destroy(&job.turn);
+	pthread_mutex_destroy(&job.lock);
+	return job.err;
+}
+
+/* Length of the valid UTF-8 sequence at S, or 0 if it is not one. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t len;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+size_t output_json_escape(const char *s, char *buf)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+
+	buf[n++] = '"';
+	while (*p) {
+		size_t len = utf8_len(p);
+
+		if (*p == '"' || *p == '\\') {
+			buf[n++] = '\\';
+			buf[n++] = (char)*p;
+		} else if (*p == '\n') {
+			buf[n++] = '\\';
+			buf[n++] = 'n';
+		} else if (*p == '\t') {
+			buf[n++] = '\\';
+			buf[n++] = 't';
+		} else if (*p < 0x20 || *p == 0x7f) {
+			memcpy(buf + n, "\\u00", 4);
+			buf[n + 4] = hex[*p >> 4];
+			buf[n + 5] = hex[*p & 0xf];
+			n += 6;
+		} else if (!len) {
+			/* paths are bytes, JSON is UTF-8 */
+			memcpy(buf + n, "\\ufffd", 6);
+			n += 6;
+			len = 1;
+		} else {
+			memcpy(buf + n, p, len);
+			n += len;
+		}
+		p += len ? len : 1;
+	}
+	buf[n++] = '"';
+	buf[n] = '\0';
+	return n;
+}
+
+void output_json_string(FILE *f, const char *s)
+{
+	char small[256], *buf = small;
+	size_t len = strlen(s);
+
+	if (6 * len + 3 > sizeof(small)) {
+		buf = malloc(6 * len + 3);
+		if (!buf) {
+			fputs("\"\"", f);
+			return;
+		}
+	}
+	fwrite(buf, 1, output_json_escape(s, buf), f);
+	if (buf != small)
+		free(buf);
+}
+
+void output_csv_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+void output_time(const struct timespec *ts, char *buf, size_t len)
+{
+	struct tm tm;
+
+	gmtime_r(&ts->tv_sec, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, ts->tv_nsec / 1000000);
+}
