@@ -12,6 +12,7 @@
 
 #include "kernel/kmod_client.h"
 #include "kernel/kpage.h"
+#include "kernel/textfile.h"
 
 static bool word_is(const char *word, size_t len, const char *name)
 {
@@ -64,26 +65,6 @@ int kmod_parse_version(const char *text, struct kmod_version *version)
 	return 0;
 }
 
-static int read_text(const char *path, char *buf, size_t len)
-{
-	ssize_t got;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	got = read(fd, buf, len - 1);
-	if (got < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	buf[got] = '\0';
-	close(fd);
-	return 0;
-}
-
 int kmod_open(struct kmod *kmod, const char *dir)
 {
 	char path[320], text[4096];
@@ -94,7 +75,7 @@ int kmod_open(struct kmod *kmod, const char *dir)
 	snprintf(kmod->dir, sizeof(kmod->dir), "%s", dir ? dir : KMOD_DEFAULT_DIR);
 
 	snprintf(path, sizeof(path), "%s/version", kmod->dir);
-	err = read_text(path, text, sizeof(text));
+	err = textfile_read(path, text, sizeof(text));
 	if (err)
 		return err;
 	err = kmod_parse_version(text, &kmod->version);

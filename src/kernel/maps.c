@@ -94,9 +94,14 @@ void maps_free(struct maps_entry *entries, size_t nr)
 	free(entries);
 }
 
+bool maps_path_is_anon(const char *path)
+{
+	return path[0] == '\0' || !strncmp(path, "[anon:", 6);
+}
+
 bool maps_is_anon(const struct maps_entry *entry)
 {
-	return entry->path[0] == '\0' || !strncmp(entry->path, "[anon:", 6);
+	return maps_path_is_anon(entry->path);
 }
 
 bool maps_is_prot_none(const struct maps_entry *entry)

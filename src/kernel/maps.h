@@ -27,8 +27,18 @@ int maps_read(pid_t pid, struct maps_entry **entries, size_t *nr);
 
 void maps_free(struct maps_entry *entries, size_t nr);
 
+/* What every output calls a mapping without a path */
+#define MAPS_ANON_NAME	"[anon]"
+
 /* Anonymous: no path, or a name given with PR_SET_VMA_ANON_NAME. */
 bool maps_is_anon(const struct maps_entry *entry);
+bool maps_path_is_anon(const char *path);
+
+/* The mapping's path, or MAPS_ANON_NAME when it has none. */
+static inline const char *maps_name(const struct maps_entry *entry)
+{
+	return entry->path[0] ? entry->path : MAPS_ANON_NAME;
+}
 
 /* PROT_NONE mapping ("---p"/"---s") */
 bool maps_is_prot_none(const struct maps_entry *entry);

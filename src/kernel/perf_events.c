@@ -14,6 +14,7 @@
 #include <perfmon/pfmlib_perf_event.h>
 
 #include "kernel/perf_events.h"
+#include "kernel/textfile.h"
 
 static const char *const rate_names[PERF_RATE_NR] = {
 	[PERF_RATE_FAULTS] = "faults",
@@ -224,19 +225,6 @@ void perf_events_close(struct perf_events *pe)
 	}
 }
 
-static int read_file(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	size_t got;
-
-	if (!f)
-		return -errno;
-	got = fread(buf, 1, len - 1, f);
-	buf[got] = '\0';
-	fclose(f);
-	return 0;
-}
-
 static bool read_perf(const struct perf_events *pe, unsigned int rate,
 		      uint64_t *value)
 {
@@ -258,7 +246,7 @@ static bool read_stat_faults(const struct perf_events *pe, uint64_t *value)
 	unsigned long long minflt, majflt;
 
 	snprintf(path, sizeof(path), "%s/%d/stat", pe->proc_root, (int)pe->pid);
-	if (read_file(path, buf, sizeof(buf)))
+	if (textfile_read(path, buf, sizeof(buf)))
 		return false;
 	p = strrchr(buf, ')');
 	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %llu %*u %llu",
@@ -286,7 +274,7 @@ static bool read_sched_migrated(const struct perf_events *pe, uint64_t *value)
 			continue;
 		snprintf(path, sizeof(path), "%s/%d/task/%s/sched", pe->proc_root,
 			 (int)pe->pid, d->d_name);
-		if (read_file(path, buf, sizeof(buf)) ||
+		if (textfile_read(path, buf, sizeof(buf)) ||
 		    !perf_events_parse_value(buf, "numa_pages_migrated", &v))
 			continue;
 		sum += v;
@@ -303,7 +291,7 @@ static bool read_vmstat(const struct perf_events *pe, const char *name,
 	char path[64], buf[16384];
 
 	snprintf(path, sizeof(path), "%s/vmstat", pe->proc_root);
-	return !read_file(path, buf, sizeof(buf)) &&
+	return !textfile_read(path, buf, sizeof(buf)) &&
 	       perf_events_parse_value(buf, name, value);
 }
 

@@ -76,14 +76,14 @@ bool fields_flag_known(const struct snapshot_page *page, unsigned int bit)
 	case SNAPSHOT_PAGE_GUARD:
 		return true;
 	case PAGEWATCH_PAGE_THP:
-		return snapshot_page_test(page, SNAPSHOT_KNOWN_THP) ||
+		return snapshot_page_known(page, SNAPSHOT_KNOWN_THP) ||
 		       !snapshot_page_test(page, PAGEWATCH_PAGE_PRESENT);
 	case SNAPSHOT_PAGE_MIGRATED:
-		return snapshot_page_test(page, SNAPSHOT_KNOWN_MIGRATED);
+		return snapshot_page_known(page, SNAPSHOT_KNOWN_MIGRATED);
 	case SNAPSHOT_PAGE_DIVERGED:
-		return snapshot_page_test(page, SNAPSHOT_KNOWN_DIVERGED);
+		return snapshot_page_known(page, SNAPSHOT_KNOWN_DIVERGED);
 	default:
-		return snapshot_page_test(page, SNAPSHOT_KNOWN_KMOD);
+		return snapshot_page_known(page, SNAPSHOT_KNOWN_KMOD);
 	}
 }
 
@@ -165,7 +165,7 @@ static const struct snapshot_change *change_of(const struct snapshot *snap,
 
 static bool has_pfn(const struct snapshot_page *page)
 {
-	return snapshot_page_test(page, SNAPSHOT_KNOWN_PFN) &&
+	return snapshot_page_known(page, SNAPSHOT_KNOWN_PFN) &&
 	       (snapshot_page_test(page, PAGEWATCH_PAGE_PRESENT) ||
 		snapshot_page_test(page, PAGEWATCH_PAGE_MIGRATION));
 }
@@ -183,10 +183,8 @@ GETTER(addr)
 
 GETTER(vma)
 {
-	const char *path = snap->mappings[page->mapping].path;
-
 	v->kind = FIELD_STR;
-	v->s = path[0] ? path : "[anon]";
+	v->s = maps_name(&snap->mappings[page->mapping]);
 }
 
 GETTER(pfn)
@@ -199,7 +197,7 @@ GETTER(pfn)
 
 GETTER(node)
 {
-	if (snapshot_page_test(page, SNAPSHOT_KNOWN_NODE))
+	if (snapshot_page_known(page, SNAPSHOT_KNOWN_NODE))
 		set_uint(v, page->node);
 	else
 		set_null(v);
@@ -218,7 +216,7 @@ GETTER(swapped)
 GETTER(migration)
 {
 	/* without the module a migration entry reads as swapped */
-	if (snapshot_page_test(page, SNAPSHOT_KNOWN_KMOD) ||
+	if (snapshot_page_known(page, SNAPSHOT_KNOWN_KMOD) ||
 	    !snapshot_page_test(page, PAGEWATCH_PAGE_SWAP))
 		set_bool(v, snapshot_page_test(page, PAGEWATCH_PAGE_MIGRATION));
 	else
@@ -233,7 +231,7 @@ GETTER(thp)
 #define KMOD_COUNTER(name, expr) \
 	GETTER(name) \
 	{ \
-		if (snapshot_page_test(page, SNAPSHOT_KNOWN_KMOD)) \
+		if (snapshot_page_known(page, SNAPSHOT_KNOWN_KMOD)) \
 			set_uint(v, expr); \
 		else \
 			set_null(v); \
@@ -245,7 +243,7 @@ KMOD_COUNTER(pincount, page->pincount)
 
 GETTER(mapcount)
 {
-	if (snapshot_page_test(page, SNAPSHOT_KNOWN_MAPCOUNT))
+	if (snapshot_page_known(page, SNAPSHOT_KNOWN_MAPCOUNT))
 		set_uint(v, page->mapcount);
 	else
 		set_null(v);

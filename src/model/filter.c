@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/maps.h"
 #include "model/filter.h"
 
 /* The one table of filter names: parsing, matching and help use it. */
@@ -84,7 +85,7 @@ bool filter_match(const struct filter *filter, const struct snapshot_page *page)
 		if (!(filter->kinds & (1U << k)))
 			continue;
 		if (k == FILTER_NODE) {
-			if (!snapshot_page_test(page, SNAPSHOT_KNOWN_NODE) ||
+			if (!snapshot_page_known(page, SNAPSHOT_KNOWN_NODE) ||
 			    page->node != filter->node)
 				return false;
 		} else if (!snapshot_page_test(page, filter_table[k].bit)) {
@@ -165,8 +166,8 @@ bool filter_vma_match(const char *pattern, const char *path)
 
 	if (!strcmp(pattern, path))
 		return true;
-	if (!strcmp(pattern, "[anon]"))
-		return path[0] == '\0' || !strncmp(path, "[anon:", 6);
+	if (!strcmp(pattern, MAPS_ANON_NAME))
+		return maps_path_is_anon(path);
 	/* "[heap]" would be a bracket expression to fnmatch: exact only */
 	if (pattern[0] == '[')
 		return false;

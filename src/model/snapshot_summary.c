@@ -74,7 +74,7 @@ int snapshot_summary_add(const struct snapshot *snap,
 	for (unsigned int c = 0; c < SNAPSHOT_COUNT_NR; c++)
 		sum->count[c] += (page->flags >> count_bits[c]) & 1;
 	if (snapshot_page_test(page, PAGEWATCH_PAGE_PRESENT) &&
-	    snapshot_page_test(page, SNAPSHOT_KNOWN_NODE) &&
+	    snapshot_page_known(page, SNAPSHOT_KNOWN_NODE) &&
 	    page->node < nodes)
 		sum->node_pages[page->node]++;
 	return 0;

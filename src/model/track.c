@@ -10,14 +10,14 @@
 static bool present_with_pfn(const struct snapshot_page *page)
 {
 	return snapshot_page_test(page, PAGEWATCH_PAGE_PRESENT) &&
-	       snapshot_page_test(page, SNAPSHOT_KNOWN_PFN);
+	       snapshot_page_known(page, SNAPSHOT_KNOWN_PFN);
 }
 
 static bool node_changed(const struct snapshot_page *old,
 			 const struct snapshot_page *new)
 {
-	return snapshot_page_test(old, SNAPSHOT_KNOWN_NODE) &&
-	       snapshot_page_test(new, SNAPSHOT_KNOWN_NODE) &&
+	return snapshot_page_known(old, SNAPSHOT_KNOWN_NODE) &&
+	       snapshot_page_known(new, SNAPSHOT_KNOWN_NODE) &&
 	       old->node != new->node;
 }
 
@@ -39,7 +39,7 @@ static int add_change(struct snapshot *new, size_t *cap, size_t index,
 	change = &new->changes[new->nr_changes++];
 	change->page = index;
 	change->old_pfn = old->pfn;
-	change->old_node = snapshot_page_test(old, SNAPSHOT_KNOWN_NODE) ?
+	change->old_node = snapshot_page_known(old, SNAPSHOT_KNOWN_NODE) ?
 			   old->node : PAGEWATCH_NODE_NONE;
 	return 0;
 }

@@ -356,7 +356,13 @@ static int run(struct cli_opts *o, struct demo *demo)
 	/* a page line is ~450 bytes of JSON: write megabytes, not 4 KiB */
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, NULL, _IOFBF, 1 << 20);
-	output_init(&out, o->format, stdout, o->summary);
+	err = output_init(&out, o->format, stdout, o->summary);
+	if (err) {
+		fprintf(stderr, "pagewatch: %s output: %s\n", o->format->name,
+			strerror(-err));
+		collect_close(&ctx);
+		return CLI_EXIT_FAILURE;
+	}
 
 	for (long i = 0; !stop && (o->count == 0 || i < o->count); i++) {
 		if (i) {

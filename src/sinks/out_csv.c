@@ -92,7 +92,7 @@ static void csv_mapping(struct output *out, const struct snapshot *snap,
 
 	fprintf(f, "%u,0x%" PRIx64 ",0x%" PRIx64 ",%s,0x%" PRIx64 ",", snap->seq,
 		map->start, map->end, map->perms, map->offset);
-	output_csv_string(f, map->path[0] ? map->path : "[anon]");
+	output_csv_string(f, maps_name(map));
 	for (unsigned int c = 0; c < SNAPSHOT_COUNT_NR; c++) {
 		fputc(',', f);
 		if (sum->known[c])
@@ -116,8 +116,9 @@ static void csv_end(struct output *out, const struct snapshot *snap)
 }
 
 /* CSV lines go straight to the stream: nothing is held back */
-static void csv_flush(struct output *out)
+static int csv_drain(struct output *out, FILE *f)
 {
+	return 0;
 }
 
 const struct output_ops out_csv_ops = {
@@ -126,5 +127,5 @@ const struct output_ops out_csv_ops = {
 	.page = csv_page,
 	.mapping = csv_mapping,
 	.end = csv_end,
-	.flush = csv_flush,
+	.drain = csv_drain,
 };

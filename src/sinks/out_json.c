@@ -2,6 +2,7 @@
 /* JSON Lines: a snapshot object, then one object per page or mapping. */
 #include "config.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,13 +11,46 @@
 #include "sinks/output.h"
 #include "model/track.h"
 
-/* Hand the buffered page lines to stdio before anything else is written. */
+/*
+ * The sink's own state: page lines buffered before stdio gets them, and
+ * what is formatted once and reused while it repeats (the mapping's path,
+ * the flag list, the shape of a line).
+ */
+struct json_state {
+	char *buf;		/* page lines not yet handed to the stream */
+	size_t len;
+	size_t cap;		/* of buf */
+	char *raw;		/* the string str escapes */
+	char *str;
+	size_t str_len;
+	bool have_flags;
+	uint64_t flags;
+	size_t flags_len;
+	char flags_text[1024];
+	struct json_template *template;
+};
+
+static inline struct json_state *js(struct output *out)
+{
+	return out->priv;
+}
+
+/* Hand the buffered page lines to F (NULL: drop them). */
+static int json_drain(struct output *out, FILE *f)
+{
+	struct json_state *state = js(out);
+	int err = 0;
+
+	if (f && state->len && fwrite(state->buf, 1, state->len, f) != state->len)
+		err = -EIO;
+	state->len = 0;
+	return err;
+}
+
+/* Before anything else is written to the stream */
 static void json_flush(struct output *out)
 {
-	if (!out->json_len)
-		return;
-	fwrite(out->json_buf, 1, out->json_len, out->f);
-	out->json_len = 0;
+	json_drain(out, out->f);
 }
 
 static void json_range(FILE *f, const struct snapshot *snap)
@@ -87,9 +121,9 @@ static void line_flush(struct json_line *l)
 {
 	struct output *out = l->out;
 
-	if (out->json_len && l->buf == out->json_buf + out->json_len) {
-		fwrite(out->json_buf, 1, out->json_len, l->f);
-		out->json_len = 0;
+	if (js(out)->len && l->buf == js(out)->buf + js(out)->len) {
+		fwrite(js(out)->buf, 1, js(out)->len, l->f);
+		js(out)->len = 0;
 	}
 	fwrite(l->buf, 1, l->len, l->f);
 	l->len = 0;
@@ -130,16 +164,16 @@ static void line_string(struct output *out, struct json_line *l, const char *s)
 {
 	size_t len;
 
-	if (!out->json_raw || strcmp(out->json_raw, s)) {
-		free(out->json_raw);
-		free(out->json_str);
+	if (!js(out)->raw || strcmp(js(out)->raw, s)) {
+		free(js(out)->raw);
+		free(js(out)->str);
 		len = strlen(s);
-		out->json_raw = strdup(s);
-		out->json_str = malloc(6 * len + 3);
-		if (!out->json_raw || !out->json_str) {
-			free(out->json_raw);
-			free(out->json_str);
-			out->json_raw = out->json_str = NULL;
+		js(out)->raw = strdup(s);
+		js(out)->str = malloc(6 * len + 3);
+		if (!js(out)->raw || !js(out)->str) {
+			free(js(out)->raw);
+			free(js(out)->str);
+			js(out)->raw = js(out)->str = NULL;
 			if (!l->f) {
 				l->overflow = true;
 				return;
@@ -148,15 +182,15 @@ static void line_string(struct output *out, struct json_line *l, const char *s)
 			output_json_string(l->f, s);
 			return;
 		}
-		out->json_str_len = output_json_escape(s, out->json_str);
+		js(out)->str_len = output_json_escape(s, js(out)->str);
 	}
-	line_put(l, out->json_str, out->json_str_len);
+	line_put(l, js(out)->str, js(out)->str_len);
 }
 
 static void line_flags(struct output *out, struct json_line *l, uint64_t flags)
 {
-	if (!out->json_have_flags || out->json_flags != flags) {
-		char *p = out->json_flags_text;
+	if (!js(out)->have_flags || js(out)->flags != flags) {
+		char *p = js(out)->flags_text;
 
 		*p++ = '[';
 		for (unsigned int bit = 0; bit < SNAPSHOT_PAGE_NR_FLAGS; bit++) {
@@ -164,15 +198,15 @@ static void line_flags(struct output *out, struct json_line *l, uint64_t flags)
 
 			if (!(flags & SNAPSHOT_BIT(bit)) || !name)
 				continue;
-			p += sprintf(p, "%s\"%s\"", p > out->json_flags_text + 1 ?
+			p += sprintf(p, "%s\"%s\"", p > js(out)->flags_text + 1 ?
 				     "," : "", name);
 		}
 		*p++ = ']';
-		out->json_flags_len = (size_t)(p - out->json_flags_text);
-		out->json_flags = flags;
-		out->json_have_flags = true;
+		js(out)->flags_len = (size_t)(p - js(out)->flags_text);
+		js(out)->flags = flags;
+		js(out)->have_flags = true;
 	}
-	line_put(l, out->json_flags_text, out->json_flags_len);
+	line_put(l, js(out)->flags_text, js(out)->flags_len);
 }
 
 static void line_value(struct output *out, struct json_line *l,
@@ -355,27 +389,25 @@ static void json_page(struct output *out, const struct snapshot *snap,
 		      size_t index)
 {
 	const struct snapshot_page *page = &snap->pages[index];
-	struct json_template *t = out->json_template;
+	struct json_template *t = js(out)->template;
 	char small[JSON_LINE_MAX];
 	struct json_line l = {
 		.out = out, .f = out->f, .buf = small, .cap = sizeof(small),
 	};
 
-	if (!out->json_cap)
-		out->json_cap = JSON_BUF;
-	if (!out->json_buf)
-		out->json_buf = malloc(out->json_cap);
-	if (out->json_buf && out->json_len + JSON_LINE_MAX > out->json_cap) {
-		fwrite(out->json_buf, 1, out->json_len, out->f);
-		out->json_len = 0;
+	if (!js(out)->buf)
+		js(out)->buf = malloc(js(out)->cap);
+	if (js(out)->buf && js(out)->len + JSON_LINE_MAX > js(out)->cap) {
+		fwrite(js(out)->buf, 1, js(out)->len, out->f);
+		js(out)->len = 0;
 	}
 	/* the line goes on the buffered ones; a long one is written at once */
-	if (out->json_buf) {
-		l.buf = out->json_buf + out->json_len;
+	if (js(out)->buf) {
+		l.buf = js(out)->buf + js(out)->len;
 		l.cap = JSON_LINE_MAX;
 	}
 	if (!t)
-		t = out->json_template = calloc(1, sizeof(*t));
+		t = js(out)->template = calloc(1, sizeof(*t));
 
 	/* a tracked change adds fields of its own: no shape covers it */
 	if (t && !(snap->nr_changes && track_find(snap, index)) &&
@@ -385,8 +417,8 @@ static void json_page(struct output *out, const struct snapshot *snap,
 	else
 		json_line_fields(out, &l, snap, page, NULL);
 
-	if (l.buf != small && l.buf == out->json_buf + out->json_len)
-		out->json_len += l.len;
+	if (l.buf != small && l.buf == js(out)->buf + js(out)->len)
+		js(out)->len += l.len;
 	else
 		line_flush(&l);
 }
@@ -403,7 +435,7 @@ static void json_mapping(struct output *out, const struct snapshot *snap,
 		"\",\"end\":\"0x%" PRIx64 "\",\"perms\":\"%s\",\"offset\":\"0x%"
 		PRIx64 "\",\"vma\":", snap->seq, map->start, map->end,
 		map->perms, map->offset);
-	output_json_string(f, map->path[0] ? map->path : "[anon]");
+	output_json_string(f, maps_name(map));
 	for (unsigned int c = 0; c < SNAPSHOT_COUNT_NR; c++) {
 		fprintf(f, ",\"%s\":", snapshot_count_name(c));
 		if (sum->known[c])
@@ -434,11 +466,37 @@ static void json_end(struct output *out, const struct snapshot *snap)
 	fflush(out->f);
 }
 
+static int json_open(struct output *out, bool block)
+{
+	struct json_state *state = calloc(1, sizeof(*state));
+
+	if (!state)
+		return -ENOMEM;
+	/* a block of a thread's stays in the buffer until its turn */
+	state->cap = block ? OUTPUT_BLOCK_TEXT : JSON_BUF;
+	out->priv = state;
+	return 0;
+}
+
+static void json_close(struct output *out)
+{
+	struct json_state *state = js(out);
+
+	json_flush(out);
+	free(state->buf);
+	free(state->raw);
+	free(state->str);
+	free(state->template);
+	free(state);
+}
+
 const struct output_ops out_json_ops = {
 	.name = "json",
+	.open = json_open,
+	.close = json_close,
 	.begin = json_begin,
 	.page = json_page,
 	.mapping = json_mapping,
 	.end = json_end,
-	.flush = json_flush,
+	.drain = json_drain,
 };

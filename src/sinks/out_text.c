@@ -2,11 +2,23 @@
 /* Aligned text: a mapping heading, then one line (<= 100 columns) per page. */
 #include "config.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/fields.h"
 #include "sinks/output.h"
+
+/* The sink's own state */
+struct text_state {
+	long last_mapping;	/* the mapping whose heading was printed */
+};
+
+static inline struct text_state *text_of(struct output *out)
+{
+	return out->priv;
+}
 
 static void text_sources(FILE *f, const struct snapshot *snap)
 {
@@ -72,13 +84,13 @@ static void text_begin(struct output *out, const struct snapshot *snap)
 		fputs("; . clear, - unknown\n", f);
 		text_columns(f);
 	}
-	out->last_mapping = -1;
+	text_of(out)->last_mapping = -1;
 }
 
 static void text_mapping_heading(FILE *f, const struct maps_entry *map)
 {
 	fprintf(f, "%" PRIx64 "-%" PRIx64 " %s %s\n", map->start, map->end,
-		map->perms, map->path[0] ? map->path : "[anon]");
+		map->perms, maps_name(map));
 }
 
 static void text_value(FILE *f, const struct field *field,
@@ -98,9 +110,9 @@ static void text_page(struct output *out, const struct snapshot *snap,
 	const struct snapshot_page *page = &snap->pages[index];
 	FILE *f = out->f;
 
-	if ((long)page->mapping != out->last_mapping) {
+	if ((long)page->mapping != text_of(out)->last_mapping) {
 		text_mapping_heading(f, &snap->mappings[page->mapping]);
-		out->last_mapping = page->mapping;
+		text_of(out)->last_mapping = page->mapping;
 	}
 	for (size_t i = 0; i < fields_nr; i++) {
 		struct field_value v;
@@ -148,7 +160,7 @@ static void text_mapping(struct output *out, const struct snapshot *snap,
 		count[SNAPSHOT_COUNT_SWAPPED], count[SNAPSHOT_COUNT_THP],
 		count[SNAPSHOT_COUNT_PINNED], count[SNAPSHOT_COUNT_PROTNONE],
 		count[SNAPSHOT_COUNT_MIGRATED], count[SNAPSHOT_COUNT_DIVERGED],
-		nodes, map->path[0] ? map->path : "[anon]");
+		nodes, maps_name(map));
 	out->nr_lines++;
 }
 
@@ -158,8 +170,27 @@ static void text_end(struct output *out, const struct snapshot *snap)
 	fflush(out->f);
 }
 
+static int text_open(struct output *out, bool block)
+{
+	struct text_state *state = malloc(sizeof(*state));
+
+	(void)block;
+	if (!state)
+		return -ENOMEM;
+	state->last_mapping = -1;
+	out->priv = state;
+	return 0;
+}
+
+static void text_close(struct output *out)
+{
+	free(out->priv);
+}
+
 const struct output_ops out_text_ops = {
 	.name = "text",
+	.open = text_open,
+	.close = text_close,
 	.begin = text_begin,
 	.page = text_page,
 	.mapping = text_mapping,

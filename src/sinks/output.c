@@ -26,34 +26,28 @@ const struct output_ops *output_find(const char *name)
 	return NULL;
 }
 
-void output_init(struct output *out, const struct output_ops *ops, FILE *f,
-		 bool summary)
+static int init(struct output *out, const struct output_ops *ops, FILE *f,
+		bool summary, bool block)
 {
 	memset(out, 0, sizeof(*out));
 	out->ops = ops;
 	out->f = f;
 	out->summary = summary;
-	out->last_mapping = -1;
+	return ops->open ? ops->open(out, block) : 0;
+}
+
+int output_init(struct output *out, const struct output_ops *ops, FILE *f,
+		bool summary)
+{
+	return init(out, ops, f, summary, false);
 }
 
 void output_fini(struct output *out)
 {
-	if (out->json_len)
-		fwrite(out->json_buf, 1, out->json_len, out->f);
-	free(out->json_buf);
-	out->json_buf = NULL;
-	out->json_len = 0;
-	free(out->json_raw);
-	free(out->json_str);
-	out->json_raw = out->json_str = NULL;
-	free(out->json_template);
-	out->json_template = NULL;
+	if (out->ops && out->ops->close)
+		out->ops->close(out);
+	out->priv = NULL;
 }
-
-/* Pages per block that one thread formats before it writes */
-#define OUTPUT_BLOCK		1024
-/* and the JSON it makes: ~450 bytes a page, longer lines spill to a stream */
-#define OUTPUT_BLOCK_TEXT	(OUTPUT_BLOCK * 512)
 #define OUTPUT_MAX_THREADS	16
 /* by default a thread for every this many pages, one per CPU at most */
 #define OUTPUT_PAGES_PER_THREAD	(64 * 1024)
@@ -90,18 +84,15 @@ static void format_block(struct page_job *job, struct output *local, size_t b)
 	pages_to(local, job->snap, job->keep, job->arg, b * OUTPUT_BLOCK, end);
 }
 
-/* Write what LOCAL made of a block: the stream's text, then JSON's buffer. */
-static int write_block(struct page_job *job, const struct output *local,
+/* Write what LOCAL made of a block: the stream's text, then the sink's. */
+static int write_block(struct page_job *job, struct output *local,
 		       const char *text, size_t len)
 {
 	FILE *f = job->out->f;
 
 	if (len && fwrite(text, 1, len, f) != len)
 		return -EIO;
-	if (local->json_len &&
-	    fwrite(local->json_buf, 1, local->json_len, f) != local->json_len)
-		return -EIO;
-	return 0;
+	return local->ops->drain(local, f);
 }
 
 /* Claim blocks, format each in memory, write it when its turn comes. */
@@ -117,9 +108,9 @@ static void *format_blocks(void *arg)
 	f = open_memstream(&text, &len);
 	if (!f)
 		err = -errno;
-	output_init(&local, job->out->ops, f, job->out->summary);
-	/* a JSON block stays in the sink's buffer: no copy through F */
-	local.json_cap = OUTPUT_BLOCK_TEXT;
+	/* a sink that buffers keeps a block in its buffer: no copy through F */
+	if (init(&local, job->out->ops, f, job->out->summary, true))
+		err = -ENOMEM;
 	while ((b = atomic_fetch_add(&job->next, 1)) < job->nr_blocks) {
 		/* a failed thread still takes its turns: nobody waits forever */
 		if (!err) {
@@ -134,7 +125,8 @@ static void *format_blocks(void *arg)
 			job->err = err;
 		if (!job->err)
 			job->err = write_block(job, &local, text, len);
-		local.json_len = 0;	/* written, or lost with the run */
+		else if (!err)
+			local.ops->drain(&local, NULL);	/* lost with the run */
 		job->out->nr_lines += local.nr_lines;
 		local.nr_lines = 0;
 		job->written++;
@@ -173,12 +165,12 @@ int output_pages(struct output *out, const struct snapshot *snap,
 		threads = OUTPUT_MAX_THREADS;
 	if (threads > job.nr_blocks)
 		threads = (unsigned int)job.nr_blocks;
-	if (threads < 2 || !out->ops->flush) {
+	if (threads < 2 || !out->ops->drain) {
 		pages_to(out, snap, keep, arg, 0, snap->nr_pages);
 		return 0;
 	}
 	/* what this sink buffered so far goes first */
-	out->ops->flush(out);
+	out->ops->drain(out, out->f);
 	atomic_init(&job.next, 0);
 	pthread_mutex_init(&job.lock, NULL);
 	pthread_cond_init(&job.turn, NULL);

@@ -10,42 +10,43 @@
 /*
  * The seam between the model and its consumers (after ncdu's dir_output):
  * a run writes begin(), then page() for every selected page or mapping()
- * for every summary line, then end(), once per snapshot.
+ * for every summary line, then end(), once per snapshot. A sink's state
+ * is its own (priv): nothing outside the sink reads it.
  */
 struct output;
 
+/* output_pages() formats pages in blocks of this many, one thread each */
+#define OUTPUT_BLOCK		1024
+/* and a sink that buffers a block holds about this much text of it */
+#define OUTPUT_BLOCK_TEXT	(OUTPUT_BLOCK * 512)
+
 struct output_ops {
 	const char *name;
+	/*
+	 * Make the sink's state in out->priv (NULL: it has none); BLOCK: it
+	 * formats blocks of pages for output_pages()' threads. 0 or -errno.
+	 */
+	int (*open)(struct output *out, bool block);
+	/* Write what is still buffered to out->f and free the state. */
+	void (*close)(struct output *out);
 	void (*begin)(struct output *out, const struct snapshot *snap);
 	void (*page)(struct output *out, const struct snapshot *snap, size_t index);
 	void (*mapping)(struct output *out, const struct snapshot *snap,
 			const struct snapshot_summary *summary);
 	void (*end)(struct output *out, const struct snapshot *snap);
-	/* page lines may be made in parallel: hand what is buffered to F */
-	void (*flush)(struct output *out);
+	/*
+	 * Page lines may be made in parallel (NULL: on one thread only):
+	 * write what is buffered to F (NULL: drop it) and empty the buffer.
+	 */
+	int (*drain)(struct output *out, FILE *f);
 };
 
 struct output {
 	const struct output_ops *ops;
 	FILE *f;
 	bool summary;
-	long last_mapping;	/* text: the mapping whose heading was printed */
 	size_t nr_lines;
-	/*
-	 * json: a page's strings are formatted once and reused while they
-	 * repeat (the mapping's path, the flag list): output_fini() frees them.
-	 */
-	char *json_buf;		/* page lines not yet handed to F */
-	size_t json_len;
-	size_t json_cap;	/* of json_buf; 0: the sink's default */
-	char *json_raw;		/* the string json_str escapes */
-	char *json_str;
-	size_t json_str_len;
-	bool json_have_flags;
-	uint64_t json_flags;
-	size_t json_flags_len;
-	char json_flags_text[1024];
-	struct json_template *json_template;	/* out_json.c */
+	void *priv;		/* the sink's own */
 };
 
 extern const struct output_ops out_text_ops;
@@ -55,13 +56,14 @@ extern const struct output_ops out_json_ops;
 /* The sink called NAME ("text", "csv", "json"), or NULL. */
 const struct output_ops *output_find(const char *name);
 
-void output_init(struct output *out, const struct output_ops *ops, FILE *f,
-		 bool summary);
+/* 0, or -ENOMEM when the sink's state cannot be made */
+int output_init(struct output *out, const struct output_ops *ops, FILE *f,
+		bool summary);
 void output_fini(struct output *out);
 
 /*
  * page() for every page of SNAP that KEEP (NULL: every page) accepts, in
- * order. With THREADS > 1 (0: one per CPU) and a sink that has flush(),
+ * order. With THREADS > 1 (0: one per CPU) and a sink that has drain(),
  * threads format blocks of pages in memory and write them in turn.
  * Returns 0 or -errno.
  */

@@ -124,8 +124,7 @@ void detail_draw(struct tui *t)
 	int y;
 
 	snprintf(title, sizeof(title), " Page %" PRIx64 " in %s, snapshot #%u ",
-		 t->detail_vaddr, page ? (snap->mappings[page->mapping].path[0] ?
-		 snap->mappings[page->mapping].path : "[anon]") : "-",
+		 t->detail_vaddr, page ? maps_name(&snap->mappings[page->mapping]) : "-",
 		 snap ? snap->seq : 0);
 	/* fields in two columns, flags, history and the borders */
 	win = modal_open(t, 78, ((int)fields_nr + 1) / 2 + 6 + SESSION_HIST_MAX,

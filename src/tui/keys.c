@@ -110,6 +110,7 @@ static unsigned int act_enter(struct tui *t, int key)
 		    ev.kind == SESSION_EV_NOTE)
 			return 0;
 		tui_select_vaddr(t, ev.vaddr);
+		pagemap_view_follow(t);
 		t->focus = PANE_PAGES;
 		return TUI_REDRAW_PANES;
 	}

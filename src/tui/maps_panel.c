@@ -122,7 +122,7 @@ static void maps_row(struct panel *p, void *arg, size_t index, int y, bool sel)
 	const struct tui_map_row *row = &t->map_rows[index];
 	const struct maps_entry *map = &snap->mappings[row->mapping];
 	const struct snapshot_summary *sum = row->sum;
-	const char *path = map->path[0] ? map->path : "[anon]";
+	const char *path = maps_name(map);
 	int pw = path_width(p->win), len = (int)strlen(path);
 	char size[16], res[24];
 	bool pfn = snapshot_has(snap, SNAPSHOT_SRC_PFN);

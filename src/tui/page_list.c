@@ -51,14 +51,14 @@ static void pages_header(struct panel *p, void *arg)
 {
 	struct tui *t = arg;
 	const struct tui_map_row *row = tui_selected_map(t);
-	const char *path = "";
+	const char *path = "-";
 	char title[160];
 	size_t n = fitting(getmaxx(p->win));
 
 	if (row)
-		path = t->frame->snap.mappings[row->mapping].path;
-	snprintf(title, sizeof(title), " Pages of %s (%zu)",
-		 !row ? "-" : path[0] ? path : "[anon]", t->nr_page_rows);
+		path = maps_name(&t->frame->snap.mappings[row->mapping]);
+	snprintf(title, sizeof(title), " Pages of %s (%zu)", path,
+		 t->nr_page_rows);
 	panel_title(p->win, p->focused, title);
 	wmove(p->win, 1, 0);
 	wattron(p->win, A_BOLD);

@@ -87,7 +87,7 @@ static void fill_cell(struct cell *c, const struct snapshot_page *page)
 		}
 	}
 	if (snapshot_page_test(page, PAGEWATCH_PAGE_PRESENT))
-		node = snapshot_page_test(page, SNAPSHOT_KNOWN_NODE) ?
+		node = snapshot_page_known(page, SNAPSHOT_KNOWN_NODE) ?
 		       page->node : CELL_UNKNOWN;
 	if (node == CELL_NONE)
 		return;
@@ -173,7 +173,7 @@ static void draw_title(struct tui *t)
 	}
 	snprintf(title, sizeof(title),
 		 " Page map: %s %" PRIx64 "-%" PRIx64 ", 1 cell = %" PRIu64
-		 " page%s, cursor %" PRIx64, map->path[0] ? map->path : "[anon]",
+		 " page%s, cursor %" PRIx64, maps_name(map),
 		 map->start, map->end, t->grid.group, t->grid.group == 1 ? "" : "s",
 		 pagemap_view_cursor_addr(t));
 	panel_title(t->grid.win, t->focus == PANE_GRID, title);

@@ -1,179 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The rolling refresh: on a target whose full snapshot costs more than the
- * session's CPU budget, each refresh reads the part the person looks at and
- * one slice of the rest, and merges them into the model; the slices go
+ * One refresh of the session's model, in one place. A small target is
+ * read whole at every refresh and compared with the previous frame. On a
+ * target whose full snapshot costs more than the session's CPU budget,
+ * each refresh reads the part the person looks at and one slice of the
+ * rest and merges them into the model (snapshot_merge()); the slices go
  * round the address space. A page is always compared with its previous
  * observation, whichever refresh made it.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/procs.h"
 #include "model/track.h"
+#include "tui/clock.h"
 #include "tui/session.h"
 
-size_t session_pages_in(const struct snapshot *model, uint64_t start,
-			uint64_t end)
-{
-	return snapshot_page_index(model, end) - snapshot_page_index(model, start);
-}
-
-uint64_t session_slice_end(const struct snapshot *model, uint64_t start,
-			   size_t pages)
-{
-	size_t first = snapshot_page_index(model, start);
-
-	if (pages == 0)
-		pages = 1;
-	if (model->nr_pages - first <= pages)
-		return UINT64_MAX;
-	return model->pages[first + pages].vaddr;
-}
-
-/* Is VADDR in one of RANGES[0..NR)? *R walks forward with it. */
-static bool in_ranges(const struct snapshot_range *ranges, size_t nr,
-		      size_t *r, uint64_t vaddr)
-{
-	while (*r < nr && ranges[*r].end <= vaddr)
-		(*r)++;
-	return *r < nr && ranges[*r].start <= vaddr;
-}
-
-/* MAPPINGS[*M] holding VADDR, *M walking forward; false in a hole. */
-static bool in_mapping(const struct snapshot *snap, size_t *m, uint64_t vaddr)
-{
-	while (*m < snap->nr_mappings && snap->mappings[*m].end <= vaddr)
-		(*m)++;
-	return *m < snap->nr_mappings && snap->mappings[*m].start <= vaddr;
-}
-
-static bool same_mappings(const struct snapshot *a, const struct snapshot *b)
-{
-	if (a->nr_mappings != b->nr_mappings)
-		return false;
-	for (size_t i = 0; i < a->nr_mappings; i++)
-		if (a->mappings[i].start != b->mappings[i].start ||
-		    a->mappings[i].end != b->mappings[i].end)
-			return false;
-	return true;
-}
-
-static void append(struct snapshot *merged, const struct snapshot_page *pages,
-		   size_t nr)
-{
-	memcpy(merged->pages + merged->nr_pages, pages, nr * sizeof(*pages));
-	merged->nr_pages += nr;
-}
-
-/*
- * The mappings did not change (the usual refresh): the model's pages
- * between the ranges keep their mapping indices and move as runs.
- */
-static void merge_runs(const struct snapshot *model,
-		       const struct snapshot *part,
-		       const struct snapshot_range *ranges, size_t nr,
-		       struct snapshot *merged, size_t *at)
-{
-	size_t o = 0, p = 0;
-
-	for (size_t r = 0; r < nr; r++) {
-		size_t lo = snapshot_page_index(model, ranges[r].start);
-		size_t hi = snapshot_page_index(model, ranges[r].end);
-		size_t first = p;
-
-		append(merged, model->pages + o, lo - o);
-		for (; p < part->nr_pages && part->pages[p].vaddr < ranges[r].end; p++)
-			at[p] = merged->nr_pages + p - first;
-		append(merged, part->pages + first, p - first);
-		o = hi > o ? hi : o;
-	}
-	append(merged, model->pages + o, model->nr_pages - o);
-}
-
-int session_merge(const struct snapshot *model, struct snapshot *part,
-		  const struct snapshot_range *ranges, size_t nr,
-		  struct snapshot *merged)
-{
-	size_t o = 0, p = 0, r = 0, m = 0, *at, cap = merged->cap_pages;
-	size_t need = model->nr_pages + part->nr_pages + 1;
-	struct snapshot_page *pages = merged->pages;
-
-	memset(merged, 0, sizeof(*merged));
-	if (!pages || cap < need) {
-		free(pages);
-		cap = need;
-		pages = malloc(cap * sizeof(*pages));
-	}
-	at = malloc((part->nr_pages + 1) * sizeof(*at));
-	if (!pages || !at) {
-		free(pages);
-		free(at);
-		return -ENOMEM;
-	}
-	merged->pages = pages;
-	if (same_mappings(model, part)) {
-		merge_runs(model, part, ranges, nr, merged, at);
-		goto out_moved;
-	}
-	/* both sorted by address: one merge walk */
-	while (o < model->nr_pages || p < part->nr_pages) {
-		const struct snapshot_page *old = o < model->nr_pages ?
-						  &model->pages[o] : NULL;
-		struct snapshot_page *page;
-
-		if (p < part->nr_pages &&
-		    (!old || part->pages[p].vaddr <= old->vaddr)) {
-			if (old && old->vaddr == part->pages[p].vaddr)
-				o++;
-			at[p] = merged->nr_pages;
-			merged->pages[merged->nr_pages++] = part->pages[p++];
-			continue;
-		}
-		o++;
-		/* read again and gone, or no longer mapped: dropped */
-		if (in_ranges(ranges, nr, &r, old->vaddr) ||
-		    !in_mapping(part, &m, old->vaddr))
-			continue;
-		page = &merged->pages[merged->nr_pages++];
-		*page = *old;
-		page->mapping = (uint32_t)m;
-	}
-out_moved:
-	merged->cap_pages = cap;
-	for (size_t i = 0; i < part->nr_changes; i++)
-		part->changes[i].page = at[part->changes[i].page];
-	free(at);
-
-	/* the rest of the frame is the newest part's: it moves */
-	merged->seq = part->seq;
-	merged->pid = part->pid;
-	merged->proc = part->proc;
-	memcpy(merged->kernel, part->kernel, sizeof(merged->kernel));
-	merged->time = part->time;
-	merged->sources = part->sources;
-	merged->kmod_abi = part->kmod_abi;
-	merged->nr_nodes = part->nr_nodes;
-	merged->online = part->online;
-	merged->nr_online = part->nr_online;
-	merged->range_start = part->range_start;
-	merged->range_end = part->range_end;
-	merged->all = part->all;
-	merged->mappings = part->mappings;
-	merged->nr_mappings = part->nr_mappings;
-	merged->tracked = part->tracked;
-	merged->changes = part->changes;
-	merged->nr_changes = part->nr_changes;
-	part->mappings = NULL;
-	part->nr_mappings = 0;
-	part->changes = NULL;
-	part->nr_changes = 0;
-	return 0;
-}
-
-int session_step(struct session *s, const struct snapshot *model,
+int refresh_step(struct session *s, const struct snapshot *model,
 		 struct snapshot *part, const struct snapshot_range *ranges,
 		 size_t nr, const struct track_pin_query *query,
 		 struct snapshot *merged)
@@ -195,5 +42,271 @@ int session_step(struct session *s, const struct snapshot *model,
 		err = session_apply(s, &view, part);
 	if (err)
 		return err;
-	return session_merge(model, part, ranges, nr, merged);
+	return snapshot_merge(model, part, ranges, nr, merged);
+}
+
+static void mark_exited(struct session *s)
+{
+	struct session_event *ev;
+
+	pthread_mutex_lock(&s->lock);
+	if (!s->status.exited) {
+		s->status.exited = true;
+		clock_gettime(CLOCK_REALTIME, &s->status.exit_time);
+		ev = session_push_event(s, SESSION_EV_NOTE);
+		snprintf(ev->text, sizeof(ev->text), "target %d exited",
+			 (int)s->ctx->opts.pid);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void publish(struct session *s, struct session_frame *f)
+{
+	struct session_frame *old;
+
+	pthread_mutex_lock(&s->lock);
+	old = s->latest;
+	s->latest = f;
+	s->status.seq = f->snap.seq;
+	s->status.error = 0;
+	pthread_mutex_unlock(&s->lock);
+	session_frame_put(s, old);
+}
+
+static void set_error(struct session *s, int err)
+{
+	pthread_mutex_lock(&s->lock);
+	s->status.error = err;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Every page, compared with the previous frame: the small target's way. */
+static int refresh_full(struct session *s, struct session_frame *prev,
+			struct session_frame *f, size_t *read)
+{
+	struct track_pin_query query;
+	bool have_query = sources_pin_query(&s->ctx->src, &query);
+	int err;
+
+	err = collect_snapshot(s->ctx, &f->snap);
+	*read = f->snap.nr_pages;
+	if (err || !prev)
+		return err;
+	err = track_compare(&prev->snap, &f->snap, have_query ? &query : NULL);
+	if (!err)
+		err = session_apply(s, &prev->snap, &f->snap);
+	/* a failed comparison leaves the frame good, its events short */
+	if (err)
+		set_error(s, err);
+	return 0;
+}
+
+/* Pages a refresh may read within the budget. */
+static size_t budget_pages(const struct session *s)
+{
+	double cpu = SESSION_CPU_BUDGET * s->status.interval - s->fixed_cost;
+	double pages = s->page_cost > 0 ? cpu / s->page_cost : 0;
+
+	return pages < 1024 ? 1024 : (size_t)pages;
+}
+
+/*
+ * The focus: the selected mapping, or the part of it around the cursor
+ * that SHARE of the budget reads (a 4 GiB mapping costs 100 times more).
+ */
+static size_t focus_range(struct session *s, const struct snapshot *model,
+			  size_t budget, struct snapshot_range *r)
+{
+	uint64_t start, end, cursor, half;
+	size_t max = (size_t)(budget * SESSION_FOCUS_SHARE);
+
+	pthread_mutex_lock(&s->lock);
+	start = s->focus_start;
+	end = s->focus_end;
+	cursor = s->focus_cursor;
+	pthread_mutex_unlock(&s->lock);
+	if (start >= end)
+		return 0;
+	r->start = start;
+	r->end = end;
+	if (snapshot_pages_in(model, start, end) > max) {
+		half = (uint64_t)max / 2 * 4096;
+		cursor = cursor < start || cursor >= end ? start : cursor;
+		r->start = cursor - start > half ? cursor - half : start;
+		r->end = end - r->start > 2 * half ? r->start + 2 * half : end;
+		if (r->end - start >= 2 * half && r->end - r->start < 2 * half)
+			r->start = r->end - 2 * half;
+	}
+	pthread_mutex_lock(&s->lock);
+	s->status.focus_whole = r->start == start && r->end == end;
+	s->status.focus_bytes = r->end - r->start;
+	pthread_mutex_unlock(&s->lock);
+	return 1;
+}
+
+/* Sort two ranges, and make one of them when they touch. */
+static size_t union_ranges(struct snapshot_range *r, size_t nr)
+{
+	struct snapshot_range t;
+
+	if (nr < 2)
+		return nr;
+	if (r[1].start < r[0].start) {
+		t = r[0];
+		r[0] = r[1];
+		r[1] = t;
+	}
+	if (r[1].start > r[0].end)
+		return 2;
+	if (r[1].end > r[0].end)
+		r[0].end = r[1].end;
+	return 1;
+}
+
+/* The focus and the next slice of the rest, merged into the model. */
+static int refresh_rolling(struct session *s, struct session_frame *prev,
+			   struct session_frame *f, size_t *read)
+{
+	struct track_pin_query query;
+	bool have_query = sources_pin_query(&s->ctx->src, &query);
+	const struct snapshot *model = &prev->snap;
+	struct snapshot_range r[2];
+	struct snapshot part;
+	size_t budget = budget_pages(s), nr, focus, slice;
+	uint64_t slice_end;
+	double now = now_sec(), cpu;
+	int err;
+
+	nr = focus_range(s, model, budget, &r[0]);
+	focus = nr ? snapshot_pages_in(model, r[0].start, r[0].end) : 0;
+	slice = budget > focus ? budget - focus : budget / 4;
+	r[nr].start = s->scan_pos;
+	slice_end = snapshot_slice_end(model, s->scan_pos, slice);
+	r[nr].end = slice_end;
+	nr = union_ranges(r, nr + 1);
+
+	cpu = thread_cpu();
+	err = collect_ranges(s->ctx, &part, r, nr);
+	if (err)
+		return err;
+	s->read_cpu = thread_cpu() - cpu;
+	*read = part.nr_pages;
+	session_take_spare(s, &f->snap);
+	err = refresh_step(s, model, &part, r, nr,
+			   have_query ? &query : NULL, &f->snap);
+	snapshot_free(&part);
+	if (err)
+		return err;
+
+	/* the slice went past the last page: a cycle ended */
+	pthread_mutex_lock(&s->lock);
+	if (slice_end == UINT64_MAX) {
+		s->scan_pos = 0;
+		if (s->cycle_start > 0) {
+			s->status.cycle = now - s->cycle_start;
+			s->status.cycle_measured = true;
+		}
+		s->cycle_start = now;
+	} else {
+		s->scan_pos = slice_end;
+	}
+	if (!s->status.cycle_measured)
+		s->status.cycle = s->status.interval *
+				  (double)(model->nr_pages / (slice ? slice : 1) + 1);
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
+/* Take, compare and publish one refresh; returns the pages read. */
+static size_t take(struct session *s, bool *rolling)
+{
+	struct session_frame *f, *prev;
+	bool first;
+	size_t read;
+	int err;
+
+	if (!procs_alive(s->ctx->opts.pid)) {
+		mark_exited(s);
+		return 0;
+	}
+	f = calloc(1, sizeof(*f));
+	if (!f) {
+		set_error(s, -ENOMEM);
+		return 0;
+	}
+	f->refs = 1;
+	prev = session_frame_get(s);
+	first = !prev;
+	*rolling = prev && s->status.rolling;
+	read = 0;
+	if (*rolling)
+		err = refresh_rolling(s, prev, f, &read);
+	else
+		err = refresh_full(s, prev, f, &read);
+	session_frame_put(s, prev);
+	if (err) {
+		snapshot_free(&f->snap);
+		free(f);
+		if (err == -ESRCH || !procs_alive(s->ctx->opts.pid))
+			mark_exited(s);
+		else
+			set_error(s, err);
+		return 0;
+	}
+	publish(s, f);
+	if (first && s->after_first && !s->after_first(s->after_arg))
+		session_note(s, "demo: pw-diverge replaced under its pin");
+	return read;
+}
+
+/* Exponentially weighted: a refresh's cost varies with what moved. */
+static double ewma(double old, double now)
+{
+	return old > 0 ? 0.7 * old + 0.3 * now : now;
+}
+
+/*
+ * A full snapshot reads every page table entry of the target: on a large
+ * one it costs more than SESSION_CPU_BUDGET of the interval, and the
+ * session turns to the rolling refresh, whose slices keep within it.
+ */
+static void account(struct session *s, bool rolling, size_t read, double cpu)
+{
+	double budget = SESSION_CPU_BUDGET * s->status.interval;
+	struct session_frame *f;
+	size_t pages;
+
+	if (rolling) {
+		if (read)
+			s->page_cost = ewma(s->page_cost, s->read_cpu / (double)read);
+		s->fixed_cost = ewma(s->fixed_cost, cpu - s->read_cpu);
+	} else if (read) {
+		s->page_cost = ewma(s->page_cost, cpu / (double)read);
+	}
+	f = session_frame_get(s);
+	pages = f ? f->snap.nr_pages : 0;
+	session_frame_put(s, f);
+	pthread_mutex_lock(&s->lock);
+	s->status.collect_cpu = cpu;
+	s->status.snap_every = s->status.interval;
+	if (!rolling && cpu > budget) {
+		s->status.rolling = true;
+		s->status.cycle_measured = false;
+		s->scan_pos = 0;
+		s->cycle_start = 0;
+	} else if (rolling && s->page_cost * (double)pages < budget / 2) {
+		/* the target shrank: every page at every refresh again */
+		s->status.rolling = false;
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+void refresh_run(struct session *s)
+{
+	double cpu = thread_cpu();
+	bool rolling = false;
+	size_t read;
+
+	read = take(s, &rolling);
+	account(s, rolling, read, thread_cpu() - cpu);
 }

@@ -67,7 +67,6 @@ err_free:
 
 void session_free(struct session *s)
 {
-	session_stop(s);
 	if (s->latest)
 		session_frame_put(s, s->latest);
 	s->latest = NULL;
@@ -295,7 +294,7 @@ static void hist_push(struct session_hist *h, uint64_t pfn, uint16_t node,
 
 static uint16_t page_node(const struct snapshot_page *page)
 {
-	return snapshot_page_test(page, SNAPSHOT_KNOWN_NODE) ?
+	return snapshot_page_known(page, SNAPSHOT_KNOWN_NODE) ?
 	       page->node : PAGEWATCH_NODE_NONE;
 }
 
@@ -344,9 +343,7 @@ static int apply_history(struct session *s, const struct snapshot *prev,
 
 static const char *map_name(const struct snapshot *snap, uint32_t mapping)
 {
-	const char *path = snap->mappings[mapping].path;
-
-	return path[0] ? path : "[anon]";
+	return maps_name(&snap->mappings[mapping]);
 }
 
 /* One event per page, or one per mapping when there are too many. */
@@ -428,8 +425,8 @@ static int log_pins(struct session *s, const struct snapshot *prev,
 		if (o == prev->nr_pages || prev->pages[o].vaddr != page->vaddr)
 			continue;
 		old = &prev->pages[o];
-		if (!snapshot_page_test(old, SNAPSHOT_KNOWN_KMOD) ||
-		    !snapshot_page_test(page, SNAPSHOT_KNOWN_KMOD))
+		if (!snapshot_page_known(old, SNAPSHOT_KNOWN_KMOD) ||
+		    !snapshot_page_known(page, SNAPSHOT_KNOWN_KMOD))
 			continue;
 		was = snapshot_page_test(old, PAGEWATCH_PAGE_MAYBE_PINNED);
 		is = snapshot_page_test(page, PAGEWATCH_PAGE_MAYBE_PINNED);

@@ -10,6 +10,7 @@
 
 #include "kernel/perf_events.h"
 #include "collect/collect.h"
+#include "model/snapshot_merge.h"
 
 /*
  * The interactive session's model, apart from drawing (numatop's split): a
@@ -134,8 +135,10 @@ struct session {
 
 /* Set up for CTX's target; the collector starts with session_start(). */
 int session_init(struct session *s, struct collect *ctx, double interval);
+/* collector.c: the collector thread, started and joined */
 int session_start(struct session *s);
 void session_stop(struct session *s);
+/* Free what session_init() set up; the collector must be stopped. */
 void session_free(struct session *s);
 
 /* The fd the UI polls; session_drain() empties it. */
@@ -178,32 +181,19 @@ void session_set_focus(struct session *s, uint64_t start, uint64_t end,
 /* A page array to reuse (NULL when none) into SNAP's pages, cap_pages. */
 void session_take_spare(struct session *s, struct snapshot *snap);
 
-/* refresh.c: the rolling refresh's model steps (tests call them) */
-/* Pages of MODEL within [START, END). */
-size_t session_pages_in(const struct snapshot *model, uint64_t start,
-			uint64_t end);
-/* Where a slice of PAGES of MODEL's pages from START ends; UINT64_MAX: the end. */
-uint64_t session_slice_end(const struct snapshot *model, uint64_t start,
-			   size_t pages);
-/*
- * MERGED: PART's mappings, changes and pages (PART read RANGES[0..NR),
- * sorted and disjoint, afresh) and MODEL's pages outside RANGES that still
- * lie in one of PART's mappings, as last observed. PART's mappings and
- * changes move to MERGED. MERGED's page array (pages, cap_pages) is
- * reused when it is large enough; everything else in it is overwritten.
- */
-int session_merge(const struct snapshot *model, struct snapshot *part,
-		  const struct snapshot_range *ranges, size_t nr,
-		  struct snapshot *merged);
+/* refresh.c: one refresh, full or rolling as the CPU budget decides */
 struct track_pin_query;
 /*
  * One rolling refresh: compare PART with MODEL's pages (each page with its
- * previous observation), log what changed, merge into MERGED.
+ * previous observation), log what changed, merge into MERGED (the tests
+ * call it).
  */
-int session_step(struct session *s, const struct snapshot *model,
+int refresh_step(struct session *s, const struct snapshot *model,
 		 struct snapshot *part, const struct snapshot_range *ranges,
 		 size_t nr, const struct track_pin_query *query,
 		 struct snapshot *merged);
+/* Take, compare and publish one refresh; account for its cost. */
+void refresh_run(struct session *s);
 
 /* Add a note to the log. */
 void session_note(struct session *s, const char *text);

@@ -129,20 +129,25 @@ struct tui {
 	size_t help_top;
 };
 
-/* screen.c */
+/* term.c: the terminal layer (tui_begin() and tui_end() in tui.h) */
 void tui_colors_init(struct tui *t);
 int tui_attr(const struct tui *t, int pair);
 void tui_message(struct tui *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void tui_fmt_size(uint64_t bytes, char *buf, size_t len);
+void tui_addstr_clip(WINDOW *win, const char *text, int width);
+
+/*
+ * views.c: what the panes list of a frame (rows of the mappings and pages
+ * panes) and the selection kept across frames. It moves no cursor of the
+ * grid: whoever changes the selection calls pagemap_view_follow().
+ */
 unsigned int tui_rebuild(struct tui *t);
 const struct tui_map_row *tui_selected_map(const struct tui *t);
 const struct snapshot_page *tui_selected_page(const struct tui *t);
 void tui_select_vaddr(struct tui *t, uint64_t vaddr);
-void tui_update_focus(struct tui *t);
 /* Select the first listed page at or after VADDR in the pages pane. */
 void tui_select_page_at(struct tui *t, uint64_t vaddr);
-void tui_fmt_size(uint64_t bytes, char *buf, size_t len);
-void tui_addstr_clip(WINDOW *win, const char *text, int width);
 
 /* keys.c: the key -> action table */
 struct tui_key {
@@ -171,6 +176,8 @@ void event_log_init(struct tui *t);
 void tui_event_text(const struct session_event *ev, char *buf, size_t len);
 void detail_draw(struct tui *t);
 void help_draw(struct tui *t);
+
+/* find.c: find TEXT (an address or part of a path); what to redraw */
 unsigned int find_run(struct tui *t, const char *text);
 
 #endif

@@ -19,9 +19,9 @@ cc=${PW_FUZZ_CC:-clang}
 # the src/ files each harness links: the parser and what it calls
 declare -A sources=(
 	[maps]="src/kernel/maps.c"
-	[filter]="src/model/filter.c"
-	[sched]="src/kernel/perf_events.c"
-	[kmod]="src/kernel/kmod_client.c src/kernel/kpage.c"
+	[filter]="src/model/filter.c src/kernel/maps.c"
+	[sched]="src/kernel/perf_events.c src/kernel/textfile.c"
+	[kmod]="src/kernel/kmod_client.c src/kernel/kpage.c src/kernel/textfile.c"
 	[pagemap]="src/kernel/pagemap.c src/kernel/kpage.c"
 )
 declare -A libs=([sched]="-lpfm")

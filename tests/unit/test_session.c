@@ -228,7 +228,7 @@ static void roll(struct session *s, struct snapshot *model, struct snapshot *par
 
 	memset(&merged, 0, sizeof(merged));
 	part->seq = model->seq + 1;
-	ck_assert_int_eq(session_step(s, model, part, ranges, nr, NULL, &merged), 0);
+	ck_assert_int_eq(refresh_step(s, model, part, ranges, nr, NULL, &merged), 0);
 	snapshot_free(model);
 	snapshot_free(part);
 	*model = merged;
@@ -318,7 +318,7 @@ START_TEST(test_merge_drops_pages_of_a_mapping_that_went_away)
 	/* the target unmapped 0x80000-0x100000 */
 	part.mappings[0].end = 0x80000;
 	memset(&merged, 0, sizeof(merged));
-	ck_assert_int_eq(session_merge(&model, &part, &slice, 1, &merged), 0);
+	ck_assert_int_eq(snapshot_merge(&model, &part, &slice, 1, &merged), 0);
 	ck_assert_uint_eq(merged.nr_pages, 1);
 	ck_assert_uint_eq(merged.pages[0].vaddr, 0x50000);
 	ck_assert_uint_eq(merged.nr_mappings, 1);
@@ -336,10 +336,10 @@ START_TEST(test_slice_end_counts_pages_of_the_model)
 	model_init(&model, "[heap]");
 	for (uint64_t i = 0; i < 10; i++)
 		model_add(&model, 0x2000 + i * 0x1000, 0x100 + i, 0, MODEL_PRESENT);
-	ck_assert_uint_eq(session_slice_end(&model, 0, 4), 0x6000);
-	ck_assert_uint_eq(session_slice_end(&model, 0x6000, 4), 0xa000);
-	ck_assert_uint_eq(session_slice_end(&model, 0xa000, 4), UINT64_MAX);
-	ck_assert_uint_eq(session_pages_in(&model, 0x2000, 0x6000), 4);
+	ck_assert_uint_eq(snapshot_slice_end(&model, 0, 4), 0x6000);
+	ck_assert_uint_eq(snapshot_slice_end(&model, 0x6000, 4), 0xa000);
+	ck_assert_uint_eq(snapshot_slice_end(&model, 0xa000, 4), UINT64_MAX);
+	ck_assert_uint_eq(snapshot_pages_in(&model, 0x2000, 0x6000), 4);
 	snapshot_free(&model);
 }
 END_TEST

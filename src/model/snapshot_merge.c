@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Folding a partial snapshot into a whole one: the pages a refresh read
+ * again replace the model's in the ranges it read; the model's pages
+ * elsewhere stay as last observed while their mapping does.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/snapshot_merge.h"
+
+size_t snapshot_pages_in(const struct snapshot *model, uint64_t start,
+			uint64_t end)
+{
+	return snapshot_page_index(model, end) - snapshot_page_index(model, start);
+}
+
+uint64_t snapshot_slice_end(const struct snapshot *model, uint64_t start,
+			   size_t pages)
+{
+	size_t first = snapshot_page_index(model, start);
+
+	if (pages == 0)
+		pages = 1;
+	if (model->nr_pages - first <= pages)
+		return UINT64_MAX;
+	return model->pages[first + pages].vaddr;
+}
+
+/* Is VADDR in one of RANGES[0..NR)? *R walks forward with it. */
+static bool in_ranges(const struct snapshot_range *ranges, size_t nr,
+		      size_t *r, uint64_t vaddr)
+{
+	while (*r < nr && ranges[*r].end <= vaddr)
+		(*r)++;
+	return *r < nr && ranges[*r].start <= vaddr;
+}
+
+/* MAPPINGS[*M] holding VADDR, *M walking forward; false in a hole. */
+static bool in_mapping(const struct snapshot *snap, size_t *m, uint64_t vaddr)
+{
+	while (*m < snap->nr_mappings && snap->mappings[*m].end <= vaddr)
+		(*m)++;
+	return *m < snap->nr_mappings && snap->mappings[*m].start <= vaddr;
+}
+
+static bool same_mappings(const struct snapshot *a, const struct snapshot *b)
+{
+	if (a->nr_mappings != b->nr_mappings)
+		return false;
+	for (size_t i = 0; i < a->nr_mappings; i++)
+		if (a->mappings[i].start != b->mappings[i].start ||
+		    a->mappings[i].end != b->mappings[i].end)
+			return false;
+	return true;
+}
+
+static void append(struct snapshot *merged, const struct snapshot_page *pages,
+		   size_t nr)
+{
+	memcpy(merged->pages + merged->nr_pages, pages, nr * sizeof(*pages));
+	merged->nr_pages += nr;
+}
+
+/*
+ * The mappings did not change (the usual refresh): the model's pages
+ * between the ranges keep their mapping indices and move as runs.
+ */
+static void merge_runs(const struct snapshot *model,
+		       const struct snapshot *part,
+		       const struct snapshot_range *ranges, size_t nr,
+		       struct snapshot *merged, size_t *at)
+{
+	size_t o = 0, p = 0;
+
+	for (size_t r = 0; r < nr; r++) {
+		size_t lo = snapshot_page_index(model, ranges[r].start);
+		size_t hi = snapshot_page_index(model, ranges[r].end);
+		size_t first = p;
+
+		append(merged, model->pages + o, lo - o);
+		for (; p < part->nr_pages && part->pages[p].vaddr < ranges[r].end; p++)
+			at[p] = merged->nr_pages + p - first;
+		append(merged, part->pages + first, p - first);
+		o = hi > o ? hi : o;
+	}
+	append(merged, model->pages + o, model->nr_pages - o);
+}
+
+int snapshot_merge(const struct snapshot *model, struct snapshot *part,
+		  const struct snapshot_range *ranges, size_t nr,
+		  struct snapshot *merged)
+{
+	size_t o = 0, p = 0, r = 0, m = 0, *at, cap = merged->cap_pages;
+	size_t need = model->nr_pages + part->nr_pages + 1;
+	struct snapshot_page *pages = merged->pages;
+
+	memset(merged, 0, sizeof(*merged));
+	if (!pages || cap < need) {
+		free(pages);
+		cap = need;
+		pages = malloc(cap * sizeof(*pages));
+	}
+	at = malloc((part->nr_pages + 1) * sizeof(*at));
+	if (!pages || !at) {
+		free(pages);
+		free(at);
+		return -ENOMEM;
+	}
+	merged->pages = pages;
+	if (same_mappings(model, part)) {
+		merge_runs(model, part, ranges, nr, merged, at);
+		goto out_moved;
+	}
+	/* both sorted by address: one merge walk */
+	while (o < model->nr_pages || p < part->nr_pages) {
+		const struct snapshot_page *old = o < model->nr_pages ?
+						  &model->pages[o] : NULL;
+		struct snapshot_page *page;
+
+		if (p < part->nr_pages &&
+		    (!old || part->pages[p].vaddr <= old->vaddr)) {
+			if (old && old->vaddr == part->pages[p].vaddr)
+				o++;
+			at[p] = merged->nr_pages;
+			merged->pages[merged->nr_pages++] = part->pages[p++];
+			continue;
+		}
+		o++;
+		/* read again and gone, or no longer mapped: dropped */
+		if (in_ranges(ranges, nr, &r, old->vaddr) ||
+		    !in_mapping(part, &m, old->vaddr))
+			continue;
+		page = &merged->pages[merged->nr_pages++];
+		*page = *old;
+		page->mapping = (uint32_t)m;
+	}
+out_moved:
+	merged->cap_pages = cap;
+	for (size_t i = 0; i < part->nr_changes; i++)
+		part->changes[i].page = at[part->changes[i].page];
+	free(at);
+
+	/* the rest of the frame is the newest part's: it moves */
+	merged->seq = part->seq;
+	merged->pid = part->pid;
+	merged->proc = part->proc;
+	memcpy(merged->kernel, part->kernel, sizeof(merged->kernel));
+	merged->time = part->time;
+	merged->sources = part->sources;
+	merged->kmod_abi = part->kmod_abi;
+	merged->nr_nodes = part->nr_nodes;
+	merged->online = part->online;
+	merged->nr_online = part->nr_online;
+	merged->range_start = part->range_start;
+	merged->range_end = part->range_end;
+	merged->all = part->all;
+	merged->mappings = part->mappings;
+	merged->nr_mappings = part->nr_mappings;
+	merged->tracked = part->tracked;
+	merged->changes = part->changes;
+	merged->nr_changes = part->nr_changes;
+	part->mappings = NULL;
+	part->nr_mappings = 0;
+	part->changes = NULL;
+	part->nr_changes = 0;
+	return 0;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PW_SNAPSHOT_MERGE_H
+#define PW_SNAPSHOT_MERGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/snapshot.h"
+
+/* Pages of MODEL within [START, END). */
+size_t snapshot_pages_in(const struct snapshot *model, uint64_t start,
+			uint64_t end);
+/* Where a slice of PAGES of MODEL's pages from START ends; UINT64_MAX: the end. */
+uint64_t snapshot_slice_end(const struct snapshot *model, uint64_t start,
+			   size_t pages);
+/*
+ * MERGED: PART's mappings, changes and pages (PART read RANGES[0..NR),
+ * sorted and disjoint, afresh) and MODEL's pages outside RANGES that still
+ * lie in one of PART's mappings, as last observed. PART's mappings and
+ * changes move to MERGED. MERGED's page array (pages, cap_pages) is
+ * reused when it is large enough; everything else in it is overwritten.
+ */
+int snapshot_merge(const struct snapshot *model, struct snapshot *part,
+		  const struct snapshot_range *ranges, size_t nr,
+		  struct snapshot *merged);
+#endif
