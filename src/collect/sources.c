@@ -3,21 +3,22 @@
 #include "config.h"
 
 #include <errno.h>
-#include <linux/magic.h>
+#include <glob.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/vfs.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "collect/sources.h"
 #include "kernel/pagemap.h"
 #include "kernel/procs.h"
+#include "kernel/textfile.h"
 
 /*
  * The words for each reason: a status line's, a sentence's (for stderr,
- * followed by what is unknown) and what to do about it. Where ERRNO_TEXT
- * is set the sentence follows "<dir>: <errno>: " and the brief words are
- * "module: <errno>".
+ * followed by what is unknown) and what to do about it, the next step
+ * that can work here. Where ERRNO_TEXT is set the sentence follows
+ * "<dir>: <errno>: " and the brief words are "module: <errno>".
  */
 static const struct {
 	const char *brief;
@@ -33,17 +34,35 @@ static const struct {
 		"module not used: /proc belongs to another PID namespace than pagewatch (mount a /proc of its own, e.g. unshare --mount-proc), so the module would resolve PIDs to other processes",
 		NULL, false },
 	[SOURCE_NO_DEBUGFS] = {
+		"module unreachable",
+		"the pagewatch module is loaded, but neither " KMOD_DEVICE_DIR " nor debugfs is there",
+		"mount devtmpfs on /dev (mount -t devtmpfs none /dev) or debugfs (mount -t debugfs none /sys/kernel/debug)",
+		false },
+	[SOURCE_NO_MODULES] = {
 		"module not loaded",
-		"debugfs is not mounted, so the pagewatch module cannot be reached",
-		"mount -t debugfs none /sys/kernel/debug, then load the module (modprobe pagewatch, or insmod kmod/pagewatch.ko after make kmod)",
+		"the pagewatch module is not loaded, and this kernel cannot load modules (no /proc/modules)",
+		"boot a kernel with module support to use the module", false },
+	[SOURCE_NOT_INSTALLED] = {
+		"module not loaded",
+		"the pagewatch module is not installed for this kernel",
+		"install the pagewatch-dkms package (or the DKMS source from 'make install'), then 'modprobe pagewatch'; or from the source tree: 'make kmod', then 'insmod kmod/pagewatch.ko'",
+		false },
+	[SOURCE_NOT_BUILT] = {
+		"module not loaded",
+		"the pagewatch module's DKMS source is installed, but no module was built for this kernel",
+		"install this kernel's headers (linux-headers-$(uname -r)), run 'dkms autoinstall', then 'modprobe pagewatch'",
 		false },
 	[SOURCE_NOT_LOADED] = {
 		"module not loaded",
-		NULL,	/* names the directory: sources_kmod_why() */
-		"load it with 'modprobe pagewatch' or 'insmod kmod/pagewatch.ko' (build it with 'make kmod')",
-		false },
+		"the pagewatch module is installed for this kernel but not loaded",
+		"load it: modprobe pagewatch", false },
 	[SOURCE_NO_PERMISSION] = {
-		NULL, "the module's files need CAP_SYS_ADMIN", NULL, true },
+		NULL, "the module's files need CAP_SYS_ADMIN", "run as root", true },
+	[SOURCE_LOCKDOWN] = {
+		"module locked down",
+		"the pagewatch module is loaded, but kernel lockdown refuses its debugfs files and " KMOD_DEVICE_DIR " is missing",
+		"pagewatch reads the module through " KMOD_DEVICE_DIR "/, which lockdown allows: mount devtmpfs on /dev (mount -t devtmpfs none /dev), see pagewatch(4)",
+		false },
 	[SOURCE_FAILED] = {
 		NULL, "module not used", NULL, true },
 };
@@ -61,37 +80,93 @@ void sources_kmod_why(const struct sources *src, bool brief, char *buf,
 	else if (why_words[why].errno_text && brief)
 		snprintf(buf, len, "module: %s", err);
 	else if (why_words[why].errno_text)
-		snprintf(buf, len, "%s: %s: %s", KMOD_DEFAULT_DIR, err,
+		snprintf(buf, len, "%s: %s: %s", src->kmod.dir[0] ?
+			 src->kmod.dir : KMOD_DEFAULT_DIR, err,
 			 why_words[why].sentence);
 	else if (brief)
 		snprintf(buf, len, "%s", why_words[why].brief);
-	else if (why == SOURCE_NOT_LOADED)
-		snprintf(buf, len, "kernel module not loaded (no %s/version)",
-			 KMOD_DEFAULT_DIR);
 	else
 		snprintf(buf, len, "%s", why_words[why].sentence);
 }
 
-static bool debugfs_mounted(void)
+/* Is a pagewatch module listed for the running kernel (modules.dep)? */
+static bool module_installed(void)
 {
-	struct statfs st;
+	char path[320], line[1024];
+	struct utsname u;
+	bool found = false;
+	FILE *f;
 
-	return !statfs("/sys/kernel/debug", &st) && st.f_type == DEBUGFS_MAGIC;
+	if (uname(&u))
+		return false;
+	snprintf(path, sizeof(path), "/lib/modules/%s/modules.dep", u.release);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (!colon)
+			continue;
+		*colon = '\0';
+		/* "updates/dkms/pagewatch.ko", maybe compressed (.ko.xz) */
+		found = strstr(line, "/pagewatch.ko") || !strncmp(line, "pagewatch.ko", 12);
+	}
+	fclose(f);
+	return found;
 }
 
-static enum source_why kmod_why_of(int err)
+/* A DKMS source of pagewatch under /usr/src (the package, make install) */
+static bool dkms_source_installed(void)
 {
-	switch (err) {
-	case 0:
+	glob_t g;
+	bool found;
+
+	found = !glob("/usr/src/pagewatch-*/dkms.conf", GLOB_NOSORT, NULL, &g);
+	if (found)
+		globfree(&g);
+	return found;
+}
+
+/* Kernel lockdown above "none": /sys/kernel/security/lockdown (securityfs) */
+static bool locked_down(void)
+{
+	char text[128];
+
+	if (textfile_read("/sys/kernel/security/lockdown", text, sizeof(text)))
+		return false;
+	return !strstr(text, "[none]");
+}
+
+static enum source_why kmod_why_of(const struct sources *src, int err)
+{
+	const struct kmod *kmod = &src->kmod;
+
+	if (!err)
 		return SOURCE_USED;
-	case -ENOENT:
-		return debugfs_mounted() ? SOURCE_NOT_LOADED : SOURCE_NO_DEBUGFS;
-	case -EACCES:
-	case -EPERM:
-		return SOURCE_NO_PERMISSION;
-	default:
-		return SOURCE_FAILED;
+	if (err == -ENOENT && access("/sys/module/pagewatch", F_OK)) {
+		if (access("/proc/modules", F_OK))
+			return SOURCE_NO_MODULES;
+		if (module_installed())
+			return SOURCE_NOT_LOADED;
+		return dkms_source_installed() ? SOURCE_NOT_BUILT :
+						 SOURCE_NOT_INSTALLED;
 	}
+	if (err == -ENOENT)
+		return SOURCE_NO_DEBUGFS;
+	/*
+	 * debugfs_locked_down() refuses, with -EPERM, every debugfs file
+	 * that can be written (6.1, 6.12): root that gets -EPERM from pages
+	 * with no device to turn to is locked down. With securityfs not
+	 * mounted the level cannot be read; root's -EPERM says it still.
+	 */
+	if (kmod->debugfs_err == -EPERM && kmod->device_err == -ENOENT &&
+	    src->cap_sys_admin && (locked_down() ||
+				   access("/sys/kernel/security/lockdown", F_OK)))
+		return SOURCE_LOCKDOWN;
+	if (err == -EACCES || err == -EPERM)
+		return SOURCE_NO_PERMISSION;
+	return SOURCE_FAILED;
 }
 
 static void open_kpage(struct sources *src)
@@ -121,7 +196,7 @@ static int open_kmod(struct sources *src, pid_t pid, const char *kmod_dir)
 			return err;
 	}
 	src->kmod_err = err;
-	src->kmod_why = kmod_why_of(err);
+	src->kmod_why = kmod_why_of(src, err);
 	if (err)
 		kmod_close(&src->kmod);
 	/* before 6.7 the module's SEEK_DATA lists the populated regions */
