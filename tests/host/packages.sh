@@ -21,8 +21,6 @@ set -u
 src=$(cd "${top_srcdir:-.}" && pwd)
 build=$(cd "${top_builddir:-.}" && pwd)
 is_root || { echo "SKIP: installs packages: needs root (CI runs as root)"; exit 77; }
-[ "${PW_PACKAGE_TESTS:-yes}" = yes ] ||
-	{ echo "SKIP: package tests disabled (distcheck's own make check)"; exit 77; }
 for tool in dpkg-buildpackage dh_dkms lintian dkms apt-get; do
 	command -v "$tool" >/dev/null ||
 		{ echo "FAIL: $tool not found: scripts/install-deps installs it"; exit 1; }
@@ -54,7 +52,6 @@ else
 fi
 debs=$(ls "$build"/deb/pagewatch_"$version"-*_*.deb "$build"/deb/pagewatch-dkms_"$version"-*_all.deb 2>/dev/null)
 check "pagewatch and pagewatch-dkms .debs of version $version" [ "$(echo "$debs" | wc -w)" = 2 ]
-check "lintian warnings and errors are listed in the log" grep -q "lintian" "$tmp/deb.log"
 dpkg-deb -c "$build"/deb/pagewatch-dkms_*.deb >"$tmp/dkms-contents"
 check "pagewatch-dkms holds dkms.conf and the module's source" \
 	sh -c "grep -q './usr/src/pagewatch-$version/dkms.conf' '$tmp/dkms-contents' &&
