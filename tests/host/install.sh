@@ -32,6 +32,7 @@ check "the example systemd service and timer are installed as documentation" \
 	  -f "$dest$prefix/share/doc/pagewatch/examples/pagewatch-metrics.timer" ]
 check "dkms.conf is at the top of $prefix/src/pagewatch-$version" [ -f "$dkms/dkms.conf" ]
 check "dkms.conf names this version" grep -qx "PACKAGE_VERSION=\"$version\"" "$dkms/dkms.conf"
+check "VERSION, which the module build reads, is there" grep -qx "$version" "$dkms/VERSION"
 check "dkms.conf builds through kmod/Makefile for the kernel DKMS builds for" \
 	grep -qx 'MAKE\[0\]="make -C kmod KDIR=${kernel_source_dir}"' "$dkms/dkms.conf"
 
