@@ -563,8 +563,12 @@ static int close_output(const struct cli_opts *o, struct output *out,
 	output_fini(out);
 	if (!of->f)
 		return status;
-	/* a failed run leaves the previous file in place */
-	if (status != CLI_EXIT_OK) {
+	/*
+	 * A failed run leaves the previous file in place; so does a round
+	 * cut short by a signal where every complete round was renamed into
+	 * place already (a gathering sink: openmetrics)
+	 */
+	if (status != CLI_EXIT_OK || out->ops->flush) {
 		outfile_abort(of);
 		return status;
 	}

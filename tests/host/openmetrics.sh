@@ -99,6 +99,24 @@ done
 check "--comm of a name no process has: exit 3, no file" [ $? = 3 -a ! -e "$tmp/none.prom" ]
 check "--comm of a name no process has: says so" grep -q "no process named 'no-such-$$'" "$tmp/err"
 
+# a run until SIGTERM: the file is replaced after every round, and what
+# the signal cuts short leaves no temporary file and no partial file
+"$pw" --snapshot --format openmetrics --comm "$comm_name" -i 0.3 -n 0 -o "$tmp/textfile/loop.prom" 2>/dev/null &
+loop=$!
+for _ in $(seq 100); do [ -s "$tmp/textfile/loop.prom" ] && break; sleep 0.05; done
+first=$(stat -c %i "$tmp/textfile/loop.prom" 2>/dev/null)
+sleep 1
+kill -TERM $loop
+wait $loop
+check "-n 0 -i: SIGTERM ends the run with exit 0" [ $? = 0 ]
+check "-n 0 -i: the file was replaced by a rename after later rounds" \
+	[ "$(stat -c %i "$tmp/textfile/loop.prom")" != "$first" ]
+check "-n 0 -i: after SIGTERM the file is a whole exposition" \
+	[ "$(tail -n 1 "$tmp/textfile/loop.prom")" = "# EOF" ]
+check "-n 0 -i: after SIGTERM no temporary file is left" \
+	[ "$(ls -A "$tmp/textfile" | grep -c '^\.')" = 0 ]
+rm -f "$tmp/textfile/loop.prom"
+
 # node_exporter's textfile collector serves the families
 exporter=""
 for try in 1 2 3 4 5; do
