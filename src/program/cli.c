@@ -728,23 +728,10 @@ static int run_tui(struct cli_opts *o, struct demo *demo)
 	return CLI_EXIT_OK;
 }
 
-int cli_main(int argc, char **argv)
+static int run_demo(struct cli_opts *o)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
-	struct cli_opts o;
 	struct demo demo;
 	int status, err;
-
-	status = parse_options(argc, argv, &o);
-	if (status >= 0)
-		return status;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-
-	if (!o.demo)
-		return o.snapshot ? run(&o, NULL) : run_tui(&o, NULL);
 
 	err = demo_start(&demo, stderr);
 	if (err) {
@@ -752,8 +739,29 @@ int cli_main(int argc, char **argv)
 			strerror(-err));
 		return CLI_EXIT_FAILURE;
 	}
-	o.snap.pid = demo.pid;
-	status = o.snapshot ? run(&o, &demo) : run_tui(&o, &demo);
+	o->snap.pid = demo.pid;
+	status = o->snapshot ? run(o, &demo) : run_tui(o, &demo);
 	demo_stop(&demo);
+	return status;
+}
+
+int cli_main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct cli_opts o;
+	int status;
+
+	status = parse_options(argc, argv, &o);
+	if (status < 0) {
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+		if (o.demo)
+			status = run_demo(&o);
+		else
+			status = o.snapshot ? run(&o, NULL) : run_tui(&o, NULL);
+	}
+	free(o.comms);
 	return status;
 }
