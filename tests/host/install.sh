@@ -13,7 +13,7 @@ build=${top_builddir:-.}
 dest=$tmp/root
 version=$("$pw" --version | awk '{print $2}')
 prefix=$(sed -n 's/^prefix = //p' "$build/Makefile")
-compdir=$(make -s -C "$build" -f Makefile -f - print-compdir <<'MK' 2>/dev/null
+compdir=$(make -s --no-print-directory -C "$build" -f Makefile -f - print-compdir <<'MK' 2>/dev/null
 print-compdir:
 	@echo $(bashcompdir)
 MK
