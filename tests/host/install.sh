@@ -18,6 +18,8 @@ print-compdir:
 	@echo $(bashcompdir)
 MK
 )
+# under make check, MAKEFLAGS may make it say which directory it entered
+compdir=$(echo "$compdir" | grep '^/')
 dkms=$dest$prefix/src/pagewatch-$version
 
 make -s -C "$build" install DESTDIR="$dest" >"$tmp/install.log" 2>&1
