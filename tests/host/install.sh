@@ -40,7 +40,7 @@ check "dkms.conf builds through kmod/Makefile for the kernel DKMS builds for" \
 
 # every file the module is built from, and nothing the build makes
 missing=""
-for f in $(cd "$src" && ls kmod/Makefile kmod/Kbuild kmod/*.c kmod/*.h kmod/probes/* include/pagewatch/*.h |
+for f in $(cd "$src" && ls kmod/Makefile kmod/Kbuild kmod/*.sh kmod/*.c kmod/*.h kmod/probes/* include/pagewatch/*.h |
 	   grep -v -e '\.mod\.c$' -e '/compat\.h$' -e '\.o$' -e '\.cmd$' -e 'probes\.log$' -e 'modules\.order$' -e 'Module\.symvers$'); do
 	[ -f "$dkms/$f" ] || missing="$missing $f"
 done
