@@ -5,6 +5,7 @@
  *
  *   pw_main.c                         module init/exit, file registration
  *   pw_pages.c pw_target.c pw_text.c  one debugfs file each
+ *   pw_journal.c
  *   pw_common.c                       open check, PID lookup, record
  *                                     sources, the text view's target,
  *                                     flag names
@@ -129,6 +130,10 @@ extern const struct file_operations pw_target_fops;
 
 /* pw_text.c */
 extern const struct file_operations pw_text_fops;
+
+/* pw_journal.c */
+extern const struct file_operations pw_journal_fops;
+void pw_journal_exit(void);
 
 /* pw_common.c */
 int pw_open_check(struct inode *inode, struct file *file);

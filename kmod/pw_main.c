@@ -35,7 +35,8 @@ static int pw_version_show(struct seq_file *m, void *v)
 	seq_puts(m, "features " PW_FEATURE_SAVEDWRITE " "
 		 PAGEWATCH_FEATURE_RCU_PTE_WALK " "
 		 PAGEWATCH_FEATURE_KPAGE " "
-		 PAGEWATCH_FEATURE_SEEK_DATA "\n");
+		 PAGEWATCH_FEATURE_SEEK_DATA " "
+		 PAGEWATCH_FEATURE_JOURNAL "\n");
 	pw_seq_flag_lines(m);
 	return 0;
 }
@@ -72,6 +73,7 @@ static const struct {
 	{ "kpage", PAGEWATCH_DEVICE_DIR "/kpage", 0400, &pw_kpage_fops },
 	{ "target", PAGEWATCH_DEVICE_DIR "/target", 0600, &pw_target_fops },
 	{ "text", PAGEWATCH_DEVICE_DIR "/text", 0400, &pw_text_fops },
+	{ "journal", PAGEWATCH_DEVICE_DIR "/journal", 0600, &pw_journal_fops },
 };
 
 static struct miscdevice pw_devs[ARRAY_SIZE(pw_files)];
@@ -136,6 +138,8 @@ static int __init pw_init(void)
 	BUILD_BUG_ON(PAGEWATCH_GUP_PIN_COUNTING_BIAS != GUP_PIN_COUNTING_BIAS);
 	BUILD_BUG_ON(PAGEWATCH_PAGE_NR_FLAGS > 64);
 	BUILD_BUG_ON(PW_BATCH > 512);
+	BUILD_BUG_ON(sizeof(struct pagewatch_journal_record) !=
+		     PAGEWATCH_JOURNAL_RECORD_SIZE);
 
 	pw_dir = debugfs_create_dir(PAGEWATCH_DEBUGFS_DIR, NULL);
 	if (IS_ERR(pw_dir))
@@ -160,6 +164,7 @@ static void __exit pw_exit(void)
 	/* waits for running file operations; open files pin the module */
 	debugfs_remove_recursive(pw_dir);
 	pw_target_exit();
+	pw_journal_exit();
 }
 
 module_init(pw_init);

@@ -60,6 +60,23 @@
  *            NODE "-" when none, FLAGS a comma-separated list of the names
  *            below in bit order ("-" when none). A read fails with -ESRCH
  *            once the target process has exited.
+ *   journal  binary, per open file (feature "journal"): the change journal
+ *            of the bound address space, from its MMU notifier. write()
+ *            the target PID as decimal text to bind (as pages: -EINVAL,
+ *            -EPERM, -ESRCH), which registers an MMU notifier on its mm
+ *            (taking its mmap lock for writing once) until the file is
+ *            closed or bound again; or "size N" to make the ring hold N
+ *            records (a power of two, 16..1048576; default
+ *            PAGEWATCH_JOURNAL_RING), which empties it. Every
+ *            invalidate_range_start of the target becomes one struct
+ *            pagewatch_journal_record; read() returns whole records only
+ *            (-EINVAL for fewer than PAGEWATCH_JOURNAL_RECORD_SIZE bytes),
+ *            blocks until one is there (-EINTR on a signal, -EAGAIN with
+ *            O_NONBLOCK), returns 0 after the target's exited record was
+ *            read; poll() reports POLLIN. When the ring is full new
+ *            records are dropped: the last slot holds one overflow record
+ *            whose lost field counts them. -ENXIO before a bind. Rebinding
+ *            empties the ring.
  *
  * Every open() fails with -EPERM without CAP_SYS_ADMIN.
  *
@@ -203,5 +220,71 @@ struct pagewatch_page {
 #define PAGEWATCH_FEATURE_RCU_PTE_WALK		"rcu_pte_walk"
 #define PAGEWATCH_FEATURE_KPAGE			"kpage"
 #define PAGEWATCH_FEATURE_SEEK_DATA		"seek_data"
+#define PAGEWATCH_FEATURE_JOURNAL		"journal"
+
+/*
+ * One record of the journal file: a change the kernel announced to the
+ * target's MMU notifiers (invalidate_range_start), before it changes the
+ * page tables of [start, end). time_ns is CLOCK_MONOTONIC; seq counts the
+ * file's records from 1 (lost ones included, so a gap shows a loss too);
+ * cause_pid and cause_comm are the thread group and command of the task
+ * that made the change (the target itself for NUMA hint marking and hint
+ * fault migration, kcompactd, khugepaged, kswapd, a move_pages() caller,
+ * the OOM reaper...). An overflow record counts in lost the records
+ * dropped after it; an exited record ends the journal.
+ */
+struct pagewatch_journal_record {
+	__le64 time_ns;
+	__le64 seq;
+	__le64 start;
+	__le64 end;
+	__le64 lost;
+	__le32 cause_pid;
+	__le16 kind;		/* PAGEWATCH_JOURNAL_* */
+	__le16 flags;		/* PAGEWATCH_JOURNAL_F_* */
+	char cause_comm[16];	/* NUL-padded */
+};
+
+#define PAGEWATCH_JOURNAL_RECORD_SIZE	64
+#define PAGEWATCH_JOURNAL_RING		16384	/* records, by default */
+#define PAGEWATCH_JOURNAL_RING_MIN	16
+#define PAGEWATCH_JOURNAL_RING_MAX	1048576
+
+/*
+ * Kinds: the kernel's enum mmu_notifier_event mapped to values that never
+ * change (a kind a newer kernel adds reads as OTHER), then the journal's
+ * own.
+ */
+#define PAGEWATCH_JOURNAL_UNMAP		0	/* munmap, MADV_DONTNEED, zap */
+#define PAGEWATCH_JOURNAL_CLEAR		1	/* entries cleared: migration,
+						 * reclaim, COW, collapse
+						 */
+#define PAGEWATCH_JOURNAL_PROTECTION_VMA 2	/* mprotect, NUMA hint marking */
+#define PAGEWATCH_JOURNAL_PROTECTION_PAGE 3	/* write-protect of pages (KSM,
+						 * fork's COW)
+						 */
+#define PAGEWATCH_JOURNAL_SOFT_DIRTY	4	/* clear_refs soft-dirty */
+#define PAGEWATCH_JOURNAL_RELEASE	5	/* the address space goes */
+#define PAGEWATCH_JOURNAL_MIGRATE	6	/* migrate_vma (device memory) */
+#define PAGEWATCH_JOURNAL_EXCLUSIVE	7	/* device-exclusive entries */
+#define PAGEWATCH_JOURNAL_OTHER		15	/* a kind this ABI predates */
+#define PAGEWATCH_JOURNAL_OVERFLOW	16	/* lost records dropped here */
+#define PAGEWATCH_JOURNAL_EXITED	17	/* the target's mm was torn down */
+
+/* Bits of pagewatch_journal_record.flags */
+#define PAGEWATCH_JOURNAL_F_BLOCKABLE	0x1	/* the notifier could sleep */
+
+#define PAGEWATCH_JOURNAL_KIND_NAMES(X)					\
+	X(PAGEWATCH_JOURNAL_UNMAP, "unmap")				\
+	X(PAGEWATCH_JOURNAL_CLEAR, "clear")				\
+	X(PAGEWATCH_JOURNAL_PROTECTION_VMA, "protection_vma")		\
+	X(PAGEWATCH_JOURNAL_PROTECTION_PAGE, "protection_page")		\
+	X(PAGEWATCH_JOURNAL_SOFT_DIRTY, "soft_dirty")			\
+	X(PAGEWATCH_JOURNAL_RELEASE, "release")				\
+	X(PAGEWATCH_JOURNAL_MIGRATE, "migrate")				\
+	X(PAGEWATCH_JOURNAL_EXCLUSIVE, "exclusive")			\
+	X(PAGEWATCH_JOURNAL_OTHER, "other")				\
+	X(PAGEWATCH_JOURNAL_OVERFLOW, "overflow")			\
+	X(PAGEWATCH_JOURNAL_EXITED, "exited")
 
 #endif /* _PAGEWATCH_ABI_H */

@@ -22,6 +22,7 @@ struct collect_opts {
 	bool all;		/* also pages with no state */
 	bool no_kmod;
 	bool no_perf;		/* the session's rates from /proc only */
+	bool no_journal;	/* the session polls even with the journal */
 	unsigned int threads;	/* page readers; 0: one per CPU, by size */
 	const char *kmod_dir;	/* NULL = KMOD_DEFAULT_DIR */
 	/*

@@ -59,6 +59,8 @@ int kmod_parse_version(const char *text, struct kmod_version *version)
 			version->feature_savedwrite = true;
 		if (word_is(w, n, PAGEWATCH_FEATURE_SEEK_DATA))
 			version->feature_seek_data = true;
+		if (word_is(w, n, PAGEWATCH_FEATURE_JOURNAL))
+			version->feature_journal = true;
 		w += n;
 		w += strspn(w, " ,\t");
 	}

@@ -34,6 +34,7 @@ struct kmod_version {
 	bool feature_kpage;
 	bool feature_savedwrite;	/* savedwrite_bit or _derived */
 	bool feature_seek_data;		/* SEEK_DATA/SEEK_HOLE on pages */
+	bool feature_journal;		/* the journal file */
 	char features[256];
 };
 

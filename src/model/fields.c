@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "kernel/abi_names.h"
 #include "model/fields.h"
@@ -299,6 +300,16 @@ GETTER(old_pfn)
 		set_null(v);
 }
 
+GETTER(via_node)
+{
+	const struct snapshot_change *change = change_of(snap, page);
+
+	if (change && change->via_node != PAGEWATCH_NODE_NONE)
+		set_uint(v, change->via_node);
+	else
+		set_null(v);
+}
+
 GETTER(swap_type)
 {
 	if (snapshot_page_test(page, PAGEWATCH_PAGE_SWAP))
@@ -335,6 +346,9 @@ GETTER(was)
 			 change->old_node, change->old_pfn);
 	else
 		snprintf(v->buf, sizeof(v->buf), "n?:%" PRIx64, change->old_pfn);
+	if (change->via_node != PAGEWATCH_NODE_NONE)
+		snprintf(v->buf + strlen(v->buf), sizeof(v->buf) - strlen(v->buf),
+			 " via n%u", change->via_node);
 	v->kind = FIELD_STR;
 	v->s = v->buf;
 }
@@ -360,6 +374,7 @@ const struct field fields[] = {
 	{ "diverged", NULL, 0, false, get_diverged },
 	{ "old_node", NULL, 0, false, get_old_node },
 	{ "old_pfn", NULL, 0, false, get_old_pfn },
+	{ "via_node", NULL, 0, false, get_via_node },
 	{ "swap_type", NULL, 0, false, get_swap_type },
 	{ "swap_offset", NULL, 0, false, get_swap_offset },
 	{ "flags", "FLAGS", -15, false, get_flags },

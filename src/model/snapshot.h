@@ -107,6 +107,12 @@ struct snapshot_change {
 	size_t page;		/* index into snapshot.pages */
 	uint64_t old_pfn;
 	uint16_t old_node;
+	/*
+	 * A node the page was seen on between the two snapshots, other than
+	 * its new one (the journal made pagewatch read it in between), or
+	 * PAGEWATCH_NODE_NONE
+	 */
+	uint16_t via_node;
 };
 
 struct snapshot {

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "model/track.h"
 
@@ -41,6 +42,7 @@ static int add_change(struct snapshot *new, size_t *cap, size_t index,
 	change->old_pfn = old->pfn;
 	change->old_node = snapshot_page_known(old, SNAPSHOT_KNOWN_NODE) ?
 			   old->node : PAGEWATCH_NODE_NONE;
+	change->via_node = PAGEWATCH_NODE_NONE;
 	return 0;
 }
 
@@ -120,6 +122,59 @@ int track_compare(const struct snapshot *old, struct snapshot *new,
 	err = mark_diverged(new, query);
 	/* a failed pin query leaves divergence unknown, not the snapshot */
 	return err == -ENOMEM ? err : 0;
+}
+
+int track_via_add(struct track_via *via, uint64_t vaddr, uint16_t node)
+{
+	if (via->nr == via->cap) {
+		size_t cap = via->cap ? 2 * via->cap : 256;
+		struct track_via_page *grown = realloc(via->v, cap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		via->v = grown;
+		via->cap = cap;
+	}
+	via->v[via->nr++] = (struct track_via_page){ vaddr, node };
+	return 0;
+}
+
+static int cmp_via(const void *a, const void *b)
+{
+	const struct track_via_page *x = a, *y = b;
+
+	return x->vaddr < y->vaddr ? -1 : x->vaddr > y->vaddr;
+}
+
+void track_via_apply(struct snapshot *new, struct track_via *via)
+{
+	struct track_via_page key, *found;
+
+	if (!via->nr)
+		return;
+	/* stable enough: the first node seen of a page is not needed */
+	qsort(via->v, via->nr, sizeof(*via->v), cmp_via);
+	for (size_t i = 0; i < new->nr_changes; i++) {
+		struct snapshot_change *change = &new->changes[i];
+		const struct snapshot_page *page = &new->pages[change->page];
+
+		key.vaddr = page->vaddr;
+		found = bsearch(&key, via->v, via->nr, sizeof(*via->v), cmp_via);
+		if (found && (!snapshot_page_known(page, SNAPSHOT_KNOWN_NODE) ||
+			      found->node != page->node))
+			change->via_node = found->node;
+	}
+}
+
+void track_via_clear(struct track_via *via)
+{
+	via->nr = 0;
+}
+
+void track_via_free(struct track_via *via)
+{
+	free(via->v);
+	memset(via, 0, sizeof(*via));
 }
 
 static int cmp_change(const void *key, const void *elem)

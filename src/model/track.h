@@ -32,4 +32,26 @@ int track_compare(const struct snapshot *old, struct snapshot *new,
 const struct snapshot_change *track_find(const struct snapshot *snap,
 					 size_t index);
 
+/*
+ * Nodes pages were seen on between two snapshots (by reading again what
+ * the journal announced): a page that moved and came back has its change
+ * marked with the node it went through.
+ */
+struct track_via_page {
+	uint64_t vaddr;
+	uint16_t node;
+};
+
+struct track_via {
+	struct track_via_page *v;
+	size_t nr;
+	size_t cap;
+};
+
+int track_via_add(struct track_via *via, uint64_t vaddr, uint16_t node);
+/* After track_compare(): set via_node of NEW's changes that VIA saw elsewhere */
+void track_via_apply(struct snapshot *new, struct track_via *via);
+void track_via_clear(struct track_via *via);
+void track_via_free(struct track_via *via);
+
 #endif

@@ -15,11 +15,13 @@
 
 #include "program/cli.h"
 #include "program/demo.h"
+#include "program/events.h"
 #include "program/outfile.h"
 #include "kernel/procs.h"
 #include "model/filter.h"
 #include "sinks/output.h"
 #include "collect/collect.h"
+#include "collect/follow.h"
 #include "model/snapshot_summary.h"
 #include "model/track.h"
 #include "tui/tui.h"
@@ -32,6 +34,7 @@ struct cli_opts {
 	bool have_filter;
 	const char *filter_text;
 	bool snapshot;
+	bool events;
 	bool summary;
 	bool demo;
 	double interval;
@@ -53,6 +56,10 @@ struct target {
 	struct track_pin_query query;
 	bool have_query;
 	bool open;
+	/* the module's journal, read between snapshots (one target only) */
+	struct follow follow;
+	struct track_via via;
+	bool following;
 };
 
 enum {
@@ -66,6 +73,8 @@ enum {
 	OPT_NO_PERF,
 	OPT_THREADS,
 	OPT_DEMO,
+	OPT_EVENTS,
+	OPT_NO_JOURNAL,
 	OPT_COMM,
 };
 
@@ -84,6 +93,8 @@ static const struct option long_options[] = {
 	{ "no-perf", no_argument, NULL, OPT_NO_PERF },
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "demo", no_argument, NULL, OPT_DEMO },
+	{ "events", no_argument, NULL, OPT_EVENTS },
+	{ "no-journal", no_argument, NULL, OPT_NO_JOURNAL },
 	{ "comm", required_argument, NULL, OPT_COMM },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
@@ -104,6 +115,7 @@ static void usage(FILE *f)
 	      "       pagewatch -p PID --snapshot [OPTION]...\n"
 	      "       pagewatch --comm NAME --snapshot [OPTION]...\n"
 	      "       pagewatch --demo [--snapshot] [OPTION]...\n"
+	      "       pagewatch -p PID --events [--format FORMAT] [-n N]\n"
 	      "Show the per-page NUMA node, PFN, THP, swap, pin and NUMA-hinting\n"
 	      "state of a process: interactively, or as snapshots with --snapshot.\n"
 	      "Without -p or --demo, the interactive view starts with a process picker.\n"
@@ -132,15 +144,21 @@ static void usage(FILE *f)
 	      "      --all              also list pages that were never touched\n"
 	      "      --no-kmod          do not use the pagewatch kernel module\n"
 	      "      --no-perf          interactive rates from /proc only, no perf events\n"
+	      "      --no-journal       the interactive view polls, even where the module\n"
+	      "                         has a change journal\n"
 	      "      --threads N        page reader threads (default 0: one per CPU for\n"
 	      "                         large targets; 1: read in one thread)\n"
 	      "      --demo             start a demonstration process and watch it\n"
+	      "      --events           stream the module's change journal of the\n"
+	      "                         target (MMU notifier records) as it happens;\n"
+	      "                         -n N stops after N records\n"
 	      "  -h, --help             show this help and exit\n"
 	      "  -V, --version          show the version and exit\n"
 	      "\n"
 	      "Exit status: 0 ok, 1 error, 2 bad option, 3 no such process,\n"
 	      "4 target exited during a snapshot, 5 permission denied,\n"
-	      "6 module ABI version mismatch. See pagewatch(1).\n", f);
+	      "6 module ABI version mismatch, 7 --events without the module's\n"
+	      "journal. See pagewatch(1).\n", f);
 }
 
 static int bad_option(const char *what, const char *arg)
@@ -238,6 +256,12 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 		case OPT_DEMO:
 			o->demo = true;
 			break;
+		case OPT_EVENTS:
+			o->events = true;
+			break;
+		case OPT_NO_JOURNAL:
+			o->snap.no_journal = true;
+			break;
 		case OPT_COMM:
 			/* /proc/PID/comm holds 15 characters at most */
 			if (!optarg[0] || strlen(optarg) > 15 || strchr(optarg, '/'))
@@ -265,6 +289,12 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 		fprintf(stderr, "pagewatch: unexpected argument '%s'\n", argv[optind]);
 		return CLI_EXIT_USAGE;
 	}
+	if (o->events && (o->snapshot || o->summary || o->demo || !o->snap.pid)) {
+		fprintf(stderr, "pagewatch: --events streams one process's journal: give -p PID, without --snapshot, --summary or --demo\n");
+		return CLI_EXIT_USAGE;
+	}
+	if (o->events && !o->have_count)
+		o->count = 0;
 	if (o->snapshot && !o->demo && !o->snap.pid && !o->nr_comms) {
 		fprintf(stderr, "pagewatch: no target: give -p PID, --comm NAME or --demo\n");
 		return CLI_EXIT_USAGE;
@@ -437,6 +467,9 @@ static void target_close(struct target *t)
 	if (t->prev)
 		snapshot_free(t->prev);
 	t->prev = NULL;
+	if (t->follow.c)
+		follow_close(&t->follow);
+	track_via_free(&t->via);
 	collect_close(&t->ctx);
 	t->open = false;
 }
@@ -463,6 +496,14 @@ static int targets_open(const struct cli_opts *o, struct target *targets,
 			return open_error(&one, err);
 		t->open = true;
 		t->have_query = sources_pin_query(&t->ctx.src, &t->query);
+		/*
+		 * Bound before the first snapshot: nothing after it goes
+		 * unseen. Reading a journal blocks for the interval, so only
+		 * a run of one target follows one.
+		 */
+		t->following = nr == 1 && o->count != 1 && !o->snap.no_journal &&
+			       follow_available(&t->ctx) &&
+			       !follow_open(&t->follow, &t->ctx, 0);
 		/* the sources are the same for every target: say it once */
 		if (!reported)
 			report_degraded(&t->ctx, o);
@@ -495,6 +536,9 @@ static int target_round(const struct cli_opts *o, struct target *t, long i,
 	if (t->prev) {
 		err = track_compare(t->prev, cur,
 				    t->have_query ? &t->query : NULL);
+		if (!err)
+			track_via_apply(cur, &t->via);
+		track_via_clear(&t->via);
 		snapshot_free(t->prev);
 	}
 	t->prev = cur;
@@ -597,9 +641,20 @@ static int run_rounds(struct cli_opts *o, struct demo *demo,
 
 	for (long i = 0; !stop && (o->count == 0 || i < o->count); i++) {
 		if (i) {
+			struct target *t = &targets[0];
+
 			if (demo && i == 1)
 				demo_diverge(demo, stderr);
-			pause_for(o->interval);
+			/*
+			 * With the journal, what it announces is read in
+			 * between: a page that moves and comes back is seen
+			 */
+			if (!t->open || !t->following)
+				pause_for(o->interval);
+			else if (follow_watch(&t->follow, t->prev, o->interval,
+					      &stop, &t->via))
+				/* gone, or failing: the next snapshot says */
+				t->following = false;
 			if (stop)
 				break;
 		}
@@ -676,6 +731,26 @@ static int demo_after_first(void *arg)
 	fclose(log);
 	free(text);
 	return err;
+}
+
+static int run_events(struct cli_opts *o)
+{
+	struct collect ctx;
+	struct output out;
+	int err, status;
+
+	err = collect_open(&ctx, &o->snap);
+	if (err)
+		return open_error(o, err);
+	err = output_init(&out, o->format, stdout, false);
+	if (err) {
+		collect_close(&ctx);
+		return CLI_EXIT_FAILURE;
+	}
+	status = events_stream(&ctx, &out, o->count, &stop);
+	output_fini(&out);
+	collect_close(&ctx);
+	return status;
 }
 
 static int run_tui(struct cli_opts *o, struct demo *demo)
@@ -757,7 +832,9 @@ int cli_main(int argc, char **argv)
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 		sigaction(SIGHUP, &sa, NULL);
-		if (o.demo)
+		if (o.events)
+			status = run_events(&o);
+		else if (o.demo)
 			status = run_demo(&o);
 		else
 			status = o.snapshot ? run(&o, NULL) : run_tui(&o, NULL);

@@ -11,6 +11,7 @@ enum cli_exit {
 	CLI_EXIT_TARGET_EXITED = 4,	/* target exited during a snapshot */
 	CLI_EXIT_PERMISSION = 5,	/* permission denied */
 	CLI_EXIT_ABI = 6,		/* module ABI version mismatch */
+	CLI_EXIT_NO_MODULE = 7,		/* --events without the module's journal */
 };
 
 int cli_main(int argc, char **argv);

@@ -115,6 +115,36 @@ static void csv_end(struct output *out, const struct snapshot *snap)
 	fflush(out->f);
 }
 
+/* One row per journal record, after one header row */
+static void csv_event(struct output *out, const struct page_event *ev)
+{
+	FILE *f = out->f;
+	char time[48];
+
+	if (!out->nr_lines++)
+		fputs("seq,time,kind,start,end,pages,blockable,cause_pid,cause_comm,vma,pinned_pages,lost\n",
+		      f);
+	output_time_ns(&ev->time, time, sizeof(time));
+	fprintf(f, "%" PRIu64 ",%s,%s,", ev->seq, time, event_kind_name(ev));
+	if (event_has_range(ev))
+		fprintf(f, "0x%" PRIx64 ",0x%" PRIx64 ",%" PRIu64, ev->start,
+			ev->end, event_pages(ev));
+	else
+		fputs(",,0", f);
+	fprintf(f, ",%d,%d,", ev->blockable, (int)ev->cause_pid);
+	output_csv_string(f, ev->cause_comm);
+	fputc(',', f);
+	if (ev->vma)
+		output_csv_string(f, ev->vma);
+	fputc(',', f);
+	if (ev->pinned_known)
+		fprintf(f, "%" PRIu64, ev->pinned_pages);
+	fputc(',', f);
+	if (ev->kind == PAGEWATCH_JOURNAL_OVERFLOW)
+		fprintf(f, "%" PRIu64, ev->lost);
+	fputc('\n', f);
+}
+
 /* CSV lines go straight to the stream: nothing is held back */
 static int csv_drain(struct output *out, FILE *f)
 {
@@ -127,5 +157,6 @@ const struct output_ops out_csv_ops = {
 	.page = csv_page,
 	.mapping = csv_mapping,
 	.end = csv_end,
+	.event = csv_event,
 	.drain = csv_drain,
 };

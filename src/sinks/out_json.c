@@ -466,6 +466,41 @@ static void json_end(struct output *out, const struct snapshot *snap)
 	fflush(out->f);
 }
 
+/* One object per journal record */
+static void json_event(struct output *out, const struct page_event *ev)
+{
+	FILE *f = out->f;
+	char time[48];
+
+	json_flush(out);
+	output_time_ns(&ev->time, time, sizeof(time));
+	fprintf(f, "{\"type\":\"event\",\"seq\":%" PRIu64 ",\"time\":\"%s\",\"kind\":",
+		ev->seq, time);
+	output_json_string(f, event_kind_name(ev));
+	if (event_has_range(ev))
+		fprintf(f, ",\"start\":\"0x%" PRIx64 "\",\"end\":\"0x%" PRIx64
+			"\",\"pages\":%" PRIu64, ev->start, ev->end,
+			event_pages(ev));
+	else
+		fputs(",\"start\":null,\"end\":null,\"pages\":0", f);
+	fprintf(f, ",\"blockable\":%s,\"cause_pid\":%d,\"cause_comm\":",
+		ev->blockable ? "true" : "false", (int)ev->cause_pid);
+	output_json_string(f, ev->cause_comm);
+	fputs(",\"vma\":", f);
+	if (ev->vma)
+		output_json_string(f, ev->vma);
+	else
+		fputs("null", f);
+	if (ev->pinned_known)
+		fprintf(f, ",\"pinned_pages\":%" PRIu64, ev->pinned_pages);
+	else
+		fputs(",\"pinned_pages\":null", f);
+	if (ev->kind == PAGEWATCH_JOURNAL_OVERFLOW)
+		fprintf(f, ",\"lost\":%" PRIu64, ev->lost);
+	fputs("}\n", f);
+	out->nr_lines++;
+}
+
 static int json_open(struct output *out, bool block)
 {
 	struct json_state *state = calloc(1, sizeof(*state));
@@ -498,5 +533,6 @@ const struct output_ops out_json_ops = {
 	.page = json_page,
 	.mapping = json_mapping,
 	.end = json_end,
+	.event = json_event,
 	.drain = json_drain,
 };

@@ -170,6 +170,31 @@ static void text_end(struct output *out, const struct snapshot *snap)
 	fflush(out->f);
 }
 
+/* One line per journal record, after a column line */
+static void text_event(struct output *out, const struct page_event *ev)
+{
+	FILE *f = out->f;
+	char time[48], range[40] = "-", pinned[24] = "-";
+
+	if (!out->nr_lines++)
+		fprintf(f, "# %-30s %8s %-15s %-27s %8s %6s %-22s %s\n", "TIME",
+			"SEQ", "KIND", "RANGE", "PAGES", "PINNED", "CAUSE",
+			"VMA");
+	output_time_ns(&ev->time, time, sizeof(time));
+	if (event_has_range(ev))
+		snprintf(range, sizeof(range), "%" PRIx64 "-%" PRIx64,
+			 ev->start, ev->end);
+	if (ev->pinned_known)
+		snprintf(pinned, sizeof(pinned), "%" PRIu64, ev->pinned_pages);
+	fprintf(f, "%-32s %8" PRIu64 " %-15s %-27s %8" PRIu64 " %6s %7d %-14.14s %s",
+		time, ev->seq, event_kind_name(ev), range, event_pages(ev),
+		pinned, (int)ev->cause_pid, ev->cause_comm,
+		ev->vma ? ev->vma : "-");
+	if (ev->kind == PAGEWATCH_JOURNAL_OVERFLOW)
+		fprintf(f, " (%" PRIu64 " records lost)", ev->lost);
+	fputc('\n', f);
+}
+
 static int text_open(struct output *out, bool block)
 {
 	struct text_state *state = malloc(sizeof(*state));
@@ -195,4 +220,5 @@ const struct output_ops out_text_ops = {
 	.page = text_page,
 	.mapping = text_mapping,
 	.end = text_end,
+	.event = text_event,
 };

@@ -287,6 +287,16 @@ void output_csv_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+void output_time_ns(const struct timespec *ts, char *buf, size_t len)
+{
+	struct tm tm;
+
+	gmtime_r(&ts->tv_sec, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, ts->tv_nsec);
+}
+
 void output_time(const struct timespec *ts, char *buf, size_t len)
 {
 	struct tm tm;

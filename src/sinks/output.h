@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "model/snapshot.h"
+#include "model/event.h"
 #include "model/snapshot_summary.h"
 
 /*
@@ -34,6 +35,8 @@ struct output_ops {
 	void (*mapping)(struct output *out, const struct snapshot *snap,
 			const struct snapshot_summary *summary);
 	void (*end)(struct output *out, const struct snapshot *snap);
+	/* One journal event (--events), a header before the first */
+	void (*event)(struct output *out, const struct page_event *ev);
 	/*
 	 * Page lines may be made in parallel (NULL: on one thread only):
 	 * write what is buffered to F (NULL: drop it) and empty the buffer.
@@ -89,5 +92,7 @@ void output_json_string(FILE *f, const char *s);
 size_t output_json_escape(const char *s, char *buf);
 void output_csv_string(FILE *f, const char *s);
 void output_time(const struct timespec *ts, char *buf, size_t len);
+/* RFC 3339 with nanoseconds: 2026-12-02T01:02:03.123456789Z */
+void output_time_ns(const struct timespec *ts, char *buf, size_t len);
 
 #endif

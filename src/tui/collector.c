@@ -70,10 +70,25 @@ static void wait_next(struct session *s, double last_snap, double last_rate)
 	pthread_cond_timedwait(&s->cond, &s->lock, &abs);
 }
 
+/*
+ * The journal, bound before the first refresh reads the target: every
+ * change after that read is announced. Without it the session polls.
+ */
+static void open_journal(struct session *s)
+{
+	s->follow_ok = !s->ctx->opts.no_journal &&
+		       !follow_open(&s->follow, s->ctx, 0);
+	pthread_mutex_lock(&s->lock);
+	s->status.live = s->follow_ok;
+	pthread_mutex_unlock(&s->lock);
+}
+
 static void *collector_main(void *arg)
 {
 	struct session *s = arg;
 	double last_snap = -1e9, last_rate = -1e9;
+
+	open_journal(s);
 
 	pthread_mutex_lock(&s->lock);
 	while (!s->quit) {
@@ -87,6 +102,8 @@ static void *collector_main(void *arg)
 		wait_next(s, last_snap, last_rate);
 	}
 	pthread_mutex_unlock(&s->lock);
+	if (s->follow_ok)
+		follow_close(&s->follow);
 	return NULL;
 }
 

@@ -23,6 +23,33 @@ static void node_pfn(char *buf, size_t len, uint16_t node, uint64_t pfn)
 		snprintf(buf, len, "n%u:%" PRIx64, node, pfn);
 }
 
+/*
+ * A journal record: what the kernel did to which range, and who; one that
+ * hit pinned pages says so first, in words.
+ */
+static void journal_text(const struct session_event *ev, const char *when,
+			 char *buf, size_t len)
+{
+	const char *kind = kmod_journal_kind_name(ev->journal_kind);
+
+	if (ev->journal_kind == PAGEWATCH_JOURNAL_OVERFLOW)
+		snprintf(buf, len, "%s journal overflow: %" PRIu64 " records lost",
+			 when, ev->lost);
+	else if (ev->journal_kind == PAGEWATCH_JOURNAL_EXITED)
+		snprintf(buf, len, "%s journal: the address space is gone", when);
+	else if (ev->pinned)
+		snprintf(buf, len, "%s %" PRIu64 " pinned page%s of %s %" PRIx64
+			 ": CPU mapping invalidated (%s by %s[%d])", when,
+			 ev->pinned, ev->pinned == 1 ? "" : "s", ev->text,
+			 ev->vaddr, kind ? kind : "other", ev->cause,
+			 (int)ev->cause_pid);
+	else
+		snprintf(buf, len, "%s %s %" PRIu64 "p %s by %s[%d] %" PRIx64
+			 "-%" PRIx64, when, kind ? kind : "other", ev->count,
+			 ev->text, ev->cause, (int)ev->cause_pid, ev->vaddr,
+			 ev->end);
+}
+
 void tui_event_text(const struct session_event *ev, char *buf, size_t len)
 {
 	char when[16], from[32], to[32];
@@ -32,6 +59,8 @@ void tui_event_text(const struct session_event *ev, char *buf, size_t len)
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
 	if (ev->kind == SESSION_EV_NOTE) {
 		snprintf(buf, len, "%s %s", when, ev->text);
+	} else if (ev->kind == SESSION_EV_JOURNAL) {
+		journal_text(ev, when, buf, len);
 	} else if (ev->count > 1) {
 		snprintf(buf, len, "%s %s %" PRIu64 " pages of %s", when,
 			 session_event_name(ev->kind), ev->count, ev->text);
@@ -56,7 +85,8 @@ static void events_row(struct panel *p, void *arg, size_t index, int y, bool sel
 	if (!session_event(t->session, index, &ev))
 		return;
 	tui_event_text(&ev, line, sizeof(line));
-	if (ev.kind == SESSION_EV_DIVERGED && !sel)
+	if ((ev.kind == SESSION_EV_DIVERGED ||
+	     (ev.kind == SESSION_EV_JOURNAL && ev.pinned)) && !sel)
 		wattron(p->win, tui_attr(t, TUI_C_MARK_DIVERGED));
 	tui_addstr_clip(p->win, line, getmaxx(p->win));
 	wattroff(p->win, tui_attr(t, TUI_C_MARK_DIVERGED));

@@ -82,12 +82,17 @@ static int refresh_text(const struct session_status *st, char *line, size_t len)
 {
 	char focus[40];
 
+	if (st->live)
+		return snprintf(line, len,
+				"snapshot #%u, live (journal): changes every %.2gs (on screen within %.2fs), all mappings every %s%.0fs",
+				st->seq, st->interval, st->journal_lag,
+				st->cycle_measured ? "" : "~", st->cycle);
 	if (!st->rolling)
-		return snprintf(line, len, "snapshot #%u, every %.2gs", st->seq,
-				st->interval);
+		return snprintf(line, len, "snapshot #%u, polling every %.2gs",
+				st->seq, st->interval);
 	tui_fmt_size(st->focus_bytes, focus, sizeof(focus));
 	return snprintf(line, len,
-			"snapshot #%u: %s every %.2gs, all mappings every %s%.0fs (%.0f ms CPU a refresh)",
+			"snapshot #%u, polling: %s every %.2gs, all mappings every %s%.0fs (%.0f ms CPU a refresh)",
 			st->seq, st->focus_whole ? "selected mapping" : strcat(focus, " around the cursor"),
 			st->interval, st->cycle_measured ? "" : "~", st->cycle,
 			st->collect_cpu * 1e3);

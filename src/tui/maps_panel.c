@@ -54,11 +54,14 @@ static void maps_header(struct panel *p, void *arg)
 	n = snprintf(head, sizeof(head), "%-*s %*s %-*s %*s %-*s", ADDR_W,
 		     "START", SIZE_W, "SIZE", path_width(p->win), "MAPPING",
 		     RES_W, "RES", BAR_W, "NODES");
-	for (size_t i = 0; i < NR_SHOWN; i++)
+	/* a very wide pane fills the buffer: what follows is cut, not past it */
+	for (size_t i = 0; i < NR_SHOWN && n < (int)sizeof(head); i++)
 		n += snprintf(head + n, sizeof(head) - (size_t)n, " %*s",
 			      count_width(shown_counts[i]),
 			      snapshot_count_name(shown_counts[i]));
-	snprintf(head + n, sizeof(head) - (size_t)n, " %*s", COUNT_W, "moved");
+	if (n < (int)sizeof(head))
+		snprintf(head + n, sizeof(head) - (size_t)n, " %*s", COUNT_W,
+			 "moved");
 	wattron(p->win, A_BOLD);
 	mvwaddnstr(p->win, 1, 0, head, getmaxx(p->win));
 	wattroff(p->win, A_BOLD);

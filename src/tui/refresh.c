@@ -163,6 +163,27 @@ static size_t union_ranges(struct snapshot_range *r, size_t nr)
 	return 1;
 }
 
+/* The next slice starts at SLICE_END; past the last page a cycle ended */
+static void advance_slice(struct session *s, const struct snapshot *model,
+			  size_t slice, uint64_t slice_end, double now)
+{
+	pthread_mutex_lock(&s->lock);
+	if (slice_end == UINT64_MAX) {
+		s->scan_pos = 0;
+		if (s->cycle_start > 0) {
+			s->status.cycle = now - s->cycle_start;
+			s->status.cycle_measured = true;
+		}
+		s->cycle_start = now;
+	} else {
+		s->scan_pos = slice_end;
+	}
+	if (!s->status.cycle_measured)
+		s->status.cycle = s->status.interval *
+				  (double)(model->nr_pages / (slice ? slice : 1) + 1);
+	pthread_mutex_unlock(&s->lock);
+}
+
 /* The focus and the next slice of the rest, merged into the model. */
 static int refresh_rolling(struct session *s, struct session_frame *prev,
 			   struct session_frame *f, size_t *read)
@@ -198,22 +219,132 @@ static int refresh_rolling(struct session *s, struct session_frame *prev,
 	if (err)
 		return err;
 
-	/* the slice went past the last page: a cycle ended */
-	pthread_mutex_lock(&s->lock);
-	if (slice_end == UINT64_MAX) {
-		s->scan_pos = 0;
-		if (s->cycle_start > 0) {
-			s->status.cycle = now - s->cycle_start;
-			s->status.cycle_measured = true;
-		}
-		s->cycle_start = now;
-	} else {
-		s->scan_pos = slice_end;
+	advance_slice(s, model, slice, slice_end, now);
+	return 0;
+}
+
+/* Journal records read per refresh at most; the rest wait for the next */
+#define LIVE_MAX_EVENTS		4096
+
+/*
+ * Log the journal's records since the last refresh, seen through MODEL;
+ * *OLDEST gets the time of the first (0 when none came)
+ */
+static int log_journal(struct session *s, const struct snapshot *model,
+		       double *oldest)
+{
+	struct page_event evs[64];
+	long got;
+
+	*oldest = 0;
+	for (size_t n = 0; n < LIVE_MAX_EVENTS; n += (size_t)got) {
+		got = follow_events(&s->follow, evs, 64, model);
+		if (got == -EAGAIN || got == 0)
+			return 0;
+		if (got < 0)
+			return (int)got;
+		if (!*oldest)
+			*oldest = clock_ts_sec(&evs[0].time);
+		for (long i = 0; i < got; i++)
+			session_journal_event(s, &evs[i]);
 	}
-	if (!s->status.cycle_measured)
-		s->status.cycle = s->status.interval *
-				  (double)(model->nr_pages / (slice ? slice : 1) + 1);
+	return 0;
+}
+
+/* How late the changes of this refresh reach the screen */
+static void note_lag(struct session *s, double oldest)
+{
+	struct timespec now;
+	double lag;
+
+	if (!oldest)
+		return;
+	clock_gettime(CLOCK_REALTIME, &now);
+	lag = clock_ts_sec(&now) - oldest;
+	pthread_mutex_lock(&s->lock);
+	/* decays, so one slow refresh does not stay on screen for ever */
+	s->status.journal_lag = lag > 0.8 * s->status.journal_lag ?
+				lag : 0.8 * s->status.journal_lag;
 	pthread_mutex_unlock(&s->lock);
+}
+
+/* RANGES[0..NR) sorted and joined where they touch: the new count */
+static size_t join_ranges(struct snapshot_range *r, size_t nr)
+{
+	size_t n = 0;
+
+	for (size_t i = 1; i < nr; i++) {
+		for (size_t j = i; j > 0 && r[j].start < r[j - 1].start; j--) {
+			struct snapshot_range t = r[j];
+
+			r[j] = r[j - 1];
+			r[j - 1] = t;
+		}
+	}
+	for (size_t i = 1; i < nr; i++) {
+		if (r[i].start <= r[n].end) {
+			if (r[i].end > r[n].end)
+				r[n].end = r[i].end;
+			continue;
+		}
+		r[++n] = r[i];
+	}
+	return nr ? n + 1 : 0;
+}
+
+/*
+ * Live: the ranges the journal announced since the last refresh, and a
+ * slice of the rest as a safety net (a quarter of the rolling budget, so
+ * an idle target costs little), compared page by page and merged into the
+ * model; lost records mean a full refresh.
+ */
+static int refresh_live(struct session *s, struct session_frame *prev,
+			struct session_frame *f, size_t *read)
+{
+	struct track_pin_query query;
+	bool have_query = sources_pin_query(&s->ctx->src, &query);
+	const struct snapshot *model = &prev->snap;
+	const struct snapshot_range *dirty;
+	struct snapshot_range *r;
+	struct snapshot part;
+	size_t nr, slice = budget_pages(s) / 4;
+	uint64_t slice_end;
+	double now = now_sec(), cpu, oldest;
+	bool all;
+	int err;
+
+	err = log_journal(s, model, &oldest);
+	if (err)
+		return err;
+	nr = follow_take_dirty(&s->follow, &dirty, &all);
+	if (all) {
+		session_note(s, "journal: records were lost: everything read again");
+		return refresh_full(s, prev, f, read);
+	}
+	r = malloc((nr + 1) * sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	memcpy(r, dirty, nr * sizeof(*r));
+	r[nr].start = s->scan_pos;
+	slice_end = snapshot_slice_end(model, s->scan_pos, slice);
+	r[nr].end = slice_end;
+	nr = join_ranges(r, nr + 1);
+
+	cpu = thread_cpu();
+	err = collect_ranges(s->ctx, &part, r, nr);
+	if (!err) {
+		s->read_cpu = thread_cpu() - cpu;
+		*read = part.nr_pages;
+		session_take_spare(s, &f->snap);
+		err = refresh_step(s, model, &part, r, nr,
+				   have_query ? &query : NULL, &f->snap);
+		snapshot_free(&part);
+	}
+	free(r);
+	if (err)
+		return err;
+	note_lag(s, oldest);
+	advance_slice(s, model, slice, slice_end, now);
 	return 0;
 }
 
@@ -239,7 +370,9 @@ static size_t take(struct session *s, bool *rolling)
 	first = !prev;
 	*rolling = prev && s->status.rolling;
 	read = 0;
-	if (*rolling)
+	if (prev && s->follow_ok)
+		err = refresh_live(s, prev, f, &read);
+	else if (*rolling)
 		err = refresh_rolling(s, prev, f, &read);
 	else
 		err = refresh_full(s, prev, f, &read);
@@ -289,7 +422,9 @@ static void account(struct session *s, bool rolling, size_t read, double cpu)
 	pthread_mutex_lock(&s->lock);
 	s->status.collect_cpu = cpu;
 	s->status.snap_every = s->status.interval;
-	if (!rolling && cpu > budget) {
+	if (s->status.live) {
+		/* the journal says what to read: no rolling decision */
+	} else if (!rolling && cpu > budget) {
 		s->status.rolling = true;
 		s->status.cycle_measured = false;
 		s->scan_pos = 0;

@@ -19,7 +19,27 @@ static const char *const event_names[SESSION_EV_NR] = {
 	[SESSION_EV_PINNED] = "pinned",
 	[SESSION_EV_UNPINNED] = "unpinned",
 	[SESSION_EV_NOTE] = "note",
+	[SESSION_EV_JOURNAL] = "journal",
 };
+
+void session_journal_event(struct session *s, const struct page_event *pe)
+{
+	struct session_event *ev;
+
+	pthread_mutex_lock(&s->lock);
+	ev = session_push_event(s, SESSION_EV_JOURNAL);
+	ev->time = pe->time;
+	ev->vaddr = pe->start;
+	ev->end = pe->end;
+	ev->count = event_pages(pe);
+	ev->journal_kind = pe->kind;
+	ev->pinned = pe->pinned_pages;
+	ev->lost = pe->lost;
+	ev->cause_pid = pe->cause_pid;
+	memcpy(ev->cause, pe->cause_comm, sizeof(ev->cause));
+	snprintf(ev->text, sizeof(ev->text), "%s", pe->vma ? pe->vma : "-");
+	pthread_mutex_unlock(&s->lock);
+}
 
 const char *session_event_name(unsigned int kind)
 {

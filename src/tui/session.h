@@ -10,6 +10,7 @@
 
 #include "kernel/perf_events.h"
 #include "collect/collect.h"
+#include "collect/follow.h"
 #include "model/snapshot_merge.h"
 
 /*
@@ -24,6 +25,7 @@ enum session_event_kind {
 	SESSION_EV_PINNED,
 	SESSION_EV_UNPINNED,
 	SESSION_EV_NOTE,
+	SESSION_EV_JOURNAL,		/* a change the kernel announced */
 	SESSION_EV_NR
 };
 
@@ -35,6 +37,13 @@ struct session_event {
 	uint64_t old_pfn, new_pfn;
 	uint16_t old_node, new_node;
 	char text[64];			/* mapping path, or the note */
+	/* SESSION_EV_JOURNAL: [vaddr, end), count pages, what and who */
+	uint64_t end;
+	unsigned int journal_kind;	/* PAGEWATCH_JOURNAL_* */
+	uint64_t pinned;		/* pages pinned when last read */
+	uint64_t lost;			/* overflow */
+	pid_t cause_pid;
+	char cause[17];
 };
 
 #define SESSION_HIST_MAX	6
@@ -79,6 +88,18 @@ struct session_status {
 	 * measured once a cycle has ended (CYCLE_MEASURED), estimated before.
 	 */
 	bool rolling;
+	/*
+	 * Live (journal.c's records drive it): each refresh reads what the
+	 * kernel announced since the last one, and a slice of the rest as a
+	 * safety net; all mappings are read every CYCLE seconds.
+	 */
+	bool live;
+	/*
+	 * Live: seconds from the oldest record a refresh logged to the end
+	 * of that refresh (the change is on screen then), the largest over
+	 * the last few refreshes
+	 */
+	double journal_lag;
 	bool cycle_measured;
 	double cycle;
 	uint64_t focus_bytes;
@@ -129,6 +150,8 @@ struct session {
 	double page_cost;		/* CPU seconds a page read costs */
 	double fixed_cost;		/* and a refresh besides its pages */
 	double read_cpu;		/* the last slice's reading */
+	struct follow follow;		/* the journal, when live */
+	bool follow_ok;
 	struct snapshot_page *spare;	/* a freed frame's page array */
 	size_t spare_cap;
 };
@@ -197,6 +220,9 @@ void refresh_run(struct session *s);
 
 /* Add a note to the log. */
 void session_note(struct session *s, const char *text);
+
+/* Add a journal record to the log. */
+void session_journal_event(struct session *s, const struct page_event *ev);
 
 const char *session_event_name(unsigned int kind);
 

@@ -78,6 +78,37 @@ done
 pw_info "$total pages read 100 times, $pn protnone (polls $i); $(echo "$before" | grep -c .) numa lines in the threads' sched files; $(grep '^after vmstat:numa_hint_faults ' /tmp/zp.counters)"
 cat /tmp/zp.counters
 
+# The same with a change journal open on the target (issue 12): binding it
+# registers an MMU notifier (the target's mmap lock taken for writing
+# once); neither that nor the reads beside it change a page or count a
+# fault
+pw-jfile hold $pid > /tmp/zp.hold 2>&1 &
+holder=$!
+if pw_wait_line /tmp/zp.hold '^bound'; then
+	pw_pass journal_binds_to_the_stopped_target
+else
+	pw_fail journal_binds_to_the_stopped_target "$(cat /tmp/zp.hold)"
+fi
+pw-verify reread $pid 100 > /tmp/zp.counters2 2>&1
+pw-verify dump-all $pid | view > /tmp/zp.after2
+if [ "$total" -gt 0 ] && cmp -s /tmp/zp.before /tmp/zp.after2; then
+	pw_pass every_page_unchanged_with_a_journal_open
+else
+	pw_fail every_page_unchanged_with_a_journal_open \
+		"dump-all before the journal vs. after it and 100 reads:" \
+		"$(diff /tmp/zp.before /tmp/zp.after2 | head -n 12)"
+fi
+after2=$(sed -n 's/^after task://p' /tmp/zp.counters2)
+[ -n "$before" ] && pw_eq target_numa_fault_counts_unchanged_with_a_journal "$before" "$after2" \
+	"numa lines of /proc/$pid/task/*/sched before vs. after the journal and the reads"
+for key in numa_hint_faults numa_pages_migrated; do
+	b=$(sed -n "s/^before vmstat:$key //p" /tmp/zp.counters)
+	a=$(sed -n "s/^after vmstat:$key //p" /tmp/zp.counters2)
+	pw_eq vmstat_${key}_unchanged_with_a_journal "$b" "$a" "/proc/vmstat $key before vs. after"
+done
+kill $holder
+wait $holder 2>/dev/null
+
 kill -CONT $pid
 kill $pid
 wait $pid 2>/dev/null

@@ -1,10 +1,11 @@
 # Stress: readers scan targets that change their address space as fast as
 # they can, while NUMA balancing scans at its fastest and PIDs wrap.
 #
-# Readers (5, all at once): two raw readers of `pages` over every VMA of the
+# Readers (6, all at once): two raw readers of `pages` over every VMA of the
 # current target (stale ranges included), one of `kpage` over random PFN
-# windows, one of `text` through `target`, and a loop of pagewatch
-# snapshots. Targets (pw-churn target) live 3-8 s each and are replaced;
+# windows, one of `text` through `target`, a reader of the change journal
+# bound to each target in turn (a 64-record ring, so it overflows), and a
+# loop of pagewatch snapshots. Targets (pw-churn target) live 3-8 s each and are replaced;
 # their threads loop over mmap/munmap/mremap/mprotect, fork+exit,
 # MADV_DONTNEED, MADV_HUGEPAGE + MADV_COLLAPSE (anon and shmem),
 # move_pages/migrate_pages between nodes 0 and 1 and io_uring buffer
@@ -60,7 +61,7 @@ end=$(( $(date +%s) + secs ))
 pw-churn spin "$secs" > $dir/spin.out 2>&1 &
 spinner=$!
 readers=""
-modes="pages pages kpage text"
+modes="pages pages kpage text journal"
 [ "$nreaders" = 0 ] && modes=""
 for mode in $modes; do
 	pw-churn reader $mode $pidfile "$secs" > $dir/reader.$mode.$(echo $readers | wc -w) 2>&1 &

@@ -1,7 +1,8 @@
 # Hostile input to every file of the module (pw-fuzz): two fuzzers at once,
 # each with its own seed, write garbage, huge and negative numbers, the PIDs
 # of init, kthreadd, a zombie and themselves, ranges past TASK_SIZE,
-# reversed and unaligned, and read with random offsets and sizes. Every
+# reversed and unaligned, ring sizes to the journal, and read, seek and
+# poll with random offsets and sizes. Every
 # call must end in a value or an allowed errno within 60 s (a text read far
 # into a 1 << 20-page target formats every line before it). Non-root users
 # are refused at open: 80-safety checks that for every file.

@@ -29,10 +29,12 @@
  */
 #include "config.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <linux/io_uring.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -591,6 +593,77 @@ static void read_text(struct tally *t, uint64_t *s, const char *pidfile)
 	fclose(f);
 }
 
+/* A record of the journal: a known kind, in order, with a sane range */
+static void check_journal_record(struct tally *t,
+				 const struct pagewatch_journal_record *r,
+				 uint64_t *seq)
+{
+	unsigned int kind = le16toh(r->kind);
+	uint64_t n = le64toh(r->seq), start = le64toh(r->start),
+		 end = le64toh(r->end);
+
+	t->records++;
+	if (kind > PAGEWATCH_JOURNAL_EXITED ||
+	    (kind > PAGEWATCH_JOURNAL_EXCLUSIVE && kind < PAGEWATCH_JOURNAL_OTHER))
+		bad(t, "journal seq %" PRIu64 ": kind %u", n, kind);
+	if (n <= *seq)
+		bad(t, "journal seq %" PRIu64 " after %" PRIu64, n, *seq);
+	if (kind <= PAGEWATCH_JOURNAL_OTHER && start > end)
+		bad(t, "journal seq %" PRIu64 ": range %" PRIx64 "-%" PRIx64,
+		    n, start, end);
+	if (le16toh(r->flags) & ~PAGEWATCH_JOURNAL_F_BLOCKABLE)
+		bad(t, "journal seq %" PRIu64 ": flags %x", n, le16toh(r->flags));
+	*seq = n;
+}
+
+/*
+ * Bind a journal (a small ring, so it overflows too) to the target the PID
+ * file names and read it, polling, until the target exits or changes
+ */
+static void read_journal(struct tally *t, const char *pidfile)
+{
+	static struct pagewatch_journal_record recs[64];
+	int fd = open(DEBUGFS "/journal", O_RDWR | O_NONBLOCK);
+	pid_t pid = read_pid(pidfile);
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	uint64_t seq = 0;
+	char text[16];
+	ssize_t got;
+	int len;
+
+	if (fd < 0) {
+		bad(t, "open journal: %s", strerror(errno));
+		return;
+	}
+	if (write(fd, "size 64", 7) != 7)
+		bad(t, "journal size 64: %s", strerror(errno));
+	len = snprintf(text, sizeof(text), "%d", pid);
+	if (write(fd, text, len) != len) {
+		errno_seen(t, errno, "bind journal");
+		close(fd);
+		return;
+	}
+	while (running() && read_pid(pidfile) == pid) {
+		t->reads++;
+		got = read(fd, recs, sizeof(recs));
+		if (got == 0)
+			break;		/* the exited record was read */
+		if (got < 0 && errno == EAGAIN) {
+			poll(&pfd, 1, 100);
+			continue;
+		}
+		if (got < 0) {
+			errno_seen(t, errno, "read journal");
+			break;
+		}
+		if (got % sizeof(recs[0]))
+			bad(t, "journal read of %zd bytes", got);
+		for (ssize_t i = 0; i < got / (ssize_t)sizeof(recs[0]); i++)
+			check_journal_record(t, &recs[i], &seq);
+	}
+	close(fd);
+}
+
 static unsigned int count_nodes(void)
 {
 	char path[64];
@@ -638,6 +711,8 @@ static int cmd_reader(const char *mode, const char *pidfile, double seconds)
 			read_kpage(&t, &s, pfns);
 		else if (!strcmp(mode, "text"))
 			read_text(&t, &s, pidfile);
+		else if (!strcmp(mode, "journal"))
+			read_journal(&t, pidfile);
 		else
 			return 2;
 	}
@@ -656,6 +731,6 @@ int main(int argc, char **argv)
 	if (argc == 5 && !strcmp(argv[1], "reader"))
 		return cmd_reader(argv[2], argv[3], atof(argv[4]));
 	fprintf(stderr, "usage: pw-churn target SECONDS | spin SECONDS |\n"
-		"       pw-churn reader pages|kpage|text PIDFILE SECONDS\n");
+		"       pw-churn reader pages|kpage|text|journal PIDFILE SECONDS\n");
 	return 2;
 }

@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -45,9 +46,9 @@
 /* random_size() tries up to 1 << 31 bytes */
 #define GUARD_SZ	(1UL << 32)
 
-enum file { F_PAGES, F_KPAGE, F_TARGET, F_TEXT, F_VERSION, NR_FILES };
+enum file { F_PAGES, F_KPAGE, F_TARGET, F_TEXT, F_VERSION, F_JOURNAL, NR_FILES };
 static const char *const file_names[NR_FILES] = {
-	"pages", "kpage", "target", "text", "version",
+	"pages", "kpage", "target", "text", "version", "journal",
 };
 
 static uint64_t seed_state;
@@ -85,12 +86,18 @@ static void on_alarm(int sig)
 
 /* errno numbers allowed per call, 0-terminated */
 static const int allowed_write[] = { EINVAL, ESRCH, EFAULT, EBADF, 0 };
-static const int allowed_read[] = { EINVAL, ESRCH, ENXIO, EINTR, EFAULT, EBADF, 0 };
+/*
+ * EAGAIN: an empty journal (always opened O_NONBLOCK here); ESPIPE: a
+ * pread() of the journal, which is not seekable
+ */
+static const int allowed_read[] = { EINVAL, ESRCH, ENXIO, EINTR, EFAULT, EBADF,
+				    EAGAIN, ESPIPE, 0 };
 /* text binds a PID target at open: ESRCH once that process has exited */
 static const int allowed_open[] = { ENXIO, ESRCH, 0 };
 /* text: seq_lseek() formats the lines before the offset, reading the target */
 /* ENXIO: SEEK_DATA/SEEK_HOLE past the end, before a PID, no data left */
-static const int allowed_seek[] = { EINVAL, ENXIO, ESRCH, EINTR, 0 };
+/* ESPIPE: the journal is not seekable */
+static const int allowed_seek[] = { EINVAL, ENXIO, ESRCH, EINTR, ESPIPE, 0 };
 static const int allowed_misc[] = { ENOTTY, ENODEV, EINVAL, EACCES, EBADF, 0 };
 
 static void result(long ret, const int *allowed, const char *what,
@@ -179,6 +186,11 @@ static size_t make_input(enum file f, char *out, size_t max)
 		break;
 	}
 	pid_text(pid, sizeof(pid));
+	if (f == F_JOURNAL && pick(3) == 0)	/* ring sizes, good and bad */
+		return (size_t)snprintf(out, max, "size %s%" PRIu64 "%s",
+					pick(4) ? "" : " ",
+					pick(2) ? (uint64_t)1 << pick(24) : rnd() >> pick(64),
+					pick(2) ? "\n" : "");
 	if (f != F_TARGET && pick(2))
 		return (size_t)snprintf(out, max, "%s%s", pid,
 					pick(2) ? "\n" : "");
@@ -207,7 +219,9 @@ static int open_file(enum file f)
 
 	snprintf(path, sizeof(path), DEBUGFS "/%s", file_names[f]);
 	CALL("open");
-	fd = open(path, modes[pick(3)] | (pick(4) ? 0 : O_NONBLOCK));
+	/* a blocking read of a quiet journal would wait for ever */
+	fd = open(path, modes[pick(3)] |
+		  (f == F_JOURNAL || !pick(4) ? O_NONBLOCK : 0));
 	result(fd, allowed_open, "open", file_names[f]);
 	return fd;
 }
@@ -292,8 +306,12 @@ static void one_iteration(int *fds)
 			result(ret < 0 ? -1 : 0, allowed_seek, "lseek", input);
 			break;
 		default:
-			CALL("ioctl/mmap");
-			if (pick(2)) {
+			CALL("ioctl/mmap/poll");
+			if (pick(3) == 0) {
+				struct pollfd pfd = { .fd = fds[f], .events = POLLIN };
+
+				ret = poll(&pfd, 1, 0) < 0 ? -1 : 0;
+			} else if (pick(2)) {
 				ret = ioctl(fds[f], (unsigned long)rnd(), buf);
 			} else {
 				void *p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fds[f], 0);
@@ -322,6 +340,8 @@ static const char *errno_label(int err)
 	case ENOTTY: return "ENOTTY";
 	case ENODEV: return "ENODEV";
 	case EACCES: return "EACCES";
+	case EAGAIN: return "EAGAIN";
+	case ESPIPE: return "ESPIPE";
 	default:
 		snprintf(other, sizeof(other), "E%d", err);
 		return other;

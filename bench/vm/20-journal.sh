@@ -1,0 +1,61 @@
+# Live from the journal against polling (issue 12, point 3), in the guest
+# with the module: the interactive session (pagewatch -p PID -i 1 --no-perf
+# in a detached tmux) on a dense target as large as the guest allows, idle,
+# then while 1 % of its pages move to the other node every second (pw-jfile
+# churn, move_pages from another process), once live (the default with the
+# journal) and once with --no-journal (polling). Figures: the session's CPU
+# share of one core from /proc/PID/stat over 20 s, and in live mode how late
+# the changes reach the screen (the header's "on screen within"). Every
+# output line goes to the host as a BENCH line. Sourced by the guest's
+# /init with lib.sh.
+if ! pw_load_module 2>/tmp/insmod.err; then
+	pw_skip module_loaded "insmod failed: $(cat /tmp/insmod.err)"
+fi
+mib=384
+secs=20
+hz=100		# USER_HZ of x86 Debian kernels
+say() { echo "BENCH $*" >&3; }
+
+pw-target dense $mib > /tmp/jb.range 2>&1 &
+tgt=$!
+pw_wait_line /tmp/jb.range '^[0-9a-f]' || pw_fail bench_target_ready "$(cat /tmp/jb.range)"
+set -- $(cat /tmp/jb.range)
+start=$1 end=$2
+
+tm() { tmux -L pwjb "$@"; }
+cpu_ticks() { awk '{ print $14 + $15 }' /proc/$1/stat 2>/dev/null; }
+
+# run LABEL FLAGS CHURN: one session, its CPU over $secs s and its header
+run() {
+	local label=$1 flags=$2 churn=$3 pw t0 t1 mover= header
+	tm -f /dev/null new-session -d -s pw -x 200 -y 50 \
+		"env TERM=screen /pagewatch/bin/pagewatch -p $tgt --no-perf -i 1 $flags; sleep 600"
+	# past the first full read
+	for _ in $(seq 300); do
+		tm capture-pane -p -t pw 2>/dev/null | grep -q 'snapshot #3' && break
+		sleep 0.1
+	done
+	pw=$(pidof pagewatch)
+	[ "$churn" = yes ] && { pw-jfile churn $tgt $start $end 1 $((secs + 2)) > /tmp/jb.churn & mover=$!; }
+	sleep 1
+	t0=$(cpu_ticks $pw)
+	sleep $secs
+	t1=$(cpu_ticks $pw)
+	header=$(tm capture-pane -p -t pw | grep -o 'snapshot #.*' | head -n 1)
+	[ -n "$mover" ] && wait $mover
+	tm kill-server 2>/dev/null
+	say "$(printf '%-30s %6s %% of a CPU  | %s' "$label" \
+		"$(awk -v a=$t0 -v b=$t1 -v s=$secs -v hz=$hz 'BEGIN { printf "%.2f", (b - a) * 100 / hz / s }')" \
+		"$header")"
+	[ -s /tmp/jb.churn ] && say "    churn: $(cat /tmp/jb.churn)"
+	rm -f /tmp/jb.churn
+}
+
+say "== live (journal) vs polling: dense $mib MiB, interval 1 s, ${secs} s each"
+run "idle, live" "" no
+run "idle, polling" "--no-journal" no
+run "1 %/s moving, live" "" yes
+run "1 %/s moving, polling" "--no-journal" yes
+kill $tgt
+wait $tgt 2>/dev/null
+pw_pass journal_bench_finished

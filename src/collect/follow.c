@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Following a target by its change journal: events and fresh ranges. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "collect/follow.h"
+#include "model/snapshot_merge.h"
+
+/* More ranges than this are read as one from the first to the last */
+#define FOLLOW_MAX_RANGES	64
+
+static int64_t ns_of(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+bool follow_available(const struct collect *c)
+{
+	return sources_kmod_ok(&c->src) && c->src.kmod.version.feature_journal;
+}
+
+int follow_open(struct follow *f, struct collect *c, unsigned int ring)
+{
+	memset(f, 0, sizeof(*f));
+	f->c = c;
+	f->journal.fd = -1;
+	if (!follow_available(c))
+		return -ENOTSUP;
+	f->mono_to_real_ns = ns_of(CLOCK_REALTIME) - ns_of(CLOCK_MONOTONIC);
+	return kmod_journal_open(&f->journal, c->src.kmod.dir, c->opts.pid,
+				 ring);
+}
+
+void follow_close(struct follow *f)
+{
+	kmod_journal_close(&f->journal);
+	free(f->dirty);
+	f->dirty = NULL;
+}
+
+static int note_dirty(struct follow *f, uint64_t start, uint64_t end)
+{
+	struct snapshot_range *grown;
+
+	if (f->nr_dirty == f->cap_dirty) {
+		size_t cap = f->cap_dirty ? 2 * f->cap_dirty : 64;
+
+		grown = realloc(f->dirty, cap * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		f->dirty = grown;
+		f->cap_dirty = cap;
+	}
+	f->dirty[f->nr_dirty++] = (struct snapshot_range){ start, end };
+	return 0;
+}
+
+long follow_events(struct follow *f, struct page_event *evs, size_t nr,
+		   const struct snapshot *model)
+{
+	long got;
+
+	if (f->ended)
+		return 0;
+	if (nr > KMOD_JOURNAL_BATCH)
+		nr = KMOD_JOURNAL_BATCH;
+	got = kmod_journal_read(&f->journal, f->recs, nr);
+	if (got <= 0) {
+		if (got == 0)
+			f->ended = true;
+		return got;
+	}
+	for (long i = 0; i < got; i++) {
+		const struct kmod_journal_record *rec = &f->recs[i];
+
+		event_from_record(&evs[i], rec, f->mono_to_real_ns, model);
+		if (rec->kind == PAGEWATCH_JOURNAL_OVERFLOW)
+			f->overflowed = true;
+		else if (rec->kind == PAGEWATCH_JOURNAL_EXITED)
+			f->ended = true;
+		else if (note_dirty(f, rec->start & ~4095ULL,
+				    (rec->end + 4095) & ~4095ULL))
+			f->overflowed = true;	/* no memory: read it all */
+	}
+	return got;
+}
+
+int follow_wait(struct follow *f, int timeout_ms)
+{
+	return kmod_journal_wait(&f->journal, timeout_ms);
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct snapshot_range *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Sort and join the dirty ranges; too many become one */
+static size_t coalesce(struct snapshot_range *r, size_t nr)
+{
+	size_t n = 0;
+
+	if (!nr)
+		return 0;
+	qsort(r, nr, sizeof(*r), cmp_range);
+	for (size_t i = 1; i < nr; i++) {
+		if (r[i].start <= r[n].end) {
+			if (r[i].end > r[n].end)
+				r[n].end = r[i].end;
+			continue;
+		}
+		r[++n] = r[i];
+	}
+	n++;
+	if (n > FOLLOW_MAX_RANGES) {
+		r[0].end = r[n - 1].end;
+		n = 1;
+	}
+	return n;
+}
+
+size_t follow_take_dirty(struct follow *f, const struct snapshot_range **ranges,
+			 bool *all)
+{
+	size_t nr = coalesce(f->dirty, f->nr_dirty);
+
+	*all = f->overflowed;
+	*ranges = f->dirty;
+	f->overflowed = false;
+	f->nr_dirty = 0;
+	return *all ? 0 : nr;
+}
+
+/* MODEL after reading RANGES[0..NR) again */
+static int reread_ranges(struct follow *f, struct snapshot *model,
+			 const struct snapshot_range *ranges, size_t nr,
+			 size_t *pages)
+{
+	struct snapshot part, merged = { 0 };
+	int err;
+
+	err = collect_ranges(f->c, &part, ranges, nr);
+	if (err)
+		return err;
+	if (pages)
+		*pages = part.nr_pages;
+	err = snapshot_merge(model, &part, ranges, nr, &merged);
+	snapshot_free(&part);
+	if (err) {
+		snapshot_free(&merged);
+		return err;
+	}
+	snapshot_free(model);
+	*model = merged;
+	return 0;
+}
+
+/* Note in VIA the pages of PART that BASE saw on another node */
+static int note_nodes(const struct snapshot *base, const struct snapshot *part,
+		      struct track_via *via)
+{
+	for (size_t i = 0; i < part->nr_pages; i++) {
+		const struct snapshot_page *page = &part->pages[i];
+		size_t o = snapshot_page_index(base, page->vaddr);
+		const struct snapshot_page *old = &base->pages[o];
+
+		if (o == base->nr_pages || old->vaddr != page->vaddr ||
+		    !snapshot_page_known(page, SNAPSHOT_KNOWN_NODE) ||
+		    !snapshot_page_known(old, SNAPSHOT_KNOWN_NODE) ||
+		    old->node == page->node)
+			continue;
+		if (track_via_add(via, page->vaddr, page->node))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int follow_watch(struct follow *f, const struct snapshot *base, double seconds,
+		 volatile sig_atomic_t *stop, struct track_via *via)
+{
+	struct page_event evs[64];
+	const struct snapshot_range *ranges;
+	struct snapshot part;
+	int64_t end = ns_of(CLOCK_MONOTONIC) + (int64_t)(seconds * 1e9), left;
+	unsigned int seq;
+	size_t nr;
+	long got;
+	bool all;
+	int err;
+
+	while (!*stop && (left = end - ns_of(CLOCK_MONOTONIC)) > 0) {
+		err = follow_wait(f, (int)(left / 1000000) + 1);
+		if (err < 0)
+			return err;
+		do {
+			got = follow_events(f, evs, 64, base);
+		} while (got > 0);
+		if (got < 0 && got != -EAGAIN)
+			return (int)got;
+		nr = follow_take_dirty(f, &ranges, &all);
+		/* lost records: the next snapshot reads everything anyway */
+		if (all || !nr)
+			continue;
+		/* a look in between, not one of the run's snapshots */
+		seq = f->c->seq;
+		err = collect_ranges(f->c, &part, ranges, nr);
+		f->c->seq = seq;
+		if (err)
+			return err;
+		err = note_nodes(base, &part, via);
+		snapshot_free(&part);
+		if (err)
+			return err;
+		if (f->ended)
+			return -ESRCH;
+	}
+	return 0;
+}
+
+int follow_reread(struct follow *f, struct snapshot *model, size_t *pages)
+{
+	const struct snapshot_range *ranges;
+	struct snapshot fresh;
+	size_t nr;
+	bool all;
+	int err;
+
+	if (pages)
+		*pages = 0;
+	nr = follow_take_dirty(f, &ranges, &all);
+	if (all) {
+		err = collect_snapshot(f->c, &fresh);
+		if (err)
+			return err;
+		if (pages)
+			*pages = fresh.nr_pages;
+		snapshot_free(model);
+		*model = fresh;
+		return 0;
+	}
+	return nr ? reread_ranges(f, model, ranges, nr, pages) : 0;
+}

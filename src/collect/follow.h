@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PW_FOLLOW_H
+#define PW_FOLLOW_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "collect/collect.h"
+#include "kernel/kmod_journal.h"
+#include "model/event.h"
+#include "model/track.h"
+
+/*
+ * Following a target by its journal: the module's change journal bound to
+ * the target, and the ranges it announced since they were last read.
+ * Reading them again into a model keeps it as fresh as the kernel's own
+ * announcements, whatever the target's size.
+ */
+struct follow {
+	struct collect *c;
+	struct kmod_journal journal;
+	int64_t mono_to_real_ns;	/* CLOCK_REALTIME - CLOCK_MONOTONIC */
+	bool ended;			/* the exited record was read */
+	bool overflowed;		/* records were lost: read everything */
+	struct snapshot_range *dirty;	/* announced since the last read */
+	size_t nr_dirty;
+	size_t cap_dirty;
+	struct kmod_journal_record recs[KMOD_JOURNAL_BATCH];
+};
+
+/*
+ * Bind the journal to C's target (ring of RING records, 0: the module's
+ * default); read the model after this, and nothing it misses goes
+ * unannounced. -ENOTSUP when the module is not used or has no journal,
+ * else -errno (-ESRCH: the target exited).
+ */
+int follow_open(struct follow *f, struct collect *c, unsigned int ring);
+void follow_close(struct follow *f);
+
+/* Is the journal usable for C (the module, with the journal feature)? */
+bool follow_available(const struct collect *c);
+
+/*
+ * Up to NR events, each seen through MODEL (NULL: nothing known) as it was
+ * before them; 0 once the journal ended, -EAGAIN when none is waiting.
+ * Their ranges are noted for follow_reread() and follow_take_dirty().
+ */
+long follow_events(struct follow *f, struct page_event *evs, size_t nr,
+		   const struct snapshot *model);
+
+/*
+ * The ranges announced since the last call, sorted and joined, in
+ * *RANGES (valid until the next follow_events()); *ALL when records were
+ * lost and everything must be read again. The notes are cleared.
+ */
+size_t follow_take_dirty(struct follow *f, const struct snapshot_range **ranges,
+			 bool *all);
+
+/* Wait up to TIMEOUT_MS for an event: 1, 0, or -errno */
+int follow_wait(struct follow *f, int timeout_ms);
+
+/*
+ * Read again what was announced since the last call (everything after an
+ * overflow) and merge it into MODEL; *PAGES (may be NULL) gets the pages
+ * read. -ESRCH once the target is gone.
+ */
+int follow_reread(struct follow *f, struct snapshot *model, size_t *pages);
+
+/*
+ * For SECONDS (or until *STOP): read again what the journal announces, and
+ * note in VIA every page seen on another node than in BASE (a snapshot of
+ * the same target). 0, or -ESRCH once the target is gone, or -errno.
+ */
+int follow_watch(struct follow *f, const struct snapshot *base, double seconds,
+		 volatile sig_atomic_t *stop, struct track_via *via);
+
+#endif
