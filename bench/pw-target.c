@@ -13,6 +13,14 @@
  *   pw-target pagemap PID START END
  *                            read /proc/PID/pagemap over [START, END) in
  *                            1 MiB preads: the cost of pagemap alone
+ *   pw-target floor PID START END
+ *                            the /proc floor of pagewatch's path without
+ *                            the module: pagemap over [START, END) in
+ *                            1 MiB preads and, for the PFNs of the present
+ *                            pages of each, sorted (radix), kpageflags and
+ *                            kpagecount in windows of up to 4096 PFNs
+ *                            (gaps of up to 64 read through), one thread,
+ *                            nothing decoded
  *   pw-target kmod PID START END
  *                            the same through the module's pages file
  *                            ($PAGEWATCH_KMOD_DIR, default
@@ -44,6 +52,8 @@
 #define THP_SIZE	(2 * MIB)
 #define READ_CHUNK	MIB
 #define KMOD_CHUNK	(4096 * PAGEWATCH_RECORD_SIZE)
+#define KPAGE_WINDOW	4096	/* PFNs per pread of kpageflags/kpagecount */
+#define KPAGE_GAP	64
 
 static void *map_anon(size_t len, int prot)
 {
@@ -129,6 +139,104 @@ static int read_pagemap(const char *pid, uint64_t start, uint64_t end)
 	close(fd);
 	printf("%" PRIu64 " present\n", sum);
 	return 0;
+}
+
+/* V sorted: V or TMP, whichever holds the last pass */
+static uint64_t *radix_sort(uint64_t *v, uint64_t *tmp, size_t nr)
+{
+	uint64_t hi = 0;
+
+	for (size_t i = 0; i < nr; i++)
+		hi = v[i] > hi ? v[i] : hi;
+	for (unsigned int at = 0; at < 64 && hi >> at; at += 8) {
+		size_t count[257] = { 0 };
+		uint64_t *swap;
+
+		for (size_t i = 0; i < nr; i++)
+			count[((v[i] >> at) & 0xff) + 1]++;
+		for (int d = 1; d < 257; d++)
+			count[d] += count[d - 1];
+		for (size_t i = 0; i < nr; i++)
+			tmp[count[(v[i] >> at) & 0xff]++] = v[i];
+		swap = v;
+		v = tmp;
+		tmp = swap;
+	}
+	return v;
+}
+
+/* kpageflags and kpagecount of the sorted PFNS, a window at a time */
+static int read_kpage(int flags_fd, int count_fd, const uint64_t *pfns,
+		      size_t nr, uint64_t *sum)
+{
+	static uint64_t flags[KPAGE_WINDOW], counts[KPAGE_WINDOW];
+
+	for (size_t i = 0, j; i < nr; i = j) {
+		uint64_t lo = pfns[i];
+		size_t len;
+
+		for (j = i + 1; j < nr && pfns[j] - lo < KPAGE_WINDOW &&
+		     pfns[j] - pfns[j - 1] <= KPAGE_GAP; j++)
+			;
+		len = (size_t)(pfns[j - 1] - lo + 1) * 8;
+		if (pread(flags_fd, flags, len, (off_t)(lo * 8)) != (ssize_t)len ||
+		    pread(count_fd, counts, len, (off_t)(lo * 8)) != (ssize_t)len) {
+			fprintf(stderr, "pw-target: kpageflags/kpagecount: short read\n");
+			return 1;
+		}
+		*sum += flags[0] + counts[0];
+	}
+	return 0;
+}
+
+static int read_floor(const char *pid, uint64_t start, uint64_t end)
+{
+	static uint64_t buf[READ_CHUNK / sizeof(uint64_t)];
+	static uint64_t pfns[READ_CHUNK / sizeof(uint64_t)];
+	static uint64_t tmp[READ_CHUNK / sizeof(uint64_t)];
+	char path[64];
+	uint64_t off = start / 4096 * 8, stop = end / 4096 * 8, present = 0;
+	uint64_t sum = 0;
+	int fd, flags_fd, count_fd, err = 1;
+
+	snprintf(path, sizeof(path), "/proc/%s/pagemap", pid);
+	fd = open(path, O_RDONLY);
+	flags_fd = open("/proc/kpageflags", O_RDONLY);
+	count_fd = open("/proc/kpagecount", O_RDONLY);
+	if (fd < 0 || flags_fd < 0 || count_fd < 0) {
+		fprintf(stderr, "pw-target: %s, /proc/kpageflags, /proc/kpagecount: %s\n",
+			path, strerror(errno));
+		goto out;
+	}
+	while (off < stop) {
+		size_t want = stop - off < READ_CHUNK ? stop - off : READ_CHUNK;
+		ssize_t got = pread(fd, buf, want, (off_t)off);
+		size_t nr = 0;
+
+		if (got <= 0) {
+			fprintf(stderr, "pw-target: %s: short read\n", path);
+			goto out;
+		}
+		/* bit 63 present, bits 0-54 the PFN (CAP_SYS_ADMIN) */
+		for (size_t i = 0; i < (size_t)got / 8; i++)
+			if (buf[i] >> 63)
+				pfns[nr++] = buf[i] & ((1ULL << 55) - 1);
+		present += nr;
+		if (read_kpage(flags_fd, count_fd, radix_sort(pfns, tmp, nr),
+			       nr, &sum))
+			goto out;
+		off += (uint64_t)got;
+	}
+	printf("%" PRIu64 " present (%" PRIu64 ")\n", present, sum);
+	err = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (flags_fd >= 0)
+		close(flags_fd);
+	if (count_fd >= 0)
+		close(count_fd);
+	return err;
 }
 
 static int read_kmod(const char *pid, uint64_t start, uint64_t end)
@@ -232,13 +340,16 @@ int main(int argc, char **argv)
 	if (argc == 5 && !strcmp(argv[1], "pagemap"))
 		return read_pagemap(argv[2], strtoull(argv[3], NULL, 16),
 				    strtoull(argv[4], NULL, 16));
+	if (argc == 5 && !strcmp(argv[1], "floor"))
+		return read_floor(argv[2], strtoull(argv[3], NULL, 16),
+				  strtoull(argv[4], NULL, 16));
 	if (argc == 5 && !strcmp(argv[1], "kmod"))
 		return read_kmod(argv[2], strtoull(argv[3], NULL, 16),
 				 strtoull(argv[4], NULL, 16));
 	if (argc >= 4 && !strcmp(argv[1], "time") && atoi(argv[2]) > 0)
 		return time_runs(atoi(argv[2]), argv + 3);
 	fprintf(stderr, "usage: pw-target dense|sparse|thp|plain|reserve MIB\n"
-		"       pw-target pagemap|kmod PID START END\n"
+		"       pw-target pagemap|floor|kmod PID START END\n"
 		"       pw-target time RUNS CMD [ARG...]\n");
 	return 2;
 }

@@ -89,6 +89,8 @@ static unsigned int sources_used(const struct sources *src)
 	}
 	if (src->topo_ok)
 		used |= 1U << SNAPSHOT_SRC_LIBNUMA;
+	if (src->node_query_ok && !sources_kmod_ok(src))
+		used |= 1U << SNAPSHOT_SRC_MOVE_PAGES;
 	return used;
 }
 

@@ -97,30 +97,11 @@ int follow_wait(struct follow *f, int timeout_ms)
 	return kmod_journal_wait(&f->journal, timeout_ms);
 }
 
-static int cmp_range(const void *a, const void *b)
-{
-	const struct snapshot_range *x = a, *y = b;
-
-	return x->start < y->start ? -1 : x->start > y->start;
-}
-
 /* Sort and join the dirty ranges; too many become one */
 static size_t coalesce(struct snapshot_range *r, size_t nr)
 {
-	size_t n = 0;
+	size_t n = snapshot_ranges_join(r, nr);
 
-	if (!nr)
-		return 0;
-	qsort(r, nr, sizeof(*r), cmp_range);
-	for (size_t i = 1; i < nr; i++) {
-		if (r[i].start <= r[n].end) {
-			if (r[i].end > r[n].end)
-				r[n].end = r[i].end;
-			continue;
-		}
-		r[++n] = r[i];
-	}
-	n++;
 	if (n > FOLLOW_MAX_RANGES) {
 		r[0].end = r[n - 1].end;
 		n = 1;

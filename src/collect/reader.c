@@ -13,6 +13,9 @@
 #include "collect/reader.h"
 #include "kernel/pagemap.h"
 
+_Static_assert(PAGEMAP_BATCH <= 1 << KPAGE_SORT_SLOT_BITS,
+	       "a batch's slots fit beside their PFNs");
+
 /* Read through holes of up to this many pages between populated runs */
 #define READER_MERGE_GAP	64
 
@@ -92,8 +95,13 @@ void reader_free(struct reader *r)
 	free(r->kbuf);
 	free(r->pfns);
 	free(r->slots);
+	free(r->sort_keys);
+	free(r->sort_tmp);
 	free(r->kflags);
 	free(r->kcounts);
+	free(r->addrs);
+	free(r->nodes);
+	free(r->asked);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -108,11 +116,19 @@ int reader_init(struct reader *r, const struct sources *src,
 	r->kpage = !kmod && sources_kpage_ok(src);
 	r->kpage_counts = r->kpage && keeper->need_mapcount;
 	r->sysfs_node = snapshot_has(snap, SNAPSHOT_SRC_SYSFS_NODE);
+	r->query_node = snapshot_has(snap, SNAPSHOT_SRC_MOVE_PAGES);
 	r->kmod_only = kmod && !keeper->need_pagemap;
 
 	r->raw = malloc(PAGEMAP_BATCH * sizeof(*r->raw));
 	if (!r->raw)
 		return -ENOMEM;
+	if (r->query_node) {
+		r->addrs = malloc(PAGEMAP_BATCH * sizeof(*r->addrs));
+		r->nodes = malloc(PAGEMAP_BATCH * sizeof(*r->nodes));
+		r->asked = malloc(PAGEMAP_BATCH * sizeof(*r->asked));
+		if (!r->addrs || !r->nodes || !r->asked)
+			return -ENOMEM;
+	}
 	if (kmod) {
 		r->recs = malloc(PAGEMAP_BATCH * sizeof(*r->recs));
 		r->kbuf = malloc(KMOD_BATCH * sizeof(*r->kbuf));
@@ -122,8 +138,11 @@ int reader_init(struct reader *r, const struct sources *src,
 	if (r->kpage) {
 		r->pfns = malloc(PAGEMAP_BATCH * sizeof(*r->pfns));
 		r->slots = malloc(PAGEMAP_BATCH * sizeof(*r->slots));
+		r->sort_keys = malloc(PAGEMAP_BATCH * sizeof(*r->sort_keys));
+		r->sort_tmp = malloc(PAGEMAP_BATCH * sizeof(*r->sort_tmp));
 		r->kflags = malloc(KPAGE_BATCH * sizeof(*r->kflags));
-		if (!r->pfns || !r->slots || !r->kflags)
+		if (!r->pfns || !r->slots || !r->sort_keys || !r->sort_tmp ||
+		    !r->kflags)
 			return -ENOMEM;
 		if (r->kpage_counts) {
 			r->kcounts = malloc(KPAGE_BATCH * sizeof(*r->kcounts));
@@ -165,6 +184,8 @@ static int add_kpage_facts(struct reader *r, struct snapshot_page *pages,
 		r->pfns[n] = pages[i].pfn;
 		r->slots[n++] = (uint32_t)i;
 	}
+	/* unsortable PFNs are read in page order, in more windows */
+	kpage_sort(r->pfns, r->slots, n, r->sort_keys, r->sort_tmp);
 	for (size_t i = 0; i < n; i += len) {
 		len = kpage_cluster(r->pfns + i, n - i, &run);
 		err = kpage_read(kpage, &run, r->kflags, NULL);
@@ -213,6 +234,46 @@ static void add_sysfs_nodes(const struct sources *src,
 	}
 }
 
+/*
+ * Without PFNs, the nodes of the present pages from move_pages(2), one
+ * call per batch (numastat's view, page by page). A failed call leaves
+ * them unknown.
+ */
+static void query_nodes(struct reader *r, struct snapshot_page *pages,
+			size_t nr)
+{
+	unsigned long n = 0;
+
+	for (size_t i = 0; i < nr; i++) {
+		if (!snapshot_page_test(&pages[i], PAGEWATCH_PAGE_PRESENT) ||
+		    snapshot_page_known(&pages[i], SNAPSHOT_KNOWN_NODE))
+			continue;
+		r->addrs[n] = (void *)(uintptr_t)pages[i].vaddr;
+		r->asked[n++] = (uint32_t)i;
+	}
+	if (!n || numa_pages_nodes(r->src->pid, r->addrs, r->nodes, n))
+		return;
+	for (unsigned long j = 0; j < n; j++) {
+		struct snapshot_page *page = &pages[r->asked[j]];
+
+		if (r->nodes[j] < 0 || r->nodes[j] >= PAGEWATCH_NODE_NONE)
+			continue;
+		page->node = (uint16_t)r->nodes[j];
+		page->flags |= SNAPSHOT_BIT(SNAPSHOT_KNOWN_NODE);
+	}
+}
+
+static void add_queried_nodes(struct reader *r, struct snapshot_page *pages,
+			      size_t nr)
+{
+	for (size_t i = 0; i < nr; ) {
+		size_t next = nr - i > PAGEMAP_BATCH ? i + PAGEMAP_BATCH : nr;
+
+		query_nodes(r, pages + i, next - i);
+		i = next;
+	}
+}
+
 /* The facts PAGES[0..NR) still lack, then they go to the consumer. */
 static int hand_batch(struct reader *r, struct snapshot_page *pages,
 		      size_t nr, struct page_consumer *c)
@@ -226,6 +287,8 @@ static int hand_batch(struct reader *r, struct snapshot_page *pages,
 	}
 	if (r->sysfs_node)
 		add_sysfs_nodes(r->src, pages, nr);
+	if (r->query_node)
+		add_queried_nodes(r, pages, nr);
 	return c->take(c, pages, nr);
 }
 

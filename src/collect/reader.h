@@ -23,12 +23,18 @@ struct reader {
 	bool kpage;		/* kpageflags for THP and friends */
 	bool kpage_counts;	/* and kpagecount for mapcount */
 	bool sysfs_node;
+	bool query_node;	/* move_pages(2): PAGEMAP_BATCH addrs, nodes */
+	void **addrs;
+	int *nodes;
+	uint32_t *asked;	/* the page of each address asked */
 	bool kmod_only;		/* the module's records alone, no pagemap */
 	uint64_t *raw;		/* PAGEMAP_BATCH pagemap entries */
 	struct kmod_page *recs;	/* PAGEMAP_BATCH records, with the module */
 	struct pagewatch_page *kbuf;	/* the module's raw records */
 	uint64_t *pfns;		/* PAGEMAP_BATCH PFNs to look up... */
 	uint32_t *slots;	/* ...and the page of each in the batch */
+	uint64_t *sort_keys;	/* PAGEMAP_BATCH each, to sort them by PFN */
+	uint64_t *sort_tmp;
 	uint64_t *kflags;	/* KPAGE_BATCH kpageflags words */
 	uint64_t *kcounts;	/* KPAGE_BATCH kpagecount words */
 	atomic_int *failed;	/* set by the first of several that fails */

@@ -35,34 +35,31 @@ static const struct {
 		NULL, false },
 	[SOURCE_NO_DEBUGFS] = {
 		"module unreachable",
-		"the pagewatch module is loaded, but neither " KMOD_DEVICE_DIR " nor debugfs is there",
-		"mount devtmpfs on /dev (mount -t devtmpfs none /dev) or debugfs (mount -t debugfs none /sys/kernel/debug)",
-		false },
+		"module loaded, but no " KMOD_DEVICE_DIR " and no debugfs",
+		"mount devtmpfs on /dev or debugfs", false },
 	[SOURCE_NO_MODULES] = {
 		"module not loaded",
-		"the pagewatch module is not loaded, and this kernel cannot load modules (no /proc/modules)",
-		"boot a kernel with module support to use the module", false },
+		"this kernel cannot load modules",
+		"boot one with module support", false },
 	[SOURCE_NOT_INSTALLED] = {
 		"module not loaded",
-		"the pagewatch module is not installed for this kernel",
-		"install the pagewatch-dkms package (or the DKMS source from 'make install'), then 'modprobe pagewatch'; or from the source tree: 'make kmod', then 'insmod kmod/pagewatch.ko'",
+		"module not installed",
+		"install pagewatch-dkms, or make kmod && insmod kmod/pagewatch.ko",
 		false },
 	[SOURCE_NOT_BUILT] = {
 		"module not loaded",
-		"the pagewatch module's DKMS source is installed, but no module was built for this kernel",
-		"install this kernel's headers (linux-headers-$(uname -r)), run 'dkms autoinstall', then 'modprobe pagewatch'",
-		false },
+		"module not built for this kernel",
+		"install its linux-headers, then dkms autoinstall", false },
 	[SOURCE_NOT_LOADED] = {
 		"module not loaded",
-		"the pagewatch module is installed for this kernel but not loaded",
-		"load it: modprobe pagewatch", false },
+		"module installed but not loaded",
+		"modprobe pagewatch", false },
 	[SOURCE_NO_PERMISSION] = {
 		NULL, "the module's files need CAP_SYS_ADMIN", "run as root", true },
 	[SOURCE_LOCKDOWN] = {
 		"module locked down",
-		"the pagewatch module is loaded, but kernel lockdown refuses its debugfs files and " KMOD_DEVICE_DIR " is missing",
-		"pagewatch reads the module through " KMOD_DEVICE_DIR "/, which lockdown allows: mount devtmpfs on /dev (mount -t devtmpfs none /dev), see pagewatch(4)",
-		false },
+		"lockdown closed the module's debugfs, no " KMOD_DEVICE_DIR,
+		"mount devtmpfs on /dev (pagewatch(4))", false },
 	[SOURCE_FAILED] = {
 		NULL, "module not used", NULL, true },
 };
@@ -92,28 +89,14 @@ void sources_kmod_why(const struct sources *src, bool brief, char *buf,
 /* Is a pagewatch module listed for the running kernel (modules.dep)? */
 static bool module_installed(void)
 {
-	char path[320], line[1024];
+	char path[320];
 	struct utsname u;
-	bool found = false;
-	FILE *f;
 
 	if (uname(&u))
 		return false;
 	snprintf(path, sizeof(path), "/lib/modules/%s/modules.dep", u.release);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		char *colon = strchr(line, ':');
-
-		if (!colon)
-			continue;
-		*colon = '\0';
-		/* "updates/dkms/pagewatch.ko", maybe compressed (.ko.xz) */
-		found = strstr(line, "/pagewatch.ko") || !strncmp(line, "pagewatch.ko", 12);
-	}
-	fclose(f);
-	return found;
+	/* "updates/dkms/pagewatch.ko", maybe compressed (.ko.xz) */
+	return textfile_contains(path, "pagewatch.ko");
 }
 
 /* A DKMS source of pagewatch under /usr/src (the package, make install) */
@@ -225,6 +208,10 @@ int sources_open(struct sources *src, pid_t pid, bool no_kmod,
 				    &walk_end) >= 0;
 	open_kpage(src);
 	src->topo_ok = !numa_topo_load(&src->topo, "/sys");
+	src->pid = pid;
+	/* without PFNs, move_pages(2) still tells a page's node */
+	src->node_query_ok = src->topo_ok && !src->cap_sys_admin &&
+			     !numa_pages_nodes(pid, NULL, NULL, 0);
 
 	if (no_kmod)
 		return 0;

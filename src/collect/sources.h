@@ -44,6 +44,8 @@ struct sources {
 	int kpage_err;		/* -errno behind kpage_why */
 	struct numa_topo topo;
 	bool topo_ok;
+	bool node_query_ok;	/* move_pages(2) tells nodes without PFNs */
+	pid_t pid;
 	struct kmod kmod;
 	enum source_why kmod_why;
 	int kmod_err;		/* -errno behind kmod_why */
@@ -52,6 +54,12 @@ struct sources {
 static inline bool sources_kmod_ok(const struct sources *src)
 {
 	return src->kmod_why == SOURCE_USED;
+}
+
+/* A page's node can be told: from its PFN, the module or move_pages(2). */
+static inline bool sources_node_ok(const struct sources *src)
+{
+	return src->cap_sys_admin || sources_kmod_ok(src) || src->node_query_ok;
 }
 
 static inline bool sources_kpage_ok(const struct sources *src)

@@ -67,6 +67,31 @@ int kmod_parse_version(const char *text, struct kmod_version *version)
 	return 0;
 }
 
+/*
+ * What the module's version file says, for a refusal's message: the device
+ * is read first as kmod_open(NULL) does.
+ */
+void kmod_describe_version(const char *dir, char *buf, size_t len)
+{
+	struct kmod_version version;
+	char path[320], text[4096];
+	int err;
+
+	snprintf(path, sizeof(path), "%s/version", dir ? dir : KMOD_DEVICE_DIR);
+	err = textfile_read(path, text, sizeof(text));
+	if (err == -ENOENT && !dir) {
+		snprintf(path, sizeof(path), "%s/version", KMOD_DEFAULT_DIR);
+		err = textfile_read(path, text, sizeof(text));
+	}
+	if (err)
+		snprintf(buf, len, "%s", strerror(-err));
+	else if (kmod_parse_version(text, &version))
+		snprintf(buf, len, "no abi line");
+	else
+		snprintf(buf, len, "ABI %u with %u-byte records", version.abi,
+			 version.record_size);
+}
+
 static int open_dir(struct kmod *kmod, const char *dir)
 {
 	char path[320], text[4096];

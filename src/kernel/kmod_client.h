@@ -48,6 +48,12 @@ struct kmod {
 	int kpage_fd;		/* -1 without the kpage feature */
 };
 
+/*
+ * What DIR's (KMOD_DEFAULT_DIR's) version file says, for a message:
+ * "ABI 2 with 48-byte records", "no abi line" or the read error.
+ */
+void kmod_describe_version(const char *dir, char *buf, size_t len);
+
 /* Parse the version file's text; -EINVAL without an abi line. */
 int kmod_parse_version(const char *text, struct kmod_version *version);
 

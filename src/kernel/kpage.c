@@ -30,6 +30,58 @@ size_t kpage_runs(const uint64_t *pfns, size_t nr, struct kpage_run *runs)
 	return n;
 }
 
+/* LSD radix sort of KEYS by the bits [SHIFT, SHIFT + BITS), 8 at a time */
+static uint64_t *radix_sort(uint64_t *keys, uint64_t *tmp, size_t nr,
+			    unsigned int shift, unsigned int bits)
+{
+	for (unsigned int pass = 0; pass < bits; pass += 8) {
+		size_t count[257] = { 0 };
+		unsigned int at = shift + pass;
+		uint64_t *swap;
+
+		for (size_t i = 0; i < nr; i++)
+			count[((keys[i] >> at) & 0xff) + 1]++;
+		for (unsigned int d = 1; d < 257; d++)
+			count[d] += count[d - 1];
+		for (size_t i = 0; i < nr; i++)
+			tmp[count[(keys[i] >> at) & 0xff]++] = keys[i];
+		swap = keys;
+		keys = tmp;
+		tmp = swap;
+	}
+	return keys;
+}
+
+bool kpage_sort(uint64_t *pfns, uint32_t *slots, size_t nr, uint64_t *keys,
+		uint64_t *tmp)
+{
+	uint64_t lo = UINT64_MAX, hi = 0, *sorted;
+	unsigned int bits = 0;
+
+	if (nr > 1ULL << KPAGE_SORT_SLOT_BITS)
+		return false;
+	for (size_t i = 0; i < nr; i++) {
+		lo = pfns[i] < lo ? pfns[i] : lo;
+		hi = pfns[i] > hi ? pfns[i] : hi;
+	}
+	if (nr < 2)
+		return true;
+	while (bits < 64 && (hi - lo) >> bits)
+		bits++;
+	if (bits > 64 - KPAGE_SORT_SLOT_BITS)
+		return false;
+	/* (PFN - lowest) above the slot: one word per page, sorted by PFN */
+	for (size_t i = 0; i < nr; i++)
+		keys[i] = (pfns[i] - lo) << KPAGE_SORT_SLOT_BITS | slots[i];
+	sorted = radix_sort(keys, tmp, nr, KPAGE_SORT_SLOT_BITS, bits);
+	for (size_t i = 0; i < nr; i++) {
+		pfns[i] = (sorted[i] >> KPAGE_SORT_SLOT_BITS) + lo;
+		slots[i] = (uint32_t)(sorted[i] &
+				      ((1U << KPAGE_SORT_SLOT_BITS) - 1));
+	}
+	return true;
+}
+
 int kpage_open(struct kpage *kpage)
 {
 	int err;

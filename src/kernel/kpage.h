@@ -50,6 +50,18 @@ void kpage_close(struct kpage *kpage);
 size_t kpage_cluster(const uint64_t *pfns, size_t nr, struct kpage_run *run);
 
 /*
+ * Sort PFNS[0..NR) and SLOTS[0..NR) with them by PFN (stable; NR at most
+ * 1 << KPAGE_SORT_SLOT_BITS), using KEYS and TMP of NR entries each. The
+ * pages of a batch rarely have neighbouring PFNs in page order (a dense
+ * anonymous mapping averaged 4 PFNs per kpage_cluster() window), sorted
+ * they fall into a few windows: fewer preads for the same words. False,
+ * and nothing moved, when a PFN is too large to pack with its slot.
+ */
+#define KPAGE_SORT_SLOT_BITS	16
+bool kpage_sort(uint64_t *pfns, uint32_t *slots, size_t nr, uint64_t *keys,
+		uint64_t *tmp);
+
+/*
  * kpageflags unless FLAGS is NULL, and kpagecount unless COUNTS is NULL,
  * of the PFNs of RUN (at most KPAGE_BATCH) into FLAGS[] and COUNTS[]; zero
  * past the end of memory.

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <numa.h>
+#include <numaif.h>
 
 #include "kernel/numa_topo.h"
 
@@ -135,4 +136,24 @@ unsigned int numa_topo_pfn_node(const struct numa_topo *topo, uint64_t pfn)
 	if (block >= topo->nr_blocks)
 		return NUMA_TOPO_NODE_NONE;
 	return topo->block_node[block];
+}
+
+int numa_pages_nodes(int pid, void **addrs, int *nodes, unsigned long nr)
+{
+	/*
+	 * The kernel's do_pages_stat_array() looks each page up under
+	 * mmap_read_lock without faulting it: 6.12 with folio_walk under the
+	 * PTE lock, no reference taken (checked in linux-source-6.12), the
+	 * zero page -EFAULT; 6.1 with follow_page(FOLL_DUMP), which took a
+	 * passing reference (FOLL_GET) in some releases around 6.0 (not
+	 * checked here).
+	 */
+	if (move_pages(pid, nr, addrs, NULL, nodes, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+int numa_nr_nodes(void)
+{
+	return numa_available() < 0 ? 1 : numa_max_node() + 1;
 }

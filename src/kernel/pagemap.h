@@ -19,8 +19,8 @@
 #define PAGEMAP_SWAPPED		(1ULL << 62)	/* migration entries too */
 #define PAGEMAP_PRESENT		(1ULL << 63)
 
-/* Entries per pread: 8192 * 8 bytes = 64 KiB */
-#define PAGEMAP_BATCH		8192
+/* Entries per pread: 65536 * 8 bytes = 512 KiB */
+#define PAGEMAP_BATCH		65536
 
 struct pagemap_entry {
 	uint64_t pfn;		/* 0 without CAP_SYS_ADMIN; swap offset if swapped */

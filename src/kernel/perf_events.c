@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -105,6 +106,40 @@ static int tracefs_id(const char *event, uint64_t *id)
 	return -ENOENT;
 }
 
+/*
+ * libpfm4 is opened when the first counter is encoded, not linked: its
+ * event tables carry about 41,000 relocations (libpfm4 4.13), which the
+ * dynamic loader would apply at every start of pagewatch, a snapshot's
+ * included, and that was most of a small snapshot's time. Without the
+ * library the tracepoints are still found in tracefs.
+ */
+static struct {
+	bool tried;
+	__typeof__(pfm_initialize) *initialize;
+	__typeof__(pfm_get_os_event_encoding) *get_os_event_encoding;
+} pfm;
+
+static bool pfm_load(void)
+{
+	void *lib;
+
+	if (pfm.tried)
+		return pfm.get_os_event_encoding;
+	pfm.tried = true;
+	lib = dlopen(PFM_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!lib)
+		return false;
+	pfm.initialize = (__typeof__(pfm.initialize))dlsym(lib, "pfm_initialize");
+	pfm.get_os_event_encoding = (__typeof__(pfm.get_os_event_encoding))
+		dlsym(lib, "pfm_get_os_event_encoding");
+	if (!pfm.initialize || !pfm.get_os_event_encoding ||
+	    pfm.initialize() != PFM_SUCCESS) {
+		pfm.get_os_event_encoding = NULL;
+		return false;
+	}
+	return true;
+}
+
 static int encode(unsigned int rate, struct perf_event_attr *attr)
 {
 	pfm_perf_encode_arg_t arg;
@@ -115,8 +150,8 @@ static int encode(unsigned int rate, struct perf_event_attr *attr)
 	memset(&arg, 0, sizeof(arg));
 	arg.attr = attr;
 	arg.size = sizeof(arg);
-	if (pfm_initialize() == PFM_SUCCESS &&
-	    pfm_get_os_event_encoding(perf_table[rate].event, plm,
+	if (pfm_load() &&
+	    pfm.get_os_event_encoding(perf_table[rate].event, plm,
 				      PFM_OS_PERF_EVENT, &arg) == PFM_SUCCESS)
 		return 0;
 	if (!perf_table[rate].tracepoint)

@@ -69,12 +69,13 @@ static int cmp_rss(const void *a, const void *b)
 
 int procs_list(struct procs_entry **entries, size_t *nr)
 {
-	enum { L_PID, L_CMD, L_RSS, L_EUSER };
+	enum { L_PID, L_CMD, L_RSS, L_EUSER, L_CMDLINE };
 	static enum pids_item list_items[] = {
 		[L_PID] = PIDS_ID_PID,
 		[L_CMD] = PIDS_CMD,
 		[L_RSS] = PIDS_VM_RSS,
 		[L_EUSER] = PIDS_ID_EUSER,
+		[L_CMDLINE] = PIDS_CMDLINE,
 	};
 	struct pids_info *pids = NULL;
 	struct pids_fetch *fetch;
@@ -82,7 +83,7 @@ int procs_list(struct procs_entry **entries, size_t *nr)
 	size_t n = 0;
 	int err;
 
-	err = procps_pids_new(&pids, list_items, 4);
+	err = procps_pids_new(&pids, list_items, 5);
 	if (err < 0)
 		return err;
 	fetch = procps_pids_reap(pids, PIDS_FETCH_TASKS_ONLY);
@@ -108,6 +109,8 @@ int procs_list(struct procs_entry **entries, size_t *nr)
 			 PIDS_VAL(L_CMD, str, stack, pids));
 		snprintf(e->user, sizeof(e->user), "%s",
 			 PIDS_VAL(L_EUSER, str, stack, pids));
+		snprintf(e->cmdline, sizeof(e->cmdline), "%s",
+			 PIDS_VAL(L_CMDLINE, str, stack, pids));
 		n++;
 	}
 	qsort(all, n, sizeof(*all), cmp_rss);
@@ -162,4 +165,34 @@ bool procs_have_cap_sys_admin(void)
 			break;
 	fclose(f);
 	return caps & (1ULL << 21);	/* CAP_SYS_ADMIN */
+}
+
+int procs_read_nodes(pid_t pid, uint64_t *kib)
+{
+	char path[64], *line = NULL, *w;
+	size_t cap = 0;
+	FILE *f;
+
+	memset(kib, 0, PROCS_NODES * sizeof(*kib));
+	snprintf(path, sizeof(path), "/proc/%d/numa_maps", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (getline(&line, &cap, f) > 0) {
+		unsigned long page_kib = 4;
+		char *k = strstr(line, "kernelpagesize_kB=");
+
+		if (k)
+			page_kib = strtoul(k + 18, NULL, 10);
+		for (w = strstr(line, " N"); w; w = strstr(w + 1, " N")) {
+			unsigned long node, pages;
+
+			if (sscanf(w, " N%lu=%lu", &node, &pages) == 2 &&
+			    node < PROCS_NODES)
+				kib[node] += (uint64_t)pages * page_kib;
+		}
+	}
+	free(line);
+	fclose(f);
+	return 0;
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct procs_info {
@@ -18,13 +19,26 @@ struct procs_info {
 /* Facts about PID through libproc2; -ESRCH when there is no such process. */
 int procs_read(pid_t pid, struct procs_info *info);
 
+/* The nodes whose resident memory a picker row can show */
+#define PROCS_NODES	8
+
 /* One row of the process picker. */
 struct procs_entry {
 	pid_t pid;
 	char command[64];
+	char cmdline[256];	/* arguments joined by blanks */
 	unsigned long rss_kib;
 	char user[32];
+	bool have_nodes;	/* node_kib read (procs_read_nodes) */
+	uint64_t node_kib[PROCS_NODES];
 };
+
+/*
+ * PID's resident memory per node into KIB[0..PROCS_NODES), from
+ * /proc/PID/numa_maps (numastat -p's source: the kernel's own walk of the
+ * page tables, N<node>= pages of kernelpagesize_kB). 0 or -errno.
+ */
+int procs_read_nodes(pid_t pid, uint64_t *kib);
 
 /*
  * Every process with an address space (kernel threads left out), largest

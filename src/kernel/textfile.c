@@ -4,6 +4,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "kernel/textfile.h"
@@ -33,4 +36,21 @@ int textfile_read(const char *path, char *buf, size_t len)
 	buf[got] = '\0';
 	close(fd);
 	return err;
+}
+
+bool textfile_contains(const char *path, const char *needle)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	bool found = false;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (!found && getline(&line, &cap, f) > 0)
+		found = strstr(line, needle) != NULL;
+	free(line);
+	fclose(f);
+	return found;
 }

@@ -2,6 +2,7 @@
 #ifndef PW_TEXTFILE_H
 #define PW_TEXTFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -10,5 +11,8 @@
  * -errno.
  */
 int textfile_read(const char *path, char *buf, size_t len);
+
+/* A line of the text file PATH holds NEEDLE (false when it cannot be read). */
+bool textfile_contains(const char *path, const char *needle);
 
 #endif

@@ -18,6 +18,7 @@ static const char *const own_flag_names[SNAPSHOT_PAGE_NR_FLAGS] = {
 	[SNAPSHOT_PAGE_GUARD] = "guard",
 	[SNAPSHOT_PAGE_MIGRATED] = "migrated",
 	[SNAPSHOT_PAGE_DIVERGED] = "diverged",
+	[SNAPSHOT_PAGE_REPLACED] = "replaced",
 };
 
 static const char flag_letters[SNAPSHOT_PAGE_NR_FLAGS] = {
@@ -36,6 +37,7 @@ static const char flag_letters[SNAPSHOT_PAGE_NR_FLAGS] = {
 	[PAGEWATCH_PAGE_VMA_PROTNONE] = 'X',
 	[SNAPSHOT_PAGE_MIGRATED] = 'M',
 	[SNAPSHOT_PAGE_DIVERGED] = 'D',
+	[SNAPSHOT_PAGE_REPLACED] = 'R',
 };
 
 const unsigned int fields_text_flags[] = {
@@ -44,7 +46,7 @@ const unsigned int fields_text_flags[] = {
 	PAGEWATCH_PAGE_FILE, PAGEWATCH_PAGE_WRITE, PAGEWATCH_PAGE_DIRTY,
 	PAGEWATCH_PAGE_MAYBE_PINNED, PAGEWATCH_PAGE_PROTNONE,
 	PAGEWATCH_PAGE_SAVEDWRITE, PAGEWATCH_PAGE_VMA_PROTNONE,
-	SNAPSHOT_PAGE_MIGRATED, SNAPSHOT_PAGE_DIVERGED,
+	SNAPSHOT_PAGE_REPLACED, SNAPSHOT_PAGE_MIGRATED, SNAPSHOT_PAGE_DIVERGED,
 };
 const size_t fields_text_flags_nr = sizeof(fields_text_flags) /
 				    sizeof(fields_text_flags[0]);
@@ -80,6 +82,7 @@ bool fields_flag_known(const struct snapshot_page *page, unsigned int bit)
 		return snapshot_page_known(page, SNAPSHOT_KNOWN_THP) ||
 		       !snapshot_page_test(page, PAGEWATCH_PAGE_PRESENT);
 	case SNAPSHOT_PAGE_MIGRATED:
+	case SNAPSHOT_PAGE_REPLACED:
 		return snapshot_page_known(page, SNAPSHOT_KNOWN_MIGRATED);
 	case SNAPSHOT_PAGE_DIVERGED:
 		return snapshot_page_known(page, SNAPSHOT_KNOWN_DIVERGED);
@@ -275,6 +278,11 @@ GETTER(migrated)
 	set_flag(v, page, SNAPSHOT_PAGE_MIGRATED);
 }
 
+GETTER(replaced)
+{
+	set_flag(v, page, SNAPSHOT_PAGE_REPLACED);
+}
+
 GETTER(diverged)
 {
 	set_flag(v, page, SNAPSHOT_PAGE_DIVERGED);
@@ -332,7 +340,7 @@ GETTER(flags)
 	v->u = page->flags;
 }
 
-/* text: "n1:1a2b3c", the node and PFN a migrated page had before */
+/* text: "n1:1a2b3c", the node and PFN a replaced page had before */
 GETTER(was)
 {
 	const struct snapshot_change *change = change_of(snap, page);
@@ -372,12 +380,13 @@ const struct field fields[] = {
 	{ "writable", NULL, 0, false, get_writable },
 	{ "migrated", NULL, 0, false, get_migrated },
 	{ "diverged", NULL, 0, false, get_diverged },
+	{ "replaced", NULL, 0, false, get_replaced },
 	{ "old_node", NULL, 0, false, get_old_node },
 	{ "old_pfn", NULL, 0, false, get_old_pfn },
 	{ "via_node", NULL, 0, false, get_via_node },
 	{ "swap_type", NULL, 0, false, get_swap_type },
 	{ "swap_offset", NULL, 0, false, get_swap_offset },
-	{ "flags", "FLAGS", -15, false, get_flags },
+	{ "flags", "FLAGS", -16, false, get_flags },
 	{ NULL, "WAS", -22, false, get_was },	/* text only */
 };
 const size_t fields_nr = sizeof(fields) / sizeof(fields[0]);

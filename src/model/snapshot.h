@@ -38,9 +38,10 @@
 #define SNAPSHOT_PAGE_EXCLUSIVE		33	/* pagemap: mapped once */
 #define SNAPSHOT_PAGE_UFFD_WP		34
 #define SNAPSHOT_PAGE_GUARD		35
-#define SNAPSHOT_PAGE_MIGRATED		36	/* node or PFN changed */
+#define SNAPSHOT_PAGE_MIGRATED		36	/* seen on another node */
 #define SNAPSHOT_PAGE_DIVERGED		37	/* PFN changed, old still pinned */
-#define SNAPSHOT_PAGE_NR_FLAGS		38
+#define SNAPSHOT_PAGE_REPLACED		38	/* the address maps another page */
+#define SNAPSHOT_PAGE_NR_FLAGS		39
 
 /* Which fields are known: bits of the third part */
 #define SNAPSHOT_KNOWN_PFN		48	/* pfn (CAP_SYS_ADMIN or module) */
@@ -75,6 +76,7 @@ enum snapshot_count {
 	SNAPSHOT_COUNT_PROTNONE,
 	SNAPSHOT_COUNT_MIGRATED,
 	SNAPSHOT_COUNT_DIVERGED,
+	SNAPSHOT_COUNT_REPLACED,
 	SNAPSHOT_COUNT_NR
 };
 
@@ -99,6 +101,7 @@ enum snapshot_source {
 	SNAPSHOT_SRC_KMOD_DEVICE,	/* through /dev/pagewatch, not debugfs */
 	SNAPSHOT_SRC_LIBNUMA,
 	SNAPSHOT_SRC_LIBPROC2,
+	SNAPSHOT_SRC_MOVE_PAGES,	/* nodes from move_pages(2), no PFN */
 	SNAPSHOT_SRC_NR
 };
 
@@ -164,6 +167,14 @@ const char *snapshot_source_name(unsigned int src);
 static inline bool snapshot_has(const struct snapshot *snap, unsigned int src)
 {
 	return snap->sources & (1U << src);
+}
+
+/* Pages' nodes are known: the module, the PFN map or move_pages(2) */
+static inline bool snapshot_nodes_known(const struct snapshot *snap)
+{
+	return snapshot_has(snap, SNAPSHOT_SRC_KMOD) ||
+	       snapshot_has(snap, SNAPSHOT_SRC_SYSFS_NODE) ||
+	       snapshot_has(snap, SNAPSHOT_SRC_MOVE_PAGES);
 }
 
 /* Is fact BIT (PAGEWATCH_PAGE_* or SNAPSHOT_PAGE_*) true of PAGE? */

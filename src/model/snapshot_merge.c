@@ -169,3 +169,28 @@ out_moved:
 	part->nr_changes = 0;
 	return 0;
 }
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct snapshot_range *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+size_t snapshot_ranges_join(struct snapshot_range *r, size_t nr)
+{
+	size_t n = 0;
+
+	if (!nr)
+		return 0;
+	qsort(r, nr, sizeof(*r), cmp_range);
+	for (size_t i = 1; i < nr; i++) {
+		if (r[i].start <= r[n].end) {
+			if (r[i].end > r[n].end)
+				r[n].end = r[i].end;
+			continue;
+		}
+		r[++n] = r[i];
+	}
+	return n + 1;
+}

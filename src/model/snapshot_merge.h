@@ -23,4 +23,7 @@ uint64_t snapshot_slice_end(const struct snapshot *model, uint64_t start,
 int snapshot_merge(const struct snapshot *model, struct snapshot *part,
 		  const struct snapshot_range *ranges, size_t nr,
 		  struct snapshot *merged);
+/* RANGES[0..NR) sorted and joined where they touch or overlap: the new count */
+size_t snapshot_ranges_join(struct snapshot_range *ranges, size_t nr);
+
 #endif

@@ -15,6 +15,7 @@ static const char *const count_names[SNAPSHOT_COUNT_NR] = {
 	[SNAPSHOT_COUNT_PROTNONE] = "protnone",
 	[SNAPSHOT_COUNT_MIGRATED] = "migrated",
 	[SNAPSHOT_COUNT_DIVERGED] = "diverged",
+	[SNAPSHOT_COUNT_REPLACED] = "replaced",
 };
 
 const char *snapshot_count_name(unsigned int count)
@@ -31,6 +32,7 @@ static const unsigned int count_bits[SNAPSHOT_COUNT_NR] = {
 	[SNAPSHOT_COUNT_PROTNONE] = PAGEWATCH_PAGE_PROTNONE,
 	[SNAPSHOT_COUNT_MIGRATED] = SNAPSHOT_PAGE_MIGRATED,
 	[SNAPSHOT_COUNT_DIVERGED] = SNAPSHOT_PAGE_DIVERGED,
+	[SNAPSHOT_COUNT_REPLACED] = SNAPSHOT_PAGE_REPLACED,
 };
 
 bool snapshot_page_counts(const struct snapshot_page *page, unsigned int c)
@@ -50,6 +52,7 @@ void snapshot_summary_known(const struct snapshot *snap, bool *known)
 	known[SNAPSHOT_COUNT_PROTNONE] = kmod;
 	known[SNAPSHOT_COUNT_MIGRATED] = snap->tracked &&
 					 snapshot_has(snap, SNAPSHOT_SRC_PFN);
+	known[SNAPSHOT_COUNT_REPLACED] = known[SNAPSHOT_COUNT_MIGRATED];
 	known[SNAPSHOT_COUNT_DIVERGED] = snap->tracked &&
 					 snapshot_has(snap, SNAPSHOT_SRC_KMOD_KPAGE);
 }

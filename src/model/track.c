@@ -112,7 +112,14 @@ int track_compare(const struct snapshot *old, struct snapshot *new,
 			page->flags |= SNAPSHOT_BIT(SNAPSHOT_KNOWN_DIVERGED);
 			continue;
 		}
-		page->flags |= SNAPSHOT_BIT(SNAPSHOT_PAGE_MIGRATED);
+		/*
+		 * Another PFN is another page (freed and faulted again, COW,
+		 * or migrated); migrated only when it was seen on another node.
+		 */
+		if (prev->pfn != page->pfn)
+			page->flags |= SNAPSHOT_BIT(SNAPSHOT_PAGE_REPLACED);
+		if (node_changed(prev, page))
+			page->flags |= SNAPSHOT_BIT(SNAPSHOT_PAGE_MIGRATED);
 		err = add_change(new, &cap, n, prev);
 		if (err)
 			return err;
@@ -156,13 +163,16 @@ void track_via_apply(struct snapshot *new, struct track_via *via)
 	qsort(via->v, via->nr, sizeof(*via->v), cmp_via);
 	for (size_t i = 0; i < new->nr_changes; i++) {
 		struct snapshot_change *change = &new->changes[i];
-		const struct snapshot_page *page = &new->pages[change->page];
+		struct snapshot_page *page = &new->pages[change->page];
 
 		key.vaddr = page->vaddr;
 		found = bsearch(&key, via->v, via->nr, sizeof(*via->v), cmp_via);
 		if (found && (!snapshot_page_known(page, SNAPSHOT_KNOWN_NODE) ||
-			      found->node != page->node))
+			      found->node != page->node)) {
 			change->via_node = found->node;
+			/* seen on another node in between: it migrated */
+			page->flags |= SNAPSHOT_BIT(SNAPSHOT_PAGE_MIGRATED);
+		}
 	}
 }
 

@@ -20,8 +20,9 @@ struct track_pin_query {
 
 /*
  * Compare NEW with OLD, page by page at the same address: a page present
- * in both whose node or PFN changed is migrated (its old node and PFN are
- * recorded in NEW->changes); a page whose PFN changed while QUERY says the
+ * in both whose PFN changed is replaced (the address maps another page),
+ * one whose node changed is migrated (their old node and PFN are recorded
+ * in NEW->changes); a page whose PFN changed while QUERY says the
  * old PFN is still pinned is diverged. QUERY may be NULL (no module):
  * divergence is then unknown for pages whose PFN changed.
  */
@@ -49,7 +50,10 @@ struct track_via {
 };
 
 int track_via_add(struct track_via *via, uint64_t vaddr, uint16_t node);
-/* After track_compare(): set via_node of NEW's changes that VIA saw elsewhere */
+/*
+ * After track_compare(): set via_node of NEW's changes that VIA saw
+ * elsewhere, and mark those pages migrated (they went to another node)
+ */
 void track_via_apply(struct snapshot *new, struct track_via *via);
 void track_via_clear(struct track_via *via);
 void track_via_free(struct track_via *via);

@@ -24,6 +24,7 @@
 #include "collect/follow.h"
 #include "model/snapshot_summary.h"
 #include "model/track.h"
+#include "kernel/procs.h"
 #include "tui/tui.h"
 
 
@@ -41,6 +42,7 @@ struct cli_opts {
 	bool have_interval;
 	long count;
 	bool have_count;
+	bool have_format;
 	const char *output;	/* -o FILE, or NULL: stdout */
 	const char **comms;	/* --comm NAME..., nr_comms of them */
 	size_t nr_comms;
@@ -61,6 +63,16 @@ struct target {
 	struct track_via via;
 	bool following;
 };
+
+/* What a run printed, to say why when it was nothing */
+struct run_tally {
+	size_t shown;		/* page or mapping lines written */
+	long taken;		/* snapshots taken, all targets */
+	bool any_mapping;	/* a snapshot had a selected mapping */
+};
+
+/* The shortest step between snapshots, in both modes: 0 s would spin */
+#define CLI_INTERVAL_MIN	0.25
 
 enum {
 	OPT_FORMAT = 256,
@@ -138,7 +150,7 @@ static void usage(FILE *f)
 	filter_print_names(f);
 	fputs("\n"
 	      "      --summary          one line per mapping instead of one per page\n"
-	      "  -i, --interval SEC     seconds between snapshots (default 1)\n"
+	      "  -i, --interval SEC     seconds between snapshots (default 1, at least 0.25)\n"
 	      "  -n, --count N          number of snapshots (default 1; 0: until the\n"
 	      "                         target exits; with -i alone: 0)\n"
 	      "      --all              also list pages that were never touched\n"
@@ -201,6 +213,7 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 			break;
 		case OPT_FORMAT:
 			o->format = output_find(optarg);
+			o->have_format = true;
 			if (!o->format)
 				return bad_option("--format (text, csv, json or openmetrics)", optarg);
 			break;
@@ -211,6 +224,10 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 						  optarg);
 			break;
 		case OPT_VMA:
+			if (!*optarg) {
+				fprintf(stderr, "pagewatch: --vma needs a pattern: a path, a glob, [heap], [stack] or [anon]\n");
+				return CLI_EXIT_USAGE;
+			}
 			o->snap.vma = optarg;
 			break;
 		case OPT_FILTER:
@@ -228,6 +245,11 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 			if (errno || *end || end == optarg || !isfinite(o->interval) ||
 			    o->interval < 0 || o->interval > 86400)
 				return bad_option("--interval", optarg);
+			if (o->interval < CLI_INTERVAL_MIN) {
+				fprintf(stderr, "pagewatch: --interval %s: the shortest interval is %.2f s\n",
+					optarg, CLI_INTERVAL_MIN);
+				return CLI_EXIT_USAGE;
+			}
 			o->have_interval = true;
 			break;
 		case 'n':
@@ -312,6 +334,18 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 		fprintf(stderr, "pagewatch: --demo starts its own target: drop -p\n");
 		return CLI_EXIT_USAGE;
 	}
+	/* --events takes --format and -n too */
+	if (!o->snapshot && !o->events) {
+		const char *only = o->have_format ? "--format" :
+				   o->summary ? "--summary" :
+				   o->have_count ? "--count (-n)" : NULL;
+
+		if (only) {
+			fprintf(stderr, "pagewatch: %s applies to snapshots and --events: add -s (--snapshot), or drop it for the interactive view\n",
+				only);
+			return CLI_EXIT_USAGE;
+		}
+	}
 	if (o->have_interval && !o->have_count)
 		o->count = 0;
 	/* the demo shows its pinned buffer before and after it is replaced */
@@ -329,21 +363,22 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 	return -1;
 }
 
-/* One line per missing source: what is unknown and how to get it. */
+/*
+ * One short line per missing source: what is unknown and a step that can
+ * work here. Nothing for what the user chose (--no-kmod).
+ */
 static void report_degraded(const struct collect *ctx, const struct cli_opts *o)
 {
-	const char *unknown = "refcount, pincount, order, pinned, protnone, "
-			      "savedwrite, writable and divergence";
 	const char *hint;
 	char why[512];
 
-	if (!sources_kmod_ok(&ctx->src)) {
+	if (!sources_kmod_ok(&ctx->src) && ctx->src.kmod_why != SOURCE_NOT_WANTED) {
 		sources_kmod_why(&ctx->src, false, why, sizeof(why), &hint);
-		fprintf(stderr, "pagewatch: %s: %s are unknown%s%s\n", why,
-			unknown, hint ? "; " : "", hint ? hint : "");
+		fprintf(stderr, "pagewatch: %s: pins, refcounts and NUMA hints unknown%s%s\n",
+			why, hint ? "; " : "", hint ? hint : "");
 	}
 	if (!ctx->src.cap_sys_admin)
-		fprintf(stderr, "pagewatch: missing capability CAP_SYS_ADMIN: the kernel hides PFNs, so pfn, node, mapcount, thp and migration are unknown; run as root or grant CAP_SYS_ADMIN\n");
+		fprintf(stderr, "pagewatch: no CAP_SYS_ADMIN: the kernel hides PFNs, so pfn, mapcount and thp are unknown\n");
 	else if (!sources_kmod_ok(&ctx->src) && !sources_kpage_ok(&ctx->src))
 		fprintf(stderr, "pagewatch: /proc/kpageflags: %s: mapcount and thp are unknown\n",
 			strerror(-ctx->src.kpage_err));
@@ -353,43 +388,104 @@ static void report_degraded(const struct collect *ctx, const struct cli_opts *o)
 		fprintf(stderr, "pagewatch: --filter pinned, protnone and diverged need the module: no page matches them\n");
 }
 
-static int open_error(const struct cli_opts *o, int err)
+/* Nothing was printed for a whole run: say why on stderr. */
+static void report_nothing_matched(const struct cli_opts *o, const struct collect *ctx,
+				   pid_t pid, bool any_mapping, long snapshots)
 {
+	if (o->snap.vma && !any_mapping) {
+		fprintf(stderr, "pagewatch: --vma '%s': no mapping of pid %d matches\n",
+			o->snap.vma, (int)pid);
+		return;
+	}
+	if (o->snap.range_end && !any_mapping) {
+		fprintf(stderr, "pagewatch: --range: no mapping of pid %d lies in it\n",
+			(int)pid);
+		return;
+	}
+	if (!o->have_filter)
+		return;
+	if (snapshots < 2 && o->filter.kinds & (1U << FILTER_MIGRATED |
+					       1U << FILTER_REPLACED |
+					       1U << FILTER_DIVERGED)) {
+		fprintf(stderr, "pagewatch: --filter %s: migrated, replaced and diverged compare two snapshots (give -n 2 or more)\n",
+			o->filter_text);
+		return;
+	}
+	if (o->filter.kinds & 1U << FILTER_NODE && !sources_node_ok(&ctx->src)) {
+		fprintf(stderr, "pagewatch: --filter %s: the node of a page is unknown here\n",
+			o->filter_text);
+		return;
+	}
+	if (o->filter.kinds & (1U << FILTER_PINNED | 1U << FILTER_PROTNONE |
+			       1U << FILTER_DIVERGED) && !sources_kmod_ok(&ctx->src))
+		return;	/* said by report_degraded() */
+	fprintf(stderr, "pagewatch: --filter %s: no page matched\n", o->filter_text);
+}
+
+/* Why PID cannot be watched, in BUF; returns the exit status it means. */
+static int open_error_text(const struct cli_opts *o, int err, char *buf,
+			   size_t len)
+{
+	pid_t pid = o->snap.pid;
+	char found[64];
+
 	switch (err) {
 	case -ESRCH:
 		/* a kernel thread exists but has no mm: its pagemap reads 0 */
-		if (procs_alive(o->snap.pid))
-			fprintf(stderr, "pagewatch: pid %d has no user address space (a kernel thread): nothing to inspect\n",
-				(int)o->snap.pid);
+		if (procs_alive(pid))
+			snprintf(buf, len, "pid %d has no user address space (a kernel thread): nothing to inspect",
+				 (int)pid);
 		else
-			fprintf(stderr, "pagewatch: no such process: %d\n", (int)o->snap.pid);
+			snprintf(buf, len, "no such process: %d", (int)pid);
 		return CLI_EXIT_NO_PROCESS;
 	case -EACCES:
 	case -EPERM:
-		fprintf(stderr, "pagewatch: /proc/%d/pagemap: %s: reading another user's process needs CAP_SYS_PTRACE\n",
-			(int)o->snap.pid, strerror(-err));
+		snprintf(buf, len, "/proc/%d/pagemap: %s: reading another user's process needs CAP_SYS_PTRACE",
+			 (int)pid, strerror(-err));
 		return CLI_EXIT_PERMISSION;
 	case -EPROTO:
-		fprintf(stderr, "pagewatch: %s/version: module ABI mismatch: this pagewatch reads ABI %d with %d-byte records; rebuild and reload the module (make kmod)\n",
-			KMOD_DEFAULT_DIR, PAGEWATCH_ABI_VERSION, PAGEWATCH_RECORD_SIZE);
+		kmod_describe_version(o->snap.kmod_dir, found, sizeof(found));
+		snprintf(buf, len, "%s/version: module ABI mismatch: found %s, this pagewatch reads ABI %d with %d-byte records; rebuild and reload the module (make kmod)",
+			 o->snap.kmod_dir ? o->snap.kmod_dir : KMOD_DEFAULT_DIR,
+			 found, PAGEWATCH_ABI_VERSION, PAGEWATCH_RECORD_SIZE);
 		return CLI_EXIT_ABI;
 	default:
-		fprintf(stderr, "pagewatch: pid %d: %s\n", (int)o->snap.pid,
-			strerror(-err));
+		snprintf(buf, len, "pid %d: %s", (int)pid, strerror(-err));
 		return CLI_EXIT_FAILURE;
 	}
 }
 
+static int open_error(const struct cli_opts *o, int err)
+{
+	char text[512];
+	int status = open_error_text(o, err, text, sizeof(text));
+
+	fprintf(stderr, "pagewatch: %s\n", text);
+	return status;
+}
+
+/* One snapshot to OUT; *SHOWN grows by the page or mapping lines written. */
 static int emit(const struct cli_opts *o, struct output *out,
-		const struct snapshot *snap)
+		const struct snapshot *snap, size_t *shown)
 {
 	const struct filter *filter = o->have_filter ? &o->filter : NULL;
 
+	if (o->summary) {
+		out->sel.filter = o->filter_text;
+		out->sel.vma = o->snap.vma;
+	} else {
+		output_select(out, snap, filter ? filter_keep : NULL, filter,
+			      o->filter_text, o->snap.vma);
+		*shown += out->sel.pages;
+	}
+	/* stdio keeps no errno with its error flag: the failed write's */
+	errno = 0;
 	out->ops->begin(out, snap);
 	if (o->summary && snap->summaries) {
 		/* counted while the snapshot was read (summary_only) */
 		for (size_t i = 0; i < snap->nr_summaries; i++)
 			out->ops->mapping(out, snap, &snap->summaries[i]);
+		*shown += snap->nr_summaries;
 	} else if (o->summary) {
 		struct snapshot_summary *sums;
 		size_t nr;
@@ -401,6 +497,7 @@ static int emit(const struct cli_opts *o, struct output *out,
 			return err;
 		for (size_t i = 0; i < nr; i++)
 			out->ops->mapping(out, snap, &sums[i]);
+		*shown += nr;
 		snapshot_summary_free(sums, nr);
 	} else {
 		int err = output_pages(out, snap, filter ? filter_keep : NULL,
@@ -410,7 +507,10 @@ static int emit(const struct cli_opts *o, struct output *out,
 			return err;
 	}
 	out->ops->end(out, snap);
-	return ferror(out->f) ? -EIO : 0;
+	if (!ferror(out->f))
+		return 0;
+	return errno == ENOSPC || errno == EPIPE || errno == EDQUOT ||
+	       errno == EFBIG ? -errno : -EIO;
 }
 
 static void pause_for(double seconds)
@@ -514,12 +614,22 @@ static int targets_open(const struct cli_opts *o, struct target *targets,
 
 /* Snapshot target T (round I) and write it; -1 to go on, or a status */
 static int target_round(const struct cli_opts *o, struct target *t, long i,
-			struct output *out)
+			struct output *out, struct run_tally *tally)
 {
 	struct snapshot *cur = &t->snaps[i & 1];
+	bool gone;
 	int err;
 
-	err = collect_snapshot(&t->ctx, cur);
+	/* gone before this snapshot began: none was cut short */
+	gone = i && !procs_alive(t->pid);
+	err = gone ? -ESRCH : collect_snapshot(&t->ctx, cur);
+	if (err == -ESRCH && gone && (o->count == 0 || t->by_comm)) {
+		/* -n 0 runs until the target exits: the normal end */
+		fprintf(stderr, "pagewatch: target %d exited after %ld snapshot%s\n",
+			(int)t->pid, i, i == 1 ? "" : "s");
+		target_close(t);
+		return t->by_comm ? -1 : CLI_EXIT_OK;
+	}
 	if (err == -ESRCH) {
 		fprintf(stderr, "pagewatch: target %d exited during snapshot %u: it is incomplete and not shown\n",
 			(int)t->pid, t->ctx.seq);
@@ -543,7 +653,12 @@ static int target_round(const struct cli_opts *o, struct target *t, long i,
 	}
 	t->prev = cur;
 	if (!err)
-		err = emit(o, out, cur);
+		err = emit(o, out, cur, &tally->shown);
+	tally->any_mapping |= cur->nr_mappings > 0;
+	tally->taken++;
+	/* the reader is gone (| head): end as on SIGTERM */
+	if (err == -EPIPE)
+		return CLI_EXIT_OK;
 	if (err) {
 		fprintf(stderr, "pagewatch: writing output: %s\n", strerror(-err));
 		return CLI_EXIT_FAILURE;
@@ -635,7 +750,7 @@ static size_t targets_open_count(const struct target *targets, size_t nr)
 
 static int run_rounds(struct cli_opts *o, struct demo *demo,
 		      struct target *targets, size_t nr, struct output *out,
-		      struct outfile *of)
+		      struct outfile *of, struct run_tally *tally)
 {
 	int status = -1;
 
@@ -660,7 +775,8 @@ static int run_rounds(struct cli_opts *o, struct demo *demo,
 		}
 		for (size_t t = 0; status < 0 && t < nr; t++)
 			if (targets[t].open)
-				status = target_round(o, &targets[t], i, out);
+				status = target_round(o, &targets[t], i, out,
+						      tally);
 		if (status >= 0)
 			return status;
 		if (!targets_open_count(targets, nr)) {
@@ -677,6 +793,7 @@ static int run_rounds(struct cli_opts *o, struct demo *demo,
 
 static int run(struct cli_opts *o, struct demo *demo)
 {
+	struct run_tally tally = { 0 };
 	struct target *targets;
 	struct outfile of;
 	struct output out;
@@ -702,16 +819,23 @@ static int run(struct cli_opts *o, struct demo *demo)
 		status = CLI_EXIT_NO_PROCESS;
 	}
 	if (status < 0 && demo && !sources_kmod_ok(&targets[0].ctx.src))
-		fprintf(stderr, "pagewatch: demo: without the module the io_uring pins of pw-pinned and pw-diverge, and the divergence of pw-diverge, cannot be shown: its new pages only show as migrated\n");
+		fprintf(stderr, "pagewatch: demo: without the module the io_uring pins of pw-pinned and pw-diverge, and the divergence of pw-diverge, cannot be shown: its new pages only show as replaced\n");
 	if (status < 0)
 		status = open_output(o, &out, &of);
 	if (status < 0) {
-		status = run_rounds(o, demo, targets, nr, &out, &of);
+		status = run_rounds(o, demo, targets, nr, &out, &of, &tally);
 		status = close_output(o, &out, &of, status);
+		if (tally.taken && !tally.shown && status != CLI_EXIT_FAILURE)
+			report_nothing_matched(o, &targets[0].ctx, targets[0].pid,
+					       tally.any_mapping, tally.taken);
 	}
 	for (size_t i = 0; i < nr; i++)
 		target_close(&targets[i]);
 	free(targets);
+	if (status == CLI_EXIT_OK && fflush(stdout) && errno != EPIPE) {
+		fprintf(stderr, "pagewatch: writing output: %s\n", strerror(errno));
+		status = CLI_EXIT_FAILURE;
+	}
 	return status;
 }
 
@@ -753,11 +877,17 @@ static int run_events(struct cli_opts *o)
 	return status;
 }
 
+static int bad_terminal(void)
+{
+	fprintf(stderr, "pagewatch: cannot use terminal type '%s' (unknown, or it cannot move the cursor); set TERM (linux, screen, xterm...) or use --snapshot\n",
+		getenv("TERM") ? getenv("TERM") : "");
+	return CLI_EXIT_FAILURE;
+}
+
 static int run_tui(struct cli_opts *o, struct demo *demo)
 {
 	struct tui_opts t = {
-		/* a snapshot per 0 s would spin: 0.25 s is the shortest step */
-		.interval = o->interval < 0.25 ? 0.25 : o->interval,
+		.interval = o->interval,	/* >= CLI_INTERVAL_MIN */
 		.filter = o->filter,
 		.have_filter = o->have_filter,
 		.filter_text = o->filter_text,
@@ -765,6 +895,9 @@ static int run_tui(struct cli_opts *o, struct demo *demo)
 		.after_arg = demo,
 		.stop = &stop,
 	};
+	struct tui_region regions[DEMO_MAX_REGIONS];
+	bool picking = !o->snap.pid;
+	char note[512] = "";
 	struct collect ctx;
 	int err;
 
@@ -772,30 +905,50 @@ static int run_tui(struct cli_opts *o, struct demo *demo)
 		fprintf(stderr, "pagewatch: the interactive view needs a terminal; use --snapshot to print snapshots\n");
 		return CLI_EXIT_USAGE;
 	}
-	if (!o->snap.pid) {
-		err = tui_pick(&o->snap.pid, &stop);
+	/*
+	 * From the picker, a process that cannot be watched is said there,
+	 * and quitting its session returns to the picker (htop's habit).
+	 */
+	/* the demo's regions by name, even where the kernel names none */
+	for (int i = 0; demo && i < demo->nr_regions; i++) {
+		regions[i].start = demo->regions[i].start;
+		regions[i].end = demo->regions[i].end;
+		regions[i].name = demo->regions[i].name;
+		t.nr_regions++;
+	}
+	t.regions = regions;
+	for (;;) {
+		if (picking) {
+			err = tui_pick(&o->snap.pid, note[0] ? note : NULL, &stop);
+			note[0] = '\0';
+			if (err) {
+				tui_end();
+				if (err == 1)
+					return CLI_EXIT_OK;
+				if (err == -ENOTTY)
+					return bad_terminal();
+				fprintf(stderr, "pagewatch: process picker: %s\n",
+					strerror(-err));
+				return CLI_EXIT_FAILURE;
+			}
+		}
+		err = collect_open(&ctx, &o->snap);
+		if (err && picking && err != -EPROTO) {
+			open_error_text(o, err, note, sizeof(note));
+			continue;
+		}
 		if (err) {
 			tui_end();
-			if (err == 1)
-				return CLI_EXIT_OK;
-			fprintf(stderr, "pagewatch: process picker: %s\n",
-				strerror(-err));
-			return CLI_EXIT_FAILURE;
+			return open_error(o, err);
 		}
+		err = tui_run(&ctx, &t);
+		collect_close(&ctx);
+		if (!picking || err || stop)
+			break;
 	}
-	err = collect_open(&ctx, &o->snap);
-	if (err) {
-		tui_end();
-		return open_error(o, err);
-	}
-	err = tui_run(&ctx, &t);
 	tui_end();
-	collect_close(&ctx);
-	if (err == -ENOTTY) {
-		fprintf(stderr, "pagewatch: cannot use terminal type '%s'; set TERM (linux, screen, xterm...)\n",
-			getenv("TERM") ? getenv("TERM") : "");
-		return CLI_EXIT_FAILURE;
-	}
+	if (err == -ENOTTY)
+		return bad_terminal();
 	if (err) {
 		fprintf(stderr, "pagewatch: interactive view: %s\n", strerror(-err));
 		return CLI_EXIT_FAILURE;
@@ -832,6 +985,8 @@ int cli_main(int argc, char **argv)
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 		sigaction(SIGHUP, &sa, NULL);
+		/* a closed pipe is EPIPE from write(): the demo is cleaned up */
+		signal(SIGPIPE, SIG_IGN);
 		if (o.events)
 			status = run_events(&o);
 		else if (o.demo)

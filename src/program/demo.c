@@ -254,7 +254,7 @@ static void child_main(int in, int out, const char *path)
 {
 	struct child c = { .out = out, .remote_node = -1 };
 	struct io_uring ring;
-	char *diverge, cmd;
+	char *diverge, *protnone, cmd;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_NAME, "pagewatch-demo");
@@ -263,10 +263,11 @@ static void child_main(int in, int out, const char *path)
 	layout_file(&c, path);
 	layout_shared(&c);
 	diverge = layout_pins(&c, &ring);
-	if (map_anon(&c, PROTNONE_BYTES, PROT_NONE, MAP_PRIVATE | MAP_NORESERVE,
-		     "pw-protnone"))
-		say(out, "region pw-protnone - %lu PROT_NONE reservation\n",
-		    PROTNONE_BYTES / 4096);
+	protnone = map_anon(&c, PROTNONE_BYTES, PROT_NONE,
+			    MAP_PRIVATE | MAP_NORESERVE, "pw-protnone");
+	if (protnone)
+		say(out, "region pw-protnone %p %lu PROT_NONE reservation\n",
+		    protnone, PROTNONE_BYTES / 4096);
 	start_remote_thread(&c);
 	say(out, "ready\n");
 
@@ -305,6 +306,21 @@ static int make_file(struct demo *demo)
 	return 0;
 }
 
+/* "region NAME ADDR PAGES ...": the demo's own table of its regions */
+static void keep_region(struct demo *demo, const char *line)
+{
+	struct demo_region *r = &demo->regions[demo->nr_regions];
+	unsigned long long addr;
+	unsigned long pages;
+
+	if (demo->nr_regions == DEMO_MAX_REGIONS ||
+	    sscanf(line, "region %23s %llx %lu", r->name, &addr, &pages) != 3)
+		return;
+	r->start = addr;
+	r->end = addr + (uint64_t)pages * 4096;
+	demo->nr_regions++;
+}
+
 /* Relay the child's lines to LOG until "ready" or "done". */
 static int relay(struct demo *demo, FILE *log)
 {
@@ -323,6 +339,7 @@ static int relay(struct demo *demo, FILE *log)
 		}
 		line[len] = '\0';
 		len = 0;
+		keep_region(demo, line);
 		if (!strcmp(line, "ready") || !strcmp(line, "done"))
 			return 0;
 		if (!strncmp(line, "note ", 5))

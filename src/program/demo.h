@@ -3,6 +3,7 @@
 #define PW_DEMO_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -12,8 +13,19 @@
  * io_uring-pinned buffers, a PROT_NONE reservation, a remote-touching
  * thread) to watch.
  */
+#define DEMO_MAX_REGIONS	16
+
+/* A region the demo made, from its own line "region NAME ADDR PAGES" */
+struct demo_region {
+	char name[24];
+	uint64_t start;
+	uint64_t end;
+};
+
 struct demo {
 	pid_t pid;
+	struct demo_region regions[DEMO_MAX_REGIONS];
+	int nr_regions;
 	int to_child;
 	int from_child;
 	char file_path[64];

@@ -63,6 +63,14 @@ static void json_range(FILE *f, const struct snapshot *snap)
 		snap->range_start, snap->range_end);
 }
 
+static void json_or_null(FILE *f, const char *s)
+{
+	if (s)
+		output_json_string(f, s);
+	else
+		fputs("null", f);
+}
+
 static void json_begin(struct output *out, const struct snapshot *snap)
 {
 	FILE *f = out->f;
@@ -94,9 +102,14 @@ static void json_begin(struct output *out, const struct snapshot *snap)
 		fprintf(f, "%s%d", i ? "," : "", snap->online[i]);
 	fputs("],\"range\":", f);
 	json_range(f, snap);
-	fprintf(f, ",\"all\":%s,\"tracked\":%s,\"mappings\":%zu,\"pages\":%zu}\n",
+	fprintf(f, ",\"all\":%s,\"tracked\":%s,\"mappings\":%zu,\"pages\":%zu",
 		snap->all ? "true" : "false", snap->tracked ? "true" : "false",
-		snap->nr_mappings, snap->nr_pages);
+		snap->nr_mappings, output_nr_selected(out, snap));
+	fprintf(f, ",\"pages_read\":%zu,\"filter\":", snap->nr_pages);
+	json_or_null(f, out->sel.filter);
+	fputs(",\"vma\":", f);
+	json_or_null(f, out->sel.vma);
+	fprintf(f, ",\"format_version\":%d}\n", OUTPUT_FORMAT_VERSION);
 }
 
 /*
@@ -150,12 +163,8 @@ static inline void line_put(struct json_line *l, const char *s, size_t n)
 
 static void line_uint(struct json_line *l, uint64_t u, bool hex)
 {
-	char tmp[24], *p = tmp + sizeof(tmp);
+	char tmp[24], *p = output_number(u, hex, tmp + sizeof(tmp));
 
-	do {
-		*--p = hex ? "0123456789abcdef"[u & 0xf] : (char)('0' + u % 10);
-		u = hex ? u >> 4 : u / 10;
-	} while (u);
 	line_put(l, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
@@ -444,8 +453,7 @@ static void json_mapping(struct output *out, const struct snapshot *snap,
 			fputs("null", f);
 	}
 	fputs(",\"nodes\":", f);
-	if (!snapshot_has(snap, SNAPSHOT_SRC_KMOD) &&
-	    !snapshot_has(snap, SNAPSHOT_SRC_SYSFS_NODE)) {
+	if (!snapshot_nodes_known(snap)) {
 		fputs("null}\n", f);
 		return;
 	}

@@ -8,11 +8,18 @@
 #include <string.h>
 
 #include "model/fields.h"
+#include "model/track.h"
+#include "sinks/line_template.h"
 #include "sinks/output.h"
+
+/* Page lines made in a buffer from a template per shape (line_template.h) */
+#define TEXT_BUF	(256 * 1024)
 
 /* The sink's own state */
 struct text_state {
 	long last_mapping;	/* the mapping whose heading was printed */
+	struct output_buffer b;
+	struct line_template t;
 };
 
 static inline struct text_state *text_of(struct output *out)
@@ -48,9 +55,31 @@ static void text_columns(FILE *f)
 
 static void text_summary_columns(FILE *f)
 {
-	fprintf(f, "%-25s %4s %7s %6s %6s %6s %6s %6s %6s %-12s %s\n",
+	fprintf(f, "%-25s %4s %7s %6s %6s %6s %6s %6s %6s %6s %-12s %s\n",
 		"START-END", "PERM", "RES", "SWAP", "THP", "PIN", "PROT",
-		"MIGR", "DIV", "NODES", "PATH");
+		"REPL", "MIGR", "DIV", "NODES", "PATH");
+}
+
+/* The flag letters, in lines of at most TEXT_WIDTH columns like the pages */
+#define TEXT_WIDTH	100
+
+static void text_legend(FILE *f)
+{
+	static const char end[] = "; . clear, - unknown";
+	int col = fprintf(f, "# flags:");
+
+	for (size_t i = 0; i < fields_text_flags_nr; i++) {
+		const char *name = fields_flag_name(fields_text_flags[i]);
+		int w = 3 + (int)strlen(name);
+
+		if (i == fields_text_flags_nr - 1)
+			w += (int)sizeof(end) - 1;
+		if (col + w > TEXT_WIDTH)
+			col = fprintf(f, "\n#       ");
+		col += fprintf(f, " %c=%s", fields_flag_letter(fields_text_flags[i]),
+			       name);
+	}
+	fprintf(f, "%s\n", end);
 }
 
 static void text_begin(struct output *out, const struct snapshot *snap)
@@ -58,14 +87,19 @@ static void text_begin(struct output *out, const struct snapshot *snap)
 	FILE *f = out->f;
 	char time[40];
 
+	output_buffer_drain(&text_of(out)->b, f);
 	output_time(&snap->time, time, sizeof(time));
 	fprintf(f, "# snapshot %u: pid %d (%s) state %c, %d thread%s, rss %lu KiB, user %s\n",
 		snap->seq, (int)snap->pid, snap->proc.command,
 		snap->proc.state ? snap->proc.state : '?', snap->proc.threads,
 		snap->proc.threads == 1 ? "" : "s", snap->proc.rss_kib,
 		snap->proc.user);
-	fprintf(f, "# kernel %s, %s, %zu mappings, %zu pages; module ",
-		snap->kernel, time, snap->nr_mappings, snap->nr_pages);
+	fprintf(f, "# kernel %s, %s, %zu mappings, %zu pages", snap->kernel,
+		time, snap->nr_mappings, snap->nr_pages);
+	if (out->sel.filter)
+		fprintf(f, " (%zu match --filter %s)", output_nr_selected(out, snap),
+			out->sel.filter);
+	fputs("; module ", f);
 	if (snap->kmod_abi)
 		fprintf(f, "ABI %u", snap->kmod_abi);
 	else
@@ -76,12 +110,7 @@ static void text_begin(struct output *out, const struct snapshot *snap)
 	if (out->summary) {
 		text_summary_columns(f);
 	} else {
-		fputs("# flags: ", f);
-		for (size_t i = 0; i < fields_text_flags_nr; i++)
-			fprintf(f, "%s%c=%s", i ? " " : "",
-				fields_flag_letter(fields_text_flags[i]),
-				fields_flag_name(fields_text_flags[i]));
-		fputs("; . clear, - unknown\n", f);
+		text_legend(f);
 		text_columns(f);
 	}
 	text_of(out)->last_mapping = -1;
@@ -104,16 +133,57 @@ static void text_value(FILE *f, const struct field *field,
 	fprintf(f, "%*s", w, buf);
 }
 
-static void text_page(struct output *out, const struct snapshot *snap,
-		      size_t index)
+/* TEXT padded to WIDTH columns as "%*s" pads it */
+static void text_template_padded(struct line_template *t, const char *text,
+				 int width)
 {
-	const struct snapshot_page *page = &snap->pages[index];
-	FILE *f = out->f;
+	size_t len = strlen(text);
+	size_t w = (size_t)(width < 0 ? -width : width);
+	size_t pad = w > len ? w - len : 0;
 
-	if ((long)page->mapping != text_of(out)->last_mapping) {
-		text_mapping_heading(f, &snap->mappings[page->mapping]);
-		text_of(out)->last_mapping = page->mapping;
+	for (size_t i = 0; width > 0 && i < pad; i++)
+		line_template_put(t, " ", 1);
+	line_template_put(t, text, len);
+	for (size_t i = 0; width < 0 && i < pad; i++)
+		line_template_put(t, " ", 1);
+}
+
+/* The template of PAGE's shape: the line with its numbers left as slots */
+static bool text_build_template(struct line_template *t,
+				const struct snapshot *snap,
+				const struct snapshot_page *page)
+{
+	line_template_start(t, snap, page);
+	for (size_t i = 0; i < fields_nr; i++) {
+		bool last = i == fields_nr - 1;
+		struct field_value v;
+		char buf[48];
+
+		if (!fields[i].text_width)
+			continue;
+		fields[i].get(snap, page, &v);
+		if (last && v.kind == FIELD_NULL)
+			break;
+		if (i)
+			line_template_put(t, " ", 1);
+		if (v.kind == FIELD_UINT || v.kind == FIELD_HEX) {
+			line_template_slot(t, (unsigned int)i,
+					   v.kind == FIELD_HEX ||
+					   fields[i].text_hex,
+					   last ? 0 : fields[i].text_width);
+			continue;
+		}
+		fields_format(&fields[i], &v, page, buf, sizeof(buf));
+		text_template_padded(t, buf, last ? 0 : fields[i].text_width);
 	}
+	line_template_put(t, "\n", 1);
+	return line_template_finish(t);
+}
+
+/* A line field by field, straight to the stream */
+static void text_page_fields(FILE *f, const struct snapshot *snap,
+			     const struct snapshot_page *page)
+{
 	for (size_t i = 0; i < fields_nr; i++) {
 		struct field_value v;
 
@@ -128,7 +198,41 @@ static void text_page(struct output *out, const struct snapshot *snap,
 		text_value(f, &fields[i], &v, page, i == fields_nr - 1);
 	}
 	fputc('\n', f);
+}
+
+static void text_page(struct output *out, const struct snapshot *snap,
+		      size_t index)
+{
+	const struct snapshot_page *page = &snap->pages[index];
+	struct text_state *state = text_of(out);
+	struct line_template *t = &state->t;
+	char *line;
+
+	if ((long)page->mapping != state->last_mapping) {
+		output_buffer_drain(&state->b, out->f);
+		text_mapping_heading(out->f, &snap->mappings[page->mapping]);
+		state->last_mapping = page->mapping;
+	}
+	/* a tracked change has a column of its own: no shape covers it */
+	if (!(snap->nr_changes && track_find(snap, index)) &&
+	    (line_template_matches(t, snap, page) ||
+	     text_build_template(t, snap, page))) {
+		line = output_buffer_room(&state->b, out->f,
+					  LINE_TEMPLATE_LINE_MAX);
+		state->b.len += line_template_fill(t, snap, page, line);
+	} else {
+		output_buffer_drain(&state->b, out->f);
+		text_page_fields(out->f, snap, page);
+	}
 	out->nr_lines++;
+}
+
+/* A block of lines follows page LAST's: its heading is already written */
+static void text_resume(struct output *out, const struct snapshot *snap,
+			long last)
+{
+	text_of(out)->last_mapping = last < 0 ? -1 :
+				     (long)snap->pages[last].mapping;
 }
 
 static void text_mapping(struct output *out, const struct snapshot *snap,
@@ -139,6 +243,7 @@ static void text_mapping(struct output *out, const struct snapshot *snap,
 	size_t used = 0;
 	FILE *f = out->f;
 
+	output_buffer_drain(&text_of(out)->b, f);
 	snprintf(range, sizeof(range), "%" PRIx64 "-%" PRIx64, map->start, map->end);
 	for (unsigned int c = 0; c < SNAPSHOT_COUNT_NR; c++) {
 		if (sum->known[c])
@@ -155,17 +260,18 @@ static void text_mapping(struct output *out, const struct snapshot *snap,
 	}
 	if (!used)
 		snprintf(nodes, sizeof(nodes), "-");
-	fprintf(f, "%-25s %4s %7s %6s %6s %6s %6s %6s %6s %-12s %s\n", range,
+	fprintf(f, "%-25s %4s %7s %6s %6s %6s %6s %6s %6s %6s %-12s %s\n", range,
 		map->perms, count[SNAPSHOT_COUNT_RESIDENT],
 		count[SNAPSHOT_COUNT_SWAPPED], count[SNAPSHOT_COUNT_THP],
 		count[SNAPSHOT_COUNT_PINNED], count[SNAPSHOT_COUNT_PROTNONE],
-		count[SNAPSHOT_COUNT_MIGRATED], count[SNAPSHOT_COUNT_DIVERGED],
+		count[SNAPSHOT_COUNT_REPLACED], count[SNAPSHOT_COUNT_MIGRATED], count[SNAPSHOT_COUNT_DIVERGED],
 		nodes, maps_name(map));
 	out->nr_lines++;
 }
 
 static void text_end(struct output *out, const struct snapshot *snap)
 {
+	output_buffer_drain(&text_of(out)->b, out->f);
 	fputc('\n', out->f);
 	fflush(out->f);
 }
@@ -176,6 +282,7 @@ static void text_event(struct output *out, const struct page_event *ev)
 	FILE *f = out->f;
 	char time[48], range[40] = "-", pinned[24] = "-";
 
+	output_buffer_drain(&text_of(out)->b, f);
 	if (!out->nr_lines++)
 		fprintf(f, "# %-30s %8s %-15s %-27s %8s %6s %-22s %s\n", "TIME",
 			"SEQ", "KIND", "RANGE", "PAGES", "PINNED", "CAUSE",
@@ -195,13 +302,22 @@ static void text_event(struct output *out, const struct page_event *ev)
 	fputc('\n', f);
 }
 
+static int text_drain(struct output *out, FILE *f)
+{
+	return output_buffer_drain(&text_of(out)->b, f);
+}
+
 static int text_open(struct output *out, bool block)
 {
-	struct text_state *state = malloc(sizeof(*state));
+	struct text_state *state = calloc(1, sizeof(*state));
 
-	(void)block;
 	if (!state)
 		return -ENOMEM;
+	/* a block of a thread's stays in the buffer until its turn */
+	if (output_buffer_init(&state->b, block ? OUTPUT_BLOCK_TEXT : TEXT_BUF)) {
+		free(state);
+		return -ENOMEM;
+	}
 	state->last_mapping = -1;
 	out->priv = state;
 	return 0;
@@ -209,7 +325,11 @@ static int text_open(struct output *out, bool block)
 
 static void text_close(struct output *out)
 {
-	free(out->priv);
+	struct text_state *state = text_of(out);
+
+	output_buffer_drain(&state->b, out->f);
+	output_buffer_free(&state->b);
+	free(state);
 }
 
 const struct output_ops out_text_ops = {
@@ -221,4 +341,6 @@ const struct output_ops out_text_ops = {
 	.mapping = text_mapping,
 	.end = text_end,
 	.event = text_event,
+	.drain = text_drain,
+	.resume = text_resume,
 };

@@ -12,6 +12,14 @@
 
 #include "sinks/output.h"
 
+#define D2(t)	#t "0" #t "1" #t "2" #t "3" #t "4" #t "5" #t "6" #t "7" #t "8" #t "9"
+const char output_dec2[200] = D2(0) D2(1) D2(2) D2(3) D2(4) D2(5) D2(6) D2(7)
+			      D2(8) D2(9);
+#define H2(t)	#t "0" #t "1" #t "2" #t "3" #t "4" #t "5" #t "6" #t "7" \
+		#t "8" #t "9" #t "a" #t "b" #t "c" #t "d" #t "e" #t "f"
+const char output_hex2[512] = H2(0) H2(1) H2(2) H2(3) H2(4) H2(5) H2(6) H2(7)
+			      H2(8) H2(9) H2(a) H2(b) H2(c) H2(d) H2(e) H2(f);
+
 static const struct output_ops *const sinks[] = {
 	&out_text_ops,
 	&out_csv_ops,
@@ -54,6 +62,20 @@ int output_init(struct output *out, const struct output_ops *ops, FILE *f,
 	return init(out, ops, f, summary, false);
 }
 
+void output_select(struct output *out, const struct snapshot *snap,
+		   bool (*keep)(const struct snapshot_page *, const void *),
+		   const void *arg, const char *filter, const char *vma)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < snap->nr_pages; i++)
+		n += !keep || keep(&snap->pages[i], arg);
+	out->sel.counted = true;
+	out->sel.pages = n;
+	out->sel.filter = filter;
+	out->sel.vma = vma;
+}
+
 void output_fini(struct output *out)
 {
 	if (out->ops && out->ops->close)
@@ -87,12 +109,40 @@ static void pages_to(struct output *out, const struct snapshot *snap,
 			out->ops->page(out, snap, i);
 }
 
+static bool kept(const struct page_job *job, size_t i)
+{
+	return !job->keep || job->keep(&job->snap->pages[i], job->arg);
+}
+
+/*
+ * The page whose line comes before the first of [FROM, TO) that is kept:
+ * searched back only through the mapping of that first page (-1 when it
+ * is not there), so each page is looked at by one block at most.
+ */
+static long last_before(const struct page_job *job, size_t from, size_t to)
+{
+	const struct snapshot_page *pages = job->snap->pages;
+	size_t first = from;
+
+	while (first < to && !kept(job, first))
+		first++;
+	if (first == to)
+		return -1;
+	for (size_t i = from; i-- > 0 && pages[i].mapping == pages[first].mapping;)
+		if (kept(job, i))
+			return (long)i;
+	return -1;
+}
+
 static void format_block(struct page_job *job, struct output *local, size_t b)
 {
 	size_t end = (b + 1) * OUTPUT_BLOCK;
 
 	if (end > job->snap->nr_pages)
 		end = job->snap->nr_pages;
+	if (local->ops->resume)
+		local->ops->resume(local, job->snap,
+				   last_before(job, b * OUTPUT_BLOCK, end));
 	pages_to(local, job->snap, job->keep, job->arg, b * OUTPUT_BLOCK, end);
 }
 
@@ -196,6 +246,38 @@ int output_pages(struct output *out, const struct snapshot *snap,
 	pthread_cond_destroy(&job.turn);
 	pthread_mutex_destroy(&job.lock);
 	return job.err;
+}
+
+int output_buffer_init(struct output_buffer *b, size_t cap)
+{
+	b->len = 0;
+	b->cap = cap;
+	b->buf = malloc(cap);
+	return b->buf ? 0 : -ENOMEM;
+}
+
+void output_buffer_free(struct output_buffer *b)
+{
+	free(b->buf);
+	b->buf = NULL;
+	b->len = b->cap = 0;
+}
+
+char *output_buffer_room(struct output_buffer *b, FILE *f, size_t max)
+{
+	if (b->len + max > b->cap)
+		output_buffer_drain(b, f);
+	return b->buf + b->len;
+}
+
+int output_buffer_drain(struct output_buffer *b, FILE *f)
+{
+	int err = 0;
+
+	if (f && b->len && fwrite(b->buf, 1, b->len, f) != b->len)
+		err = -EIO;
+	b->len = 0;
+	return err;
 }
 
 /* Length of the valid UTF-8 sequence at S, or 0 if it is not one. */

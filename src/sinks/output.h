@@ -2,7 +2,9 @@
 #ifndef PW_OUTPUT_H
 #define PW_OUTPUT_H
 
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "model/snapshot.h"
 #include "model/event.h"
@@ -48,12 +50,33 @@ struct output_ops {
 	 * 0 or -errno.
 	 */
 	int (*flush)(struct output *out);
+	/*
+	 * A block of page lines follows a line of page LAST (-1: of no page
+	 * of the mapping its first line is in); NULL when that does not matter.
+	 */
+	void (*resume)(struct output *out, const struct snapshot *snap,
+		       long last);
 };
+
+/*
+ * What the caller selected, for the snapshot header: the pages that follow
+ * (after --filter) and the options that chose them (NULL: not given).
+ */
+struct output_selection {
+	bool counted;		/* else every page of the snapshot follows */
+	size_t pages;
+	const char *filter;
+	const char *vma;
+};
+
+/* The version of the JSON Lines format ("format_version" of a snapshot) */
+#define OUTPUT_FORMAT_VERSION	2
 
 struct output {
 	const struct output_ops *ops;
 	FILE *f;
 	bool summary;
+	struct output_selection sel;	/* set before begin() */
 	size_t nr_lines;
 	void *priv;		/* the sink's own */
 };
@@ -85,6 +108,78 @@ void output_fini(struct output *out);
 int output_pages(struct output *out, const struct snapshot *snap,
 		 bool (*keep)(const struct snapshot_page *, const void *),
 		 const void *arg, unsigned int threads);
+
+/*
+ * Page lines a sink makes itself, handed to stdio in large blocks (glibc
+ * writes those without a copy): printf per field, then a copy per line,
+ * were most of the time of a snapshot of a million pages.
+ */
+struct output_buffer {
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+
+/* CAP bytes; 0 or -ENOMEM */
+int output_buffer_init(struct output_buffer *b, size_t cap);
+void output_buffer_free(struct output_buffer *b);
+/*
+ * Where a line of up to MAX bytes goes (the caller adds its length to
+ * b->len): what is buffered is written to F first when it would not fit.
+ */
+char *output_buffer_room(struct output_buffer *b, FILE *f, size_t max);
+/* Write what is buffered to F (NULL: drop it); 0 or -EIO */
+int output_buffer_drain(struct output_buffer *b, FILE *f);
+
+/* "00" to "99", and "00" to "ff": two digits per step */
+extern const char output_dec2[200];
+extern const char output_hex2[512];
+
+/*
+ * U in decimal or lowercase hexadecimal, written backwards so that it ends
+ * just before END; returns where it starts (at most 20 bytes before END).
+ */
+static inline char *output_number(uint64_t u, bool hex, char *end)
+{
+	char *p = end;
+
+	if (hex) {
+		for (; u >= 0x10; u >>= 8) {
+			p -= 2;
+			memcpy(p, output_hex2 + 2 * (u & 0xff), 2);
+		}
+		/* a pair never starts with 0: u >= 0x10 before the shift */
+		if (u || p == end)
+			*--p = "0123456789abcdef"[u];
+		return p;
+	}
+	for (; u >= 100; u /= 100) {
+		p -= 2;
+		memcpy(p, output_dec2 + 2 * (u % 100), 2);
+	}
+	if (u >= 10) {
+		p -= 2;
+		memcpy(p, output_dec2 + 2 * u, 2);
+	} else {
+		*--p = (char)('0' + u);
+	}
+	return p;
+}
+
+/*
+ * Count the pages of SNAP that KEEP accepts into OUT->sel, with the
+ * options that selected them (FILTER, VMA: their text, or NULL).
+ */
+void output_select(struct output *out, const struct snapshot *snap,
+		   bool (*keep)(const struct snapshot_page *, const void *),
+		   const void *arg, const char *filter, const char *vma);
+
+/* The pages that follow the header: OUT->sel's count, or all of SNAP's */
+static inline size_t output_nr_selected(const struct output *out,
+					const struct snapshot *snap)
+{
+	return out->sel.counted ? out->sel.pages : snap->nr_pages;
+}
 
 /* Helpers the sinks share */
 void output_json_string(FILE *f, const char *s);

@@ -10,6 +10,9 @@
 #include "model/fields.h"
 #include "tui/ui.h"
 
+#define HELP_MAX_LINES	96
+#define HELP_LINE	128
+
 /* A centered window of at most W x H; NULL when the screen is too small. */
 static WINDOW *modal_open(struct tui *t, int w, int h, const char *title)
 {
@@ -155,24 +158,66 @@ static void key_names(size_t i, char *buf, size_t len)
 					      tui_keys[j].name);
 }
 
+/* The help's text, made for a width: lines wrapped at words */
+struct help_text {
+	char lines[HELP_MAX_LINES][HELP_LINE];
+	int nr;
+};
+
+/*
+ * Add TEXT to H in lines of at most WIDTH columns; the first starts with
+ * LABEL padded to INDENT, the others with INDENT blanks. A word longer
+ * than a line is cut.
+ */
+static void help_add(struct help_text *h, const char *label, int indent,
+		     const char *text, int width)
+{
+	const char *p = text;
+
+	if (width > HELP_LINE - 1)
+		width = HELP_LINE - 1;
+	if (indent >= width)
+		indent = 0;
+	do {
+		int room = width - indent, n = (int)strlen(p);
+
+		if (h->nr == HELP_MAX_LINES)
+			return;
+		if (n > room) {
+			n = room;
+			while (n > 0 && p[n] != ' ')
+				n--;
+			if (!n)
+				n = room;
+		}
+		snprintf(h->lines[h->nr++], HELP_LINE, "%-*.*s%.*s", indent, indent,
+			 p == text ? label : "", n, p);
+		p += n;
+		while (*p == ' ')
+			p++;
+	} while (*p);
+}
+
 void help_draw(struct tui *t)
 {
-	WINDOW *win = modal_open(t, 90, 40,
+	WINDOW *win = modal_open(t, 100, 40,
 				 " pagewatch keys (Up/Down scroll, any other key closes) ");
-	int y = 1, maxy, row = 0;
-	char line[200], names[32], *filters = NULL;
+	static struct help_text h;
+	char names[32], *filters = NULL;
+	int width, rows, top;
 	size_t len;
 	FILE *f;
 
 	if (!win)
 		return;
-	maxy = getmaxy(win) - 1;
-	for (size_t i = 0; i < tui_keys_nr && y < maxy; i++) {
-		if (!tui_keys[i].help || row++ < (int)t->help_top)
+	width = getmaxx(win) - 4;
+	rows = getmaxy(win) - 2;
+	h.nr = 0;
+	for (size_t i = 0; i < tui_keys_nr; i++) {
+		if (!tui_keys[i].help)
 			continue;
 		key_names(i, names, sizeof(names));
-		snprintf(line, sizeof(line), "%-10s %s", names, tui_keys[i].help);
-		mvwaddnstr(win, y++, 2, line, getmaxx(win) - 4);
+		help_add(&h, names, 11, tui_keys[i].help, width);
 	}
 	/* the filter names, from filter.c's one table */
 	f = open_memstream(&filters, &len);
@@ -180,13 +225,18 @@ void help_draw(struct tui *t)
 		filter_print_names(f);
 		fclose(f);
 	}
-	if (y + 1 < maxy && filters) {
-		snprintf(line, sizeof(line), "Filters: %s", filters);
-		mvwaddnstr(win, ++y, 2, line, getmaxx(win) - 4);
-	}
+	help_add(&h, "", 0, "", width);
+	if (filters)
+		help_add(&h, "Filters:", 9, filters, width);
 	free(filters);
-	if (++y < maxy)
-		mvwaddnstr(win, y, 2, "Page map: 0-9 node, . no page, + mixed nodes, # node unknown; letters as in its legend.",
-			   getmaxx(win) - 4);
+	help_add(&h, "", 0, "", width);
+	help_add(&h, "Page map:", 10, "0-9 node, . no page, + mixed nodes, # node unknown; letters as in its legend.",
+		 width);
+	/* Down stops when the last line is in the box */
+	top = h.nr > rows ? h.nr - rows : 0;
+	if ((int)t->help_top > top)
+		t->help_top = (size_t)top;
+	for (int y = 0; y < rows && (int)t->help_top + y < h.nr; y++)
+		mvwaddstr(win, 1 + y, 2, h.lines[t->help_top + (size_t)y]);
 	wnoutrefresh(win);
 }

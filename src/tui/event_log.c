@@ -65,6 +65,7 @@ void tui_event_text(const struct session_event *ev, char *buf, size_t len)
 		snprintf(buf, len, "%s %s %" PRIu64 " pages of %s", when,
 			 session_event_name(ev->kind), ev->count, ev->text);
 	} else if (ev->kind == SESSION_EV_MIGRATED ||
+		   ev->kind == SESSION_EV_REPLACED ||
 		   ev->kind == SESSION_EV_DIVERGED) {
 		node_pfn(from, sizeof(from), ev->old_node, ev->old_pfn);
 		node_pfn(to, sizeof(to), ev->new_node, ev->new_pfn);

@@ -24,20 +24,31 @@ static void target_line(struct tui *t)
 			 snap->proc.threads, rss, snap->nr_mappings, snap->nr_pages);
 	}
 	wattron(t->header, A_BOLD);
-	mvwaddnstr(t->header, 0, 0, line, t->cols);
+	wmove(t->header, 0, 0);
+	tui_addstr_clip(t->header, line, t->cols);
 	wattroff(t->header, A_BOLD);
 }
 
-/* Put ITEM on the current line, or on the next one when it does not fit. */
+/*
+ * Put ITEM on the current line, or on the next one when it does not fit;
+ * on LAST_ROW it is cut (with its mark). Text that ends in a row's last
+ * column leaves curses' cursor on the next row: nothing is drawn past
+ * LAST_ROW, which is the status line's.
+ */
 static void flow(struct tui *t, int last_row, const char *item)
 {
 	int y = getcury(t->header), x = getcurx(t->header);
 	int len = (int)strlen(item);
 
-	if (x && x + len + 2 > t->cols && y < last_row)
+	if (y > last_row)
+		return;
+	if (x && x + len + 2 > t->cols && y < last_row) {
 		wmove(t->header, y + 1, 0);
-	else if (x)
-		tui_addstr_clip(t->header, "  ", t->cols);
+	} else if (x) {
+		if (x + 3 > t->cols)
+			return;
+		waddstr(t->header, "  ");
+	}
 	tui_addstr_clip(t->header, item, t->cols);
 }
 
@@ -68,7 +79,7 @@ static void rates_lines(struct tui *t)
 				 perf_events_source_name(st->rate_source[r]));
 		flow(t, 2, item);
 	}
-	snprintf(item, sizeof(item), "moved %lu [snapshots]",
+	snprintf(item, sizeof(item), "replaced %lu [snapshots]",
 		 (unsigned long)st->moved);
 	flow(t, 2, item);
 }

@@ -120,8 +120,8 @@ static unsigned int open_prompt(struct tui *t, enum tui_prompt kind)
 {
 	t->mode = MODE_PROMPT;
 	t->prompt = kind;
-	snprintf(t->input, sizeof(t->input), "%s",
-		 kind == PROMPT_FILTER ? t->filter_text : "");
+	/* a new filter replaces the old one: typing never appends to it */
+	t->input[0] = '\0';
 	return TUI_REDRAW_FOOTER;
 }
 
@@ -135,6 +135,13 @@ static unsigned int act_find_next(struct tui *t, int key)
 	if (!t->last_find[0])
 		return open_prompt(t, PROMPT_FIND);
 	return find_run(t, t->last_find);
+}
+
+static unsigned int act_sort(struct tui *t, int key)
+{
+	t->map_sort = (t->map_sort + 1) % TUI_SORT_NR;
+	tui_message(t, "mappings by %s", tui_map_sort_name(t->map_sort));
+	return TUI_REBUILD | TUI_REDRAW_ALL;
 }
 
 static unsigned int act_filter(struct tui *t, int key)
@@ -241,7 +248,8 @@ const struct tui_key tui_keys[] = {
 	{ KEY_ENTER, "Enter", NULL, NULL, act_enter },
 	{ '/', "/", "find an address (hex) or a mapping (part of its path)", "Find", act_find },
 	{ 'n', "n", "find the next match", NULL, act_find_next },
-	{ 'f', "f", "filter pages: pinned, protnone, migrated, diverged, thp, swapped, node=N", "Filter", act_filter },
+	{ 's', "s", "sort the mappings: address, resident, pinned, replaced", "Sort", act_sort },
+	{ 'f', "f", "filter pages: pinned, protnone, migrated, replaced, diverged, thp, swapped, node=N", "Filter", act_filter },
 	/* the footer shows "+-Interval" */
 	{ '+', "+", "longer refresh interval", "-Interval", act_interval },
 	{ '-', "-", "shorter refresh interval", NULL, act_interval },
@@ -272,6 +280,9 @@ static unsigned int modal_key(struct tui *t, int key)
 	if (key == KEY_MOUSE || key == KEY_RESIZE)
 		return 0;
 	t->mode = MODE_NORMAL;
+	/* what the popup covered, the blank column between panes included */
+	touchwin(stdscr);
+	wnoutrefresh(stdscr);
 	return TUI_REDRAW_ALL;
 }
 
@@ -285,6 +296,22 @@ unsigned int tui_keys_dispatch(struct tui *t, int key)
 	return 0;
 }
 
+/* Why FILTER can match no page here, or "" */
+static const char *filter_why_none(struct tui *t, const struct filter *filter)
+{
+	const struct sources *src = &t->ctx->src;
+
+	if (filter->kinds & (1U << FILTER_PINNED | 1U << FILTER_PROTNONE |
+			     1U << FILTER_DIVERGED) && !sources_kmod_ok(src))
+		return " (needs the module: no page matches)";
+	if (filter->kinds & 1U << FILTER_NODE && !sources_node_ok(src))
+		return " (nodes unknown here: no page matches)";
+	if (filter->kinds & (1U << FILTER_MIGRATED | 1U << FILTER_REPLACED |
+			     1U << FILTER_DIVERGED) && (!t->frame || !t->frame->snap.tracked))
+		return " (known from the second refresh on)";
+	return "";
+}
+
 static unsigned int apply_filter(struct tui *t)
 {
 	struct filter filter;
@@ -296,14 +323,14 @@ static unsigned int apply_filter(struct tui *t)
 		return TUI_REBUILD | TUI_REDRAW_ALL;
 	}
 	if (filter_parse(t->input, &filter)) {
-		tui_message(t, "bad filter '%s': pinned, protnone, migrated, diverged, thp, swapped, node=N",
+		tui_message(t, "bad filter '%s': pinned, protnone, migrated, replaced, diverged, thp, swapped, node=N",
 			    t->input);
 		return TUI_REDRAW_HEADER;
 	}
 	t->filter = filter;
 	t->have_filter = true;
 	snprintf(t->filter_text, sizeof(t->filter_text), "%s", t->input);
-	tui_message(t, "filter: %s", t->filter_text);
+	tui_message(t, "filter: %s%s", t->filter_text, filter_why_none(t, &filter));
 	return TUI_REBUILD | TUI_REDRAW_ALL;
 }
 

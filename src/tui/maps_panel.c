@@ -13,6 +13,8 @@
 #define RES_W	7
 #define BAR_W	10
 #define COUNT_W	6
+#define PERM_W	4	/* "rw-p", "---p": PROT_NONE and guards told apart */
+#define REPL_W	8	/* "replaced": pages the session saw replaced */
 
 /* The counts shown, in order; names and meaning from snapshot.c's table. */
 static const unsigned int shown_counts[] = {
@@ -31,8 +33,12 @@ static int count_width(unsigned int c)
 
 static int path_width(WINDOW *win)
 {
-	/* four blanks between the first five columns, then " moved" */
-	int fixed = ADDR_W + SIZE_W + RES_W + BAR_W + 4 + 1 + COUNT_W;
+	/*
+	 * five blanks between the first six columns, then " replaced" and
+	 * the last column left blank: curses does not write a window's
+	 * bottom-right cell, which cut the last row's count
+	 */
+	int fixed = ADDR_W + SIZE_W + PERM_W + RES_W + BAR_W + 5 + 1 + REPL_W + 1;
 	int w;
 
 	for (size_t i = 0; i < NR_SHOWN; i++)
@@ -44,26 +50,29 @@ static int path_width(WINDOW *win)
 static void maps_header(struct panel *p, void *arg)
 {
 	struct tui *t = arg;
-	char title[160], head[200];
+	char title[160], head[1024];
 	int n;
 
-	snprintf(title, sizeof(title), " Mappings (%zu)%s%s", t->nr_map_rows,
+	snprintf(title, sizeof(title), " Mappings (%zu)%s%s%s%s", t->nr_map_rows,
 		 t->have_filter ? ", filter: " : "",
-		 t->have_filter ? t->filter_text : "");
+		 t->have_filter ? t->filter_text : "",
+		 t->map_sort ? ", by " : "",
+		 t->map_sort ? tui_map_sort_name(t->map_sort) : "");
 	panel_title(p->win, p->focused, title);
-	n = snprintf(head, sizeof(head), "%-*s %*s %-*s %*s %-*s", ADDR_W,
-		     "START", SIZE_W, "SIZE", path_width(p->win), "MAPPING",
-		     RES_W, "RES", BAR_W, "NODES");
+	n = snprintf(head, sizeof(head), "%-*s %*s %-*s %-*s %*s %-*s", ADDR_W,
+		     "START", SIZE_W, "SIZE", PERM_W, "PERM", path_width(p->win),
+		     "MAPPING", RES_W, "RES", BAR_W, "NODES");
 	/* a very wide pane fills the buffer: what follows is cut, not past it */
 	for (size_t i = 0; i < NR_SHOWN && n < (int)sizeof(head); i++)
 		n += snprintf(head + n, sizeof(head) - (size_t)n, " %*s",
 			      count_width(shown_counts[i]),
 			      snapshot_count_name(shown_counts[i]));
 	if (n < (int)sizeof(head))
-		snprintf(head + n, sizeof(head) - (size_t)n, " %*s", COUNT_W,
-			 "moved");
+		snprintf(head + n, sizeof(head) - (size_t)n, " %*s", REPL_W,
+			 "replaced");
 	wattron(p->win, A_BOLD);
-	mvwaddnstr(p->win, 1, 0, head, getmaxx(p->win));
+	wmove(p->win, 1, 0);
+	tui_addstr_clip(p->win, head, getmaxx(p->win));
 	wattroff(p->win, A_BOLD);
 }
 
@@ -125,8 +134,9 @@ static void maps_row(struct panel *p, void *arg, size_t index, int y, bool sel)
 	const struct tui_map_row *row = &t->map_rows[index];
 	const struct maps_entry *map = &snap->mappings[row->mapping];
 	const struct snapshot_summary *sum = row->sum;
-	const char *path = maps_name(map);
-	int pw = path_width(p->win), len = (int)strlen(path);
+	char name[160];
+	const char *path = tui_map_name(t, map, name, sizeof(name));
+	int pw = path_width(p->win);
 	char size[16], res[24];
 	bool pfn = snapshot_has(snap, SNAPSHOT_SRC_PFN);
 	int attr = sel ? (p->focused ? A_REVERSE : A_BOLD) : 0;
@@ -134,10 +144,11 @@ static void maps_row(struct panel *p, void *arg, size_t index, int y, bool sel)
 	tui_fmt_size(map->end - map->start, size, sizeof(size));
 	snprintf(res, sizeof(res), "%" PRIu64,
 		 sum ? sum->count[SNAPSHOT_COUNT_RESIDENT] : 0);
-	/* a long path keeps its end: the file name */
-	wprintw(p->win, "%*" PRIx64 " %*s %-*.*s %*s ", ADDR_W, map->start,
-		SIZE_W, size, pw, pw, len > pw ? path + len - pw : path, RES_W,
-		res);
+	wprintw(p->win, "%*" PRIx64 " %*s %-*.*s ", ADDR_W, map->start, SIZE_W,
+		size, PERM_W, PERM_W, map->perms);
+	/* a long path keeps its end, the file name, and shows it was cut */
+	tui_addstr_cut_start(p->win, path, pw);
+	wprintw(p->win, " %*s ", RES_W, res);
 	node_bar(t, p->win, sum, snap, attr);
 	for (size_t i = 0; i < NR_SHOWN; i++) {
 		unsigned int c = shown_counts[i];
@@ -145,10 +156,10 @@ static void maps_row(struct panel *p, void *arg, size_t index, int y, bool sel)
 		count_cell(p->win, sum, c, sum ? sum->known[c] : count_known(snap, c));
 	}
 	if (pfn)
-		wprintw(p->win, " %*" PRIu64, COUNT_W,
+		wprintw(p->win, " %*" PRIu64, REPL_W,
 			session_moved_in(t->session, map->start, map->end));
 	else
-		wprintw(p->win, " %*s", COUNT_W, "-");
+		wprintw(p->win, " %*s", REPL_W, "-");
 }
 
 void maps_panel_init(struct tui *t)

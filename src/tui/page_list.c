@@ -52,11 +52,12 @@ static void pages_header(struct panel *p, void *arg)
 	struct tui *t = arg;
 	const struct tui_map_row *row = tui_selected_map(t);
 	const char *path = "-";
-	char title[160];
+	char title[320], name[160];
 	size_t n = fitting(getmaxx(p->win));
 
 	if (row)
-		path = maps_name(&t->frame->snap.mappings[row->mapping]);
+		path = tui_map_name(t, &t->frame->snap.mappings[row->mapping],
+				    name, sizeof(name));
 	snprintf(title, sizeof(title), " Pages of %s (%zu)", path,
 		 t->nr_page_rows);
 	panel_title(p->win, p->focused, title);

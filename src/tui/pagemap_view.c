@@ -23,6 +23,7 @@ static const struct {
 } marks[] = {
 	{ SNAPSHOT_PAGE_DIVERGED, TUI_C_MARK_DIVERGED },
 	{ SNAPSHOT_PAGE_MIGRATED, TUI_C_MARK_MIGRATED },
+	{ SNAPSHOT_PAGE_REPLACED, TUI_C_MARK_MIGRATED },
 	{ PAGEWATCH_PAGE_MAYBE_PINNED, 0 },
 	{ PAGEWATCH_PAGE_PROTNONE, 0 },
 	{ PAGEWATCH_PAGE_SWAP, TUI_C_MARK_SWAP },
@@ -165,7 +166,7 @@ static void draw_legend(struct tui *t, int y)
 static void draw_title(struct tui *t)
 {
 	const struct maps_entry *map = grid_map(t);
-	char title[200];
+	char title[360], name[160];
 
 	if (!map) {
 		panel_title(t->grid.win, t->focus == PANE_GRID, " Page map: no mapping");
@@ -173,7 +174,7 @@ static void draw_title(struct tui *t)
 	}
 	snprintf(title, sizeof(title),
 		 " Page map: %s %" PRIx64 "-%" PRIx64 ", 1 cell = %" PRIu64
-		 " page%s, cursor %" PRIx64, maps_name(map),
+		 " page%s, cursor %" PRIx64, tui_map_name(t, map, name, sizeof(name)),
 		 map->start, map->end, t->grid.group, t->grid.group == 1 ? "" : "s",
 		 pagemap_view_cursor_addr(t));
 	panel_title(t->grid.win, t->focus == PANE_GRID, title);

@@ -268,30 +268,6 @@ static void note_lag(struct session *s, double oldest)
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* RANGES[0..NR) sorted and joined where they touch: the new count */
-static size_t join_ranges(struct snapshot_range *r, size_t nr)
-{
-	size_t n = 0;
-
-	for (size_t i = 1; i < nr; i++) {
-		for (size_t j = i; j > 0 && r[j].start < r[j - 1].start; j--) {
-			struct snapshot_range t = r[j];
-
-			r[j] = r[j - 1];
-			r[j - 1] = t;
-		}
-	}
-	for (size_t i = 1; i < nr; i++) {
-		if (r[i].start <= r[n].end) {
-			if (r[i].end > r[n].end)
-				r[n].end = r[i].end;
-			continue;
-		}
-		r[++n] = r[i];
-	}
-	return nr ? n + 1 : 0;
-}
-
 /*
  * Live: the ranges the journal announced since the last refresh, and a
  * slice of the rest as a safety net (a quarter of the rolling budget, so
@@ -328,7 +304,7 @@ static int refresh_live(struct session *s, struct session_frame *prev,
 	r[nr].start = s->scan_pos;
 	slice_end = snapshot_slice_end(model, s->scan_pos, slice);
 	r[nr].end = slice_end;
-	nr = join_ranges(r, nr + 1);
+	nr = snapshot_ranges_join(r, nr + 1);
 
 	cpu = thread_cpu();
 	err = collect_ranges(s->ctx, &part, r, nr);

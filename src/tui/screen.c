@@ -185,6 +185,8 @@ static void tui_init(struct tui *t, struct session *s, struct collect *ctx,
 	t->session = s;
 	t->ctx = ctx;
 	t->stop = o->stop;
+	t->regions = o->regions;
+	t->nr_regions = o->nr_regions;
 	t->status.interval = o->interval;
 	t->filter = o->filter;
 	t->have_filter = o->have_filter;

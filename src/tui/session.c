@@ -15,6 +15,7 @@
 
 static const char *const event_names[SESSION_EV_NR] = {
 	[SESSION_EV_MIGRATED] = "migrated",
+	[SESSION_EV_REPLACED] = "replaced",
 	[SESSION_EV_DIVERGED] = "diverged",
 	[SESSION_EV_PINNED] = "pinned",
 	[SESSION_EV_UNPINNED] = "unpinned",
@@ -398,26 +399,30 @@ static void log_pages(struct session *s, const struct snapshot *cur,
 static int log_changes(struct session *s, const struct snapshot *cur)
 {
 	const struct snapshot_change **changes;
-	size_t *pages, nr[2] = { 0, 0 };
+	static const unsigned int kinds[3] = {
+		SESSION_EV_REPLACED, SESSION_EV_MIGRATED, SESSION_EV_DIVERGED,
+	};
+	size_t *pages, nr[3] = { 0, 0, 0 }, stride = cur->nr_changes + 1;
 	int err = -ENOMEM;
 
-	pages = malloc((cur->nr_changes + 1) * 2 * sizeof(*pages));
-	changes = malloc((cur->nr_changes + 1) * 2 * sizeof(*changes));
+	pages = malloc(stride * 3 * sizeof(*pages));
+	changes = malloc(stride * 3 * sizeof(*changes));
 	if (!pages || !changes)
 		goto out_free;
-	/* migrated first, diverged second: two lists in one buffer */
+	/* replaced, migrated (another node), diverged: three lists in one */
 	for (size_t i = 0; i < cur->nr_changes; i++) {
 		const struct snapshot_change *c = &cur->changes[i];
-		bool div = snapshot_page_test(&cur->pages[c->page],
-					      SNAPSHOT_PAGE_DIVERGED);
-		size_t at = div * (cur->nr_changes + 1) + nr[div]++;
+		const struct snapshot_page *page = &cur->pages[c->page];
+		unsigned int list = snapshot_page_test(page, SNAPSHOT_PAGE_DIVERGED) ? 2 :
+				    snapshot_page_test(page, SNAPSHOT_PAGE_MIGRATED) ? 1 : 0;
+		size_t at = list * stride + nr[list]++;
 
 		pages[at] = c->page;
 		changes[at] = c;
 	}
-	log_pages(s, cur, SESSION_EV_MIGRATED, pages, nr[0], changes);
-	log_pages(s, cur, SESSION_EV_DIVERGED, pages + cur->nr_changes + 1,
-		  nr[1], changes + cur->nr_changes + 1);
+	for (unsigned int l = 0; l < 3; l++)
+		log_pages(s, cur, kinds[l], pages + l * stride, nr[l],
+			  changes + l * stride);
 	s->status.moved = cur->nr_changes;
 	err = 0;
 out_free:

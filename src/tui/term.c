@@ -12,6 +12,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include <term.h>
 
 #include "tui/ui.h"
 
@@ -19,6 +23,9 @@ static bool screen_on;
 
 int tui_begin(void)
 {
+	SCREEN *scr;
+	char *cup;
+
 	if (screen_on)
 		return 0;
 	/* UTF-8 text in paths and line drawing; numbers stay in C style */
@@ -26,8 +33,16 @@ int tui_begin(void)
 	/* a short wait tells Esc from the start of an arrow's sequence */
 	set_escdelay(25);
 	/* newterm, not initscr: an unknown TERM is an error, not an exit */
-	if (!newterm(NULL, stdout, stdin))
+	scr = newterm(NULL, stdout, stdin);
+	if (!scr)
 		return -ENOTTY;
+	/* TERM=dumb and its kind cannot move the cursor: all on one line */
+	cup = tigetstr("cup");
+	if (!cup || cup == (char *)-1) {
+		endwin();
+		delscreen(scr);
+		return -ENOTTY;
+	}
 	screen_on = true;
 	cbreak();
 	noecho();
@@ -97,12 +112,96 @@ void tui_message(struct tui *t, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The mark of cut text: an ellipsis where the terminal speaks UTF-8 */
+static const wchar_t *cut_mark(void)
+{
+	return MB_CUR_MAX > 1 ? L"\u2026" : L"~";
+}
+
+/*
+ * TEXT as wide characters in BUF (LEN of them), its display columns in
+ * *COLS; a byte that is no character shows as '?'.
+ */
+static size_t widen(const char *text, wchar_t *buf, size_t len, int *cols)
+{
+	mbstate_t st;
+	size_t n = 0, got;
+	int w;
+
+	memset(&st, 0, sizeof(st));
+	*cols = 0;
+	while (*text && n < len - 1) {
+		got = mbrtowc(&buf[n], text, MB_CUR_MAX, &st);
+		if (got == (size_t)-1 || got == (size_t)-2 || !got) {
+			memset(&st, 0, sizeof(st));
+			buf[n] = L'?';
+			got = 1;
+		}
+		w = wcwidth(buf[n]);
+		*cols += w > 0 ? w : 0;
+		text += got;
+		n++;
+	}
+	buf[n] = L'\0';
+	return n;
+}
+
+/* Characters of BUF that fit in COLS columns, from the start */
+static size_t fit(const wchar_t *buf, size_t n, int cols)
+{
+	size_t i = 0;
+	int w;
+
+	for (; i < n; i++) {
+		w = wcwidth(buf[i]);
+		w = w > 0 ? w : 0;
+		if (w > cols)
+			break;
+		cols -= w;
+	}
+	return i;
+}
+
 void tui_addstr_clip(WINDOW *win, const char *text, int width)
 {
-	int room = width - getcurx(win);
+	int room = width - getcurx(win), cols;
+	wchar_t buf[1024];
+	size_t n;
 
-	if (room > 0)
-		waddnstr(win, text, room);
+	if (room <= 0)
+		return;
+	n = widen(text, buf, sizeof(buf) / sizeof(buf[0]), &cols);
+	if (cols <= room) {
+		waddnwstr(win, buf, (int)n);
+		return;
+	}
+	/* cut text says so: its last column is the mark */
+	waddnwstr(win, buf, (int)fit(buf, n, room - 1));
+	waddwstr(win, cut_mark());
+}
+
+void tui_addstr_cut_start(WINDOW *win, const char *text, int width)
+{
+	wchar_t buf[1024];
+	size_t n, skip = 0;
+	int cols, x = getcurx(win);
+
+	if (width <= 0)
+		return;
+	n = widen(text, buf, sizeof(buf) / sizeof(buf[0]), &cols);
+	if (cols > width) {
+		/* keep the end (a path's file name): the mark replaces the start */
+		while (skip < n && cols > width - 1) {
+			int w = wcwidth(buf[skip++]);
+
+			cols -= w > 0 ? w : 0;
+		}
+		waddwstr(win, cut_mark());
+	}
+	waddnwstr(win, buf + skip, (int)(n - skip));
+	/* pad to WIDTH: the columns after it stay aligned */
+	while (getcurx(win) < x + width && getcurx(win) > 0)
+		waddch(win, ' ');
 }
 
 void tui_fmt_size(uint64_t bytes, char *buf, size_t len)

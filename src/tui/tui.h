@@ -10,6 +10,13 @@
 #include "collect/collect.h"
 
 /* The interactive session, as the command line starts it. */
+/* A region of the target's with a name it told (the demo's regions) */
+struct tui_region {
+	uint64_t start;
+	uint64_t end;
+	const char *name;
+};
+
 struct tui_opts {
 	double interval;
 	struct filter filter;
@@ -18,6 +25,8 @@ struct tui_opts {
 	int (*after_first)(void *arg);	/* run once after the first snapshot */
 	void *after_arg;
 	volatile sig_atomic_t *stop;	/* set by SIGINT/SIGTERM */
+	const struct tui_region *regions;	/* names the target gave its */
+	size_t nr_regions;			/* regions (the demo's table) */
 };
 
 /* Enter and leave the full screen; tui_end() is safe without tui_begin(). */
@@ -26,9 +35,11 @@ void tui_end(void);
 
 /*
  * The process picker: 0 with *PID chosen, 1 when the user quit,
- * -errno when the process list cannot be read.
+ * -errno when the process list cannot be read. A *PID on entry is
+ * selected first; NOTE (may be NULL) is shown until a key is pressed
+ * (why the last pick could not be watched).
  */
-int tui_pick(pid_t *pid, volatile sig_atomic_t *stop);
+int tui_pick(pid_t *pid, const char *note, volatile sig_atomic_t *stop);
 
 /* Watch CTX's target until the user quits; 0 or -errno. */
 int tui_run(struct collect *ctx, const struct tui_opts *opts);

@@ -78,12 +78,21 @@ void panel_title(WINDOW *win, bool focused, const char *text);
 enum tui_pane { PANE_MAPS, PANE_GRID, PANE_PAGES, PANE_EVENTS, PANE_NR };
 enum tui_mode { MODE_NORMAL, MODE_HELP, MODE_DETAIL, MODE_PROMPT };
 enum tui_prompt { PROMPT_FIND, PROMPT_FILTER };
+/* How the mappings pane is ordered: names in views.c */
+enum tui_map_sort {
+	TUI_SORT_ADDRESS,
+	TUI_SORT_RESIDENT,
+	TUI_SORT_PINNED,
+	TUI_SORT_REPLACED,
+	TUI_SORT_NR
+};
 
 /* One row of the mappings pane. */
 struct tui_map_row {
 	size_t mapping;				/* index in the frame */
 	const struct snapshot_summary *sum;	/* NULL: no page */
 	size_t first, last;			/* its pages: [first, last) */
+	uint64_t key;				/* what it is sorted by */
 };
 
 struct tui_grid {
@@ -99,6 +108,8 @@ struct tui {
 	struct session_frame *frame;
 	struct session_status status;
 	volatile sig_atomic_t *stop;
+	const struct tui_region *regions;	/* the target's own names */
+	size_t nr_regions;
 	bool color;
 	int rows, cols;
 	bool too_small;
@@ -108,6 +119,7 @@ struct tui {
 	struct tui_grid grid;
 	enum tui_pane focus;
 	enum tui_mode mode;
+	enum tui_map_sort map_sort;
 
 	struct filter filter;
 	bool have_filter;
@@ -135,7 +147,10 @@ int tui_attr(const struct tui *t, int pair);
 void tui_message(struct tui *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void tui_fmt_size(uint64_t bytes, char *buf, size_t len);
+/* TEXT up to column WIDTH of WIN; cut text ends in a mark (an ellipsis). */
 void tui_addstr_clip(WINDOW *win, const char *text, int width);
+/* TEXT in exactly WIDTH columns: padded, or cut at its start with a mark. */
+void tui_addstr_cut_start(WINDOW *win, const char *text, int width);
 
 /*
  * views.c: what the panes list of a frame (rows of the mappings and pages
@@ -145,6 +160,16 @@ void tui_addstr_clip(WINDOW *win, const char *text, int width);
 unsigned int tui_rebuild(struct tui *t);
 const struct tui_map_row *tui_selected_map(const struct tui *t);
 const struct snapshot_page *tui_selected_page(const struct tui *t);
+/* The name of a mappings pane order ("address", "resident"...) */
+const char *tui_map_sort_name(enum tui_map_sort sort);
+/* The row of the mapping with the lowest start above ADDR, or -1 */
+long tui_map_row_above(const struct tui *t, uint64_t addr);
+/*
+ * MAP's name in the panes: its path, or for an "[anon]" mapping the names
+ * the target gave its regions there ("[demo:pw-thp]"), made in BUF.
+ */
+const char *tui_map_name(const struct tui *t, const struct maps_entry *map,
+			 char *buf, size_t len);
 void tui_select_vaddr(struct tui *t, uint64_t vaddr);
 /* Select the first listed page at or after VADDR in the pages pane. */
 void tui_select_page_at(struct tui *t, uint64_t vaddr);

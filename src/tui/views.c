@@ -98,6 +98,59 @@ static size_t pages_end(const struct snapshot *snap, size_t first, size_t m)
 	return lo;
 }
 
+static const char *const sort_names[TUI_SORT_NR] = {
+	[TUI_SORT_ADDRESS] = "address",
+	[TUI_SORT_RESIDENT] = "resident",
+	[TUI_SORT_PINNED] = "pinned",
+	[TUI_SORT_REPLACED] = "replaced",
+};
+
+const char *tui_map_sort_name(enum tui_map_sort sort)
+{
+	return sort < TUI_SORT_NR ? sort_names[sort] : NULL;
+}
+
+long tui_map_row_above(const struct tui *t, uint64_t addr)
+{
+	const struct snapshot *snap = &t->frame->snap;
+	long best = -1;
+
+	for (size_t i = 0; i < t->nr_map_rows; i++) {
+		uint64_t start = snap->mappings[t->map_rows[i].mapping].start;
+
+		if (start > addr && (best < 0 || start <
+		    snap->mappings[t->map_rows[best].mapping].start))
+			best = (long)i;
+	}
+	return best;
+}
+
+static uint64_t sort_key(struct tui *t, const struct tui_map_row *row)
+{
+	const struct maps_entry *map = &t->frame->snap.mappings[row->mapping];
+
+	switch (t->map_sort) {
+	case TUI_SORT_RESIDENT:
+		return row->sum ? row->sum->count[SNAPSHOT_COUNT_RESIDENT] : 0;
+	case TUI_SORT_PINNED:
+		return row->sum ? row->sum->count[SNAPSHOT_COUNT_PINNED] : 0;
+	case TUI_SORT_REPLACED:
+		return session_moved_in(t->session, map->start, map->end);
+	default:
+		return 0;
+	}
+}
+
+/* Largest first; ties (and the address order) by address */
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct tui_map_row *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key > y->key ? -1 : 1;
+	return x->mapping < y->mapping ? -1 : x->mapping > y->mapping;
+}
+
 /* Each mapping's pages [first, last) and its summary. */
 static int build_map_rows(struct tui *t)
 {
@@ -120,6 +173,11 @@ static int build_map_rows(struct tui *t)
 			n++;
 	}
 	t->nr_map_rows = n;
+	if (t->map_sort != TUI_SORT_ADDRESS) {
+		for (size_t i = 0; i < n; i++)
+			t->map_rows[i].key = sort_key(t, &t->map_rows[i]);
+		qsort(t->map_rows, n, sizeof(*t->map_rows), cmp_rows);
+	}
 	return 0;
 }
 
@@ -171,4 +229,27 @@ void tui_select_vaddr(struct tui *t, uint64_t vaddr)
 	}
 	t->sel_vaddr = vaddr;
 	rebuild_pages(t);
+}
+
+const char *tui_map_name(const struct tui *t, const struct maps_entry *map,
+			 char *buf, size_t len)
+{
+	const char *path = maps_name(map);
+	size_t used = 0;
+
+	/* without CONFIG_ANON_VMA_NAME, or merged with a neighbour */
+	if (!t->nr_regions || strcmp(path, "[anon]"))
+		return path;
+	for (size_t i = 0; i < t->nr_regions && used < len; i++) {
+		const struct tui_region *r = &t->regions[i];
+
+		if (r->end <= map->start || r->start >= map->end)
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 used ? "+" : "[demo:", r->name);
+	}
+	if (!used || used + 2 > len)
+		return path;
+	snprintf(buf + used, len - used, "]");
+	return buf;
 }

@@ -12,14 +12,15 @@ check "demo --snapshot exits 0" [ $? = 0 ]
 check "demo: two complete snapshots" \
 	jq -e -s '[.[] | select(.type == "snapshot")] | length == 2 and all(.complete) and .[1].tracked' "$tmp/demo.json"
 check "demo: stderr lists its regions" grep -q "region pw-thp" "$tmp/err"
+check "demo: the PROT_NONE reservation's line gives its address" grep -qE "region pw-protnone 0x[0-9a-f]+ [0-9]+ PROT_NONE" "$tmp/err"
 check "demo: the THP region is 2 MiB-aligned" grep -qE "region pw-thp 0x[0-9a-f]*[02468ace]00000 " "$tmp/err"
 demo_pid=$(jq -s '.[0].pid' "$tmp/demo.json")
 check "demo: the child is gone afterwards" sh -c "! kill -0 $demo_pid 2>/dev/null"
 check "demo: no file left in /tmp" sh -c "! grep -o '/tmp/pagewatch-demo\.[A-Za-z0-9]*' '$tmp/err' | head -1 | xargs -r test -e"
 if [ "$(id -u)" = 0 ]; then
 	addr=$(sed -n 's/.*region pw-diverge \(0x[0-9a-f]*\) .*/\1/p' "$tmp/err")
-	check "demo: the replaced buffer's pages show as migrated in snapshot 2" \
-		jq -e -s --arg a "$addr" '[.[] | select(.type == "page" and .seq == 2 and .addr == $a)] | length == 1 and .[0].migrated == true' "$tmp/demo.json"
+	check "demo: the buffer freed and touched again shows as replaced, not migrated, in snapshot 2" \
+		jq -e -s --arg a "$addr" '[.[] | select(.type == "page" and .seq == 2 and .addr == $a)] | length == 1 and .[0].replaced == true and .[0].migrated == false' "$tmp/demo.json"
 else
 	skip "PFN changes need root"
 fi

@@ -38,7 +38,7 @@ start thp 8
 mkdir -p "$tmp/textfile"
 prom=$tmp/textfile/pagewatch.prom
 
-"$pw" --snapshot --format openmetrics --comm "$comm_name" -n 2 -i 0.2 -o "$prom" 2>"$tmp/err"
+"$pw" --snapshot --format openmetrics --comm "$comm_name" -n 2 -i 0.25 -o "$prom" 2>"$tmp/err"
 check "pagewatch --comm $comm_name -o FILE exits 0" [ $? = 0 ]
 check "no temporary file is left beside FILE" [ "$(ls -A "$tmp/textfile")" = pagewatch.prom ]
 check "the file ends with # EOF" [ "$(tail -n 1 "$prom")" = "# EOF" ]

@@ -3,8 +3,8 @@
 # Reader and writer threads (--threads) change nothing but the time a
 # snapshot takes: real targets on this host, a dense one (one region, cut
 # among the readers) and a sparse one (thousands of one-page regions), read
-# with 1, 2, 3 and 7 threads, give the same pages in JSON and CSV and the
-# same summary. Pages of files are left out: other processes starting and
+# with 1, 2, 3 and 7 threads, give the same pages in JSON, CSV and text
+# and the same summary. Pages of files are left out: other processes starting and
 # exiting meanwhile change their mapcount.
 set -u
 . "${top_srcdir:-.}/tests/host/lib.sh"
@@ -49,6 +49,8 @@ for layout in dense sparse; do
 	start_layout $layout 64
 	same $layout "JSON pages" --format json
 	same $layout "CSV pages" --format csv
+	same $layout "text pages (mapping headings across blocks)" --format text
+	same $layout "text pages, filter node=0" --format text --filter node=0
 	same $layout "JSON summary" --format json --summary
 	same $layout "text summary" --summary
 	same $layout "JSON pages, filter node=0" --format json --filter node=0

@@ -33,4 +33,11 @@ status=$?
 [ "$status" = 2 ] && grep -q "needs a terminal" "$tmp/err" &&
 	pass "without a terminal: exit 2 and a message" ||
 	{ echo "FAIL: without a terminal: exit 2 and a message (got $status)"; cat "$tmp/err"; failed=1; }
+
+# a terminal that cannot address the cursor is refused like an unknown one
+start_tui TERM=dumb -- -p "$target" --no-kmod
+wait_for "pagewatch exited with 1" &&
+	expect "TERM=dumb: refused, the message says the terminal cannot move the cursor" "it cannot move the cursor" ||
+	fail "TERM=dumb: refused with exit 1"
+stop_tui
 exit $failed

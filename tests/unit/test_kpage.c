@@ -122,6 +122,41 @@ START_TEST(test_cluster_of_one_far_pfn_is_one_read)
 }
 END_TEST
 
+START_TEST(test_sort_orders_pfns_and_keeps_each_slot_with_its_pfn)
+{
+	uint64_t pfns[] = { 0x70000, 12, 0x500000, 13, 12, 0x70001 };
+	uint32_t slots[] = { 0, 1, 2, 3, 4, 5 };
+	uint64_t keys[6], tmp[6];
+
+	ck_assert(kpage_sort(pfns, slots, 6, keys, tmp));
+	ck_assert_uint_eq(pfns[0], 12);
+	ck_assert_uint_eq(slots[0], 1);
+	ck_assert_uint_eq(pfns[1], 12);
+	ck_assert_uint_eq(slots[1], 4);
+	ck_assert_uint_eq(pfns[2], 13);
+	ck_assert_uint_eq(slots[2], 3);
+	ck_assert_uint_eq(pfns[3], 0x70000);
+	ck_assert_uint_eq(slots[3], 0);
+	ck_assert_uint_eq(pfns[4], 0x70001);
+	ck_assert_uint_eq(slots[4], 5);
+	ck_assert_uint_eq(pfns[5], 0x500000);
+	ck_assert_uint_eq(slots[5], 2);
+}
+END_TEST
+
+START_TEST(test_sort_leaves_pfns_too_far_apart_to_pack_in_page_order)
+{
+	uint64_t pfns[] = { 1ULL << 54, 3 };
+	uint32_t slots[] = { 0, 1 };
+	uint64_t keys[2], tmp[2];
+
+	ck_assert(!kpage_sort(pfns, slots, 2, keys, tmp));
+	ck_assert_uint_eq(pfns[0], 1ULL << 54);
+	ck_assert_uint_eq(slots[0], 0);
+	ck_assert_uint_eq(pfns[1], 3);
+}
+END_TEST
+
 START_TEST(test_exclusive_small_page_has_mapcount_one_without_kpagecount)
 {
 	ck_assert(kpage_mapcount_is_one(true, 1ULL << KPF_ANON));
@@ -151,6 +186,8 @@ static void add(TCase *tc)
 	tcase_add_test(tc, test_cluster_takes_ascending_and_descending_neighbours);
 	tcase_add_test(tc, test_cluster_never_exceeds_one_batch);
 	tcase_add_test(tc, test_cluster_of_one_far_pfn_is_one_read);
+	tcase_add_test(tc, test_sort_orders_pfns_and_keeps_each_slot_with_its_pfn);
+	tcase_add_test(tc, test_sort_leaves_pfns_too_far_apart_to_pack_in_page_order);
 	tcase_add_test(tc, test_exclusive_small_page_has_mapcount_one_without_kpagecount);
 	tcase_add_test(tc, test_exclusive_thp_page_still_reads_kpagecount);
 }

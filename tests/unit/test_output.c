@@ -70,6 +70,41 @@ static void two_page_model(struct snapshot *snap, const char *path)
 	model_add(snap, 0x3000, 0x77, 0, SNAPSHOT_BIT(PAGEWATCH_PAGE_SWAP));
 }
 
+/* output_number(U, HEX) as a string */
+static const char *number(uint64_t u, bool hex)
+{
+	static char buf[32];
+	char tmp[24], *p = output_number(u, hex, tmp + sizeof(tmp));
+
+	snprintf(buf, sizeof(buf), "%.*s", (int)(tmp + sizeof(tmp) - p), p);
+	return buf;
+}
+
+START_TEST(test_number_prints_decimal_like_printf)
+{
+	ck_assert_str_eq(number(0, false), "0");
+	ck_assert_str_eq(number(9, false), "9");
+	ck_assert_str_eq(number(10, false), "10");
+	ck_assert_str_eq(number(99, false), "99");
+	ck_assert_str_eq(number(100, false), "100");
+	ck_assert_str_eq(number(1002003, false), "1002003");
+	ck_assert_str_eq(number(UINT64_MAX, false), "18446744073709551615");
+}
+END_TEST
+
+START_TEST(test_number_prints_hexadecimal_without_leading_zeros)
+{
+	ck_assert_str_eq(number(0, true), "0");
+	ck_assert_str_eq(number(0xf, true), "f");
+	ck_assert_str_eq(number(0x10, true), "10");
+	ck_assert_str_eq(number(0xff, true), "ff");
+	ck_assert_str_eq(number(0x100, true), "100");
+	ck_assert_str_eq(number(0x1003, true), "1003");
+	ck_assert_str_eq(number(0x7f4e79baa000, true), "7f4e79baa000");
+	ck_assert_str_eq(number(UINT64_MAX, true), "ffffffffffffffff");
+}
+END_TEST
+
 START_TEST(test_csv_has_a_header_row_naming_the_fields)
 {
 	struct snapshot snap;
@@ -376,6 +411,8 @@ END_TEST
 
 static void add(TCase *tc)
 {
+	tcase_add_test(tc, test_number_prints_decimal_like_printf);
+	tcase_add_test(tc, test_number_prints_hexadecimal_without_leading_zeros);
 	tcase_add_test(tc, test_csv_has_a_header_row_naming_the_fields);
 	tcase_add_test(tc, test_csv_quotes_paths_and_doubles_their_quotes);
 	tcase_add_test(tc, test_csv_leaves_unknown_values_empty);

@@ -54,6 +54,7 @@ START_TEST(test_page_on_another_node_is_migrated_with_old_node_and_pfn)
 	model_add(&new, 0x2000, 0x9200, 1, MODEL_PRESENT);
 	ck_assert_int_eq(track_compare(&old, &new, &fake), 0);
 	ck_assert(snapshot_page_test(&new.pages[0], SNAPSHOT_PAGE_MIGRATED));
+	ck_assert(snapshot_page_test(&new.pages[0], SNAPSHOT_PAGE_REPLACED));
 	change = track_find(&new, 0);
 	ck_assert_ptr_nonnull(change);
 	ck_assert_uint_eq(change->old_pfn, 0x200);
@@ -72,14 +73,15 @@ START_TEST(test_pfn_change_while_old_pfn_pinned_is_diverged)
 	model_add(&old, 0x2000, 0x100, 0, MODEL_PRESENT);
 	model_add(&new, 0x2000, 0x101, 0, MODEL_PRESENT);
 	ck_assert_int_eq(track_compare(&old, &new, &fake), 0);
-	ck_assert(snapshot_page_test(&new.pages[0], SNAPSHOT_PAGE_MIGRATED));
+	ck_assert(snapshot_page_test(&new.pages[0], SNAPSHOT_PAGE_REPLACED));
+	ck_assert(!snapshot_page_test(&new.pages[0], SNAPSHOT_PAGE_MIGRATED));
 	ck_assert(snapshot_page_test(&new.pages[0], SNAPSHOT_PAGE_DIVERGED));
 	snapshot_free(&old);
 	snapshot_free(&new);
 }
 END_TEST
 
-START_TEST(test_pfn_change_with_old_pfn_unpinned_is_migrated_not_diverged)
+START_TEST(test_pfn_change_on_the_same_node_is_replaced_not_migrated_nor_diverged)
 {
 	struct snapshot old, new;
 
@@ -88,7 +90,8 @@ START_TEST(test_pfn_change_with_old_pfn_unpinned_is_migrated_not_diverged)
 	model_add(&old, 0x2000, 0x300, 0, MODEL_PRESENT);
 	model_add(&new, 0x2000, 0x301, 0, MODEL_PRESENT);
 	ck_assert_int_eq(track_compare(&old, &new, &fake), 0);
-	ck_assert(snapshot_page_test(&new.pages[0], SNAPSHOT_PAGE_MIGRATED));
+	ck_assert(snapshot_page_test(&new.pages[0], SNAPSHOT_PAGE_REPLACED));
+	ck_assert(!snapshot_page_test(&new.pages[0], SNAPSHOT_PAGE_MIGRATED));
 	ck_assert(snapshot_page_test(&new.pages[0], SNAPSHOT_KNOWN_DIVERGED));
 	ck_assert(!snapshot_page_test(&new.pages[0], SNAPSHOT_PAGE_DIVERGED));
 	snapshot_free(&old);
@@ -105,7 +108,8 @@ START_TEST(test_pfn_change_without_module_leaves_divergence_unknown)
 	model_add(&old, 0x2000, 0x100, 0, MODEL_PRESENT);
 	model_add(&new, 0x2000, 0x101, 0, MODEL_PRESENT);
 	ck_assert_int_eq(track_compare(&old, &new, NULL), 0);
-	ck_assert(snapshot_page_test(&new.pages[0], SNAPSHOT_PAGE_MIGRATED));
+	ck_assert(snapshot_page_test(&new.pages[0], SNAPSHOT_PAGE_REPLACED));
+	ck_assert(!snapshot_page_test(&new.pages[0], SNAPSHOT_PAGE_MIGRATED));
 	ck_assert(!snapshot_page_test(&new.pages[0], SNAPSHOT_KNOWN_DIVERGED));
 	snapshot_free(&old);
 	snapshot_free(&new);
@@ -186,7 +190,7 @@ static void add(TCase *tc)
 	tcase_add_test(tc, test_unchanged_page_is_neither_migrated_nor_diverged);
 	tcase_add_test(tc, test_page_on_another_node_is_migrated_with_old_node_and_pfn);
 	tcase_add_test(tc, test_pfn_change_while_old_pfn_pinned_is_diverged);
-	tcase_add_test(tc, test_pfn_change_with_old_pfn_unpinned_is_migrated_not_diverged);
+	tcase_add_test(tc, test_pfn_change_on_the_same_node_is_replaced_not_migrated_nor_diverged);
 	tcase_add_test(tc, test_pfn_change_without_module_leaves_divergence_unknown);
 	tcase_add_test(tc, test_failed_pin_query_leaves_divergence_unknown);
 	tcase_add_test(tc, test_page_missing_from_either_snapshot_is_not_tracked);

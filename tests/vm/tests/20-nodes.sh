@@ -50,4 +50,33 @@ echo "$out"
 
 kill $pid
 wait $pid 2>/dev/null
+
+# Without root (numastat's view, issue 16): nobody reads its own process.
+# The kernel hides PFNs; move_pages(2) with no target nodes tells each
+# page's node, and per VMA they add up to numa_maps' N<node>= counts.
+PW=/pagewatch/bin/pagewatch
+rm -f /tmp/nodes-nobody.out
+npid=$(su nobody -s /bin/sh -c "$(command -v pw-layout) nodes $pages > /tmp/nodes-nobody.out 2>&1 & echo \$!")
+if ! pw_wait_line /tmp/nodes-nobody.out '^ready'; then
+	pw_fail nobody_layout_ready "pw-layout nodes as nobody did not get ready:" "$(cat /tmp/nodes-nobody.out)"
+else
+	for n in 0 1; do
+		range=$(pw_region /tmp/nodes-nobody.out node$n | tr ' ' '-')
+		seen=$(su nobody -s /bin/sh -c "$PW -p $npid -s --no-kmod --format json --range $range" 2>/dev/null |
+			jq -r 'select(.type == "page" and .present) | "\(.pfn) \(.node)"' | sort | uniq -c |
+			awk '{ print $1 " pages pfn " $2 " node " $3 }')
+		pw_eq nobody_sees_node${n}_bound_pages_on_node_$n "$pages pages pfn null node $n" "$seen" \
+			"pfn and node of the present pages of the node $n region, pagewatch run by nobody on nobody's process"
+	done
+	su nobody -s /bin/sh -c "$PW -p $npid -s --no-kmod --summary --format json" 2>/dev/null |
+		jq -r 'select(.type == "mapping" and .vma != "[vdso]") |
+			"\(.start | ltrimstr("0x")) \(.nodes // {} | to_entries | map("N\(.key)=\(.value)") | join(" "))"' |
+		grep ' N' | sort > /tmp/nodes-nobody.pw
+	awk '$0 !~ /vdso|vvar/ { out = ""; for (i = 2; i <= NF; i++) if ($i ~ /^N[0-9]+=/) out = out " " $i
+		if (out != "") print $1 out }' /proc/$npid/numa_maps | sort > /tmp/nodes-nobody.kernel
+	pw_eq nobody_per_vma_node_counts_match_numa_maps "$(cat /tmp/nodes-nobody.kernel)" \
+		"$(cat /tmp/nodes-nobody.pw)" \
+		"START N<node>=pages per VMA: numa_maps (expected), pagewatch --summary run by nobody (seen)"
+fi
+kill $npid 2>/dev/null
 true

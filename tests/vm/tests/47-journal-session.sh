@@ -47,26 +47,26 @@ fi
 pw_pass session_says_live_journal
 
 kill -USR1 $pid
-pw_wait_line /tmp/js.out '^nodes' 300 || pw_fail journal_workload_moved "$(cat /tmp/js.out /tmp/js.err)"
+pw_wait_line /tmp/js.out '^nodes' 1200 || pw_fail journal_workload_moved "$(cat /tmp/js.out /tmp/js.err)"
 set -- $(grep '^step move ' /tmp/js.out)
 there=$5
 set -- $(grep '^step moveback ' /tmp/js.out)
 back=$5
 # both moves happened within one interval: the next refresh logs both
-if wait_for "by pw-mover[$there]" 150; then
+if wait_for "by pw-mover[$there]" 600; then
 	pw_pass event_log_shows_the_move_by_its_mover
 else
 	pw_fail event_log_shows_the_move_by_its_mover "no line 'by pw-mover[$there]':" \
 		"$(screen | grep -e ' by ' | head -n 8)"
 fi
-if wait_for "by pw-mover[$back]" 150; then
+if wait_for "by pw-mover[$back]" 300; then
 	pw_pass event_log_shows_the_move_back_by_its_mover
 else
 	pw_fail event_log_shows_the_move_back_by_its_mover "no line 'by pw-mover[$back]':" \
 		"$(screen | grep -e ' by ' | head -n 8)"
 fi
 kill -USR1 $pid
-pw_wait_line /tmp/js.out '^done' 300 || pw_fail journal_workload_done "$(cat /tmp/js.out /tmp/js.err)"
+pw_wait_line /tmp/js.out '^done' 1200 || pw_fail journal_workload_done "$(cat /tmp/js.out /tmp/js.err)"
 set -- $(grep '^step pinned ' /tmp/js.out)
 pinned_at=$3
 if wait_for "8 pinned pages of [anon] $pinned_at: CPU mapping invalidated" 150; then

@@ -103,7 +103,9 @@ judge() {
 	  n[x[2] ": migrated=" $2 " diverged=" $3 " old=" old " new=" new]++ }
 	END { for (k in n) print n[k] " " k }' /tmp/trk.truth - | sort | tr '\n' ';'
 }
-want="$pages small: migrated=true diverged=true old=before new=after;$pages spare: migrated=true diverged=false old=before new=after;"
+# the small pages were freed and faulted again on their node (replaced,
+# not migrated); the spare pages were moved to the other node (migrated)
+want="$pages small: migrated=false diverged=true old=before new=after;$pages spare: migrated=true diverged=false old=before new=after;"
 
 pw_json_pages /tmp/trk.json 2 | awk '{ print $1, $13, $14, $15, $16, $4, $3 }' > /tmp/trk.json2
 pw_eq json_second_snapshot_migrated_and_diverged "$want" "$(judge < /tmp/trk.json2)" \
@@ -114,10 +116,14 @@ pw_eq json_first_snapshot_tracking_unknown "$((2 * pages)) migrated=- diverged=-
 pw_eq json_headers_say_tracked "1 false;2 true;" \
 	"$(jq -r 'select(.type == "snapshot") | "\(.seq) \(.tracked)"' /tmp/trk.json | tr '\n' ';')" \
 	"seq and tracked of the JSON snapshot objects"
-pw_eq json_migrated_flag_names "$pages migrated;$pages migrated,diverged;" \
-	"$(pw_json_pages /tmp/trk.json 2 | awk '{ f = ""; if (("," $17 ",") ~ /,migrated,/) f = "migrated"
+pw_eq json_replaced_migrated_flag_names "$pages replaced,diverged;$pages replaced,migrated;" \
+	"$(pw_json_pages /tmp/trk.json 2 | awk '{ f = ""; if (("," $17 ",") ~ /,replaced,/) f = "replaced"
+		if (("," $17 ",") ~ /,migrated,/) f = f ",migrated"
 		if (("," $17 ",") ~ /,diverged,/) f = f ",diverged"; n[f]++ } END { for (k in n) print n[k] " " k }' | sort | tr '\n' ';')" \
-	"migrated and diverged in the flags of JSON snapshot 2"
+	"replaced, migrated and diverged in the flags of JSON snapshot 2"
+pw_eq json_every_page_replaced "$((2 * pages))" \
+	"$(jq -r 'select(.type == "page" and .seq == 2 and .replaced) | .addr' /tmp/trk.json | wc -l)" \
+	"JSON pages of snapshot 2 with replaced true (both regions map other pages now)"
 
 awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 	$c["snapshot"] == 2 { m = $c["migrated"] == 1 ? "true" : $c["migrated"] == 0 ? "false" : "-"
@@ -126,19 +132,20 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 pw_eq csv_second_snapshot_migrated_and_diverged "$want" "$(judge < /tmp/trk.csv2)" \
 	"CSV rows of snapshot 2 per region: migrated, diverged (1/0), old_node:old_pfn, node:pfn"
 
-# text: FLAGS positions 14 (M) and 15 (D), WAS "nNODE:PFN" (hexadecimal)
+# text: FLAGS positions 15 (M) and 16 (D), WAS "nNODE:PFN" (hexadecimal)
 awk '/^# snapshot 2:/ { on = 1 } on && $1 ~ /^[0-9a-f]+$/ && NF >= 8 {
 	split($9, w, ":"); sub("^n", "", w[1])
-	print "0x" $1, (substr($8, 14, 1) == "M" ? "true" : "false"), (substr($8, 15, 1) == "D" ? "true" : "false"),
+	print "0x" $1, (substr($8, 15, 1) == "M" ? "true" : "false"), (substr($8, 16, 1) == "D" ? "true" : "false"),
 	      w[1], ("0x" w[2]) + 0, $3, ("0x" $2) + 0 }' /tmp/trk.txt > /tmp/trk.txt2
 pw_eq text_second_snapshot_flags_and_was_column "$want" "$(judge < /tmp/trk.txt2)" \
 	"text lines of snapshot 2 per region: M and D in FLAGS, WAS nNODE:PFN, NODE and PFN"
 
-pw_eq summary_counts_migrated_and_diverged "1 migrated=- diverged=-;2 migrated=$((2 * pages)) diverged=$pages;" \
-	"$(jq -r 'select(.type == "mapping") | "\(.seq) \(.migrated // "-") \(.diverged // "-")"' /tmp/trk-sum.json |
-		awk '{ if ($2 == "-") m[$1] = "-"; else m[$1] += $2; if ($3 == "-") d[$1] = "-"; else d[$1] += $3 }
-		     END { for (s in m) print s " migrated=" m[s] " diverged=" d[s] }' | sort | tr '\n' ';')" \
-	"migrated and diverged of the --summary --format json mapping objects, summed per snapshot"
+pw_eq summary_counts_replaced_migrated_and_diverged "1 replaced=- migrated=- diverged=-;2 replaced=$((2 * pages)) migrated=$pages diverged=$pages;" \
+	"$(jq -r 'select(.type == "mapping") | "\(.seq) \(.migrated // "-") \(.diverged // "-") \(.replaced // "-")"' /tmp/trk-sum.json |
+		awk '{ if ($2 == "-") m[$1] = "-"; else m[$1] += $2; if ($3 == "-") d[$1] = "-"; else d[$1] += $3
+		       if ($4 == "-") r[$1] = "-"; else r[$1] += $4 }
+		     END { for (s in m) print s " replaced=" r[s] " migrated=" m[s] " diverged=" d[s] }' | sort | tr '\n' ';')" \
+	"replaced, migrated and diverged of the --summary --format json mapping objects, summed per snapshot"
 kill $pid
 wait $pid 2>/dev/null
 
@@ -146,7 +153,7 @@ wait $pid 2>/dev/null
 pw-bind 0 64 > /tmp/trk-exit.out &
 target=$!
 pw_wait_line /tmp/trk-exit.out .
-$PW -s -p $target -n 1000 -i 0.2 --format json > /tmp/trk-exit.json 2> /tmp/trk-exit.err &
+$PW -s -p $target -n 1000 -i 0.25 --format json > /tmp/trk-exit.json 2> /tmp/trk-exit.err &
 run=$!
 pw_wait_line /tmp/trk-exit.json '"type":"snapshot"'
 kill -9 $target
@@ -157,7 +164,7 @@ kill $run 2>/dev/null
 wait $run
 rc=$?
 pw_eq exit_status_4_when_target_exits_during_run 4 "$rc" \
-	"status of pagewatch -s -n 1000 -i 0.2 --format json after its target was killed (stderr: $(cat /tmp/trk-exit.err))"
+	"status of pagewatch -s -n 1000 -i 0.25 --format json after its target was killed (stderr: $(cat /tmp/trk-exit.err))"
 pw_eq target_exit_message_names_the_snapshot "1" \
 	"$(grep -c "target $target exited during snapshot [0-9]*: it is incomplete and not shown" /tmp/trk-exit.err)" \
 	"lines of stderr saying the target exited during a snapshot"
@@ -180,7 +187,7 @@ sh -c 'pw-bind 0 16 > /tmp/trk-zombie.out & echo $! > /tmp/trk-zombie.pid; exec 
 parent=$!
 pw_wait_line /tmp/trk-zombie.out .
 target=$(cat /tmp/trk-zombie.pid)
-$PW -s -p $target -n 1000 -i 0.2 --format json > /tmp/trk-zombie.json 2> /tmp/trk-zombie.err &
+$PW -s -p $target -n 1000 -i 0.25 --format json > /tmp/trk-zombie.json 2> /tmp/trk-zombie.err &
 run=$!
 pw_wait_line /tmp/trk-zombie.json '"type":"snapshot"'
 kill -9 $target
@@ -190,7 +197,7 @@ kill $run 2>/dev/null
 wait $run
 rc=$?
 pw_eq exit_status_4_when_target_is_a_zombie 4 "$rc" \
-	"status of pagewatch -s -n 1000 -i 0.2 after its target was killed and left unreaped (state $(cut -d' ' -f3 /proc/$target/stat 2>/dev/null); $(grep -c '"type":"snapshot"' /tmp/trk-zombie.json) snapshots printed, the last with $(jq -r 'select(.type == "snapshot") | .pages' /tmp/trk-zombie.json | tail -n 1) pages; stderr: $(head -c 300 /tmp/trk-zombie.err))"
+	"status of pagewatch -s -n 1000 -i 0.25 after its target was killed and left unreaped (state $(cut -d' ' -f3 /proc/$target/stat 2>/dev/null); $(grep -c '"type":"snapshot"' /tmp/trk-zombie.json) snapshots printed, the last with $(jq -r 'select(.type == "snapshot") | .pages' /tmp/trk-zombie.json | tail -n 1) pages; stderr: $(head -c 300 /tmp/trk-zombie.err))"
 kill $parent 2>/dev/null
 wait $parent 2>/dev/null
 true

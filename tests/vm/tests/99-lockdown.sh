@@ -58,7 +58,7 @@ target=$!
 /pagewatch/bin/pagewatch -p $target -s --format json > /tmp/ld2.json 2> /tmp/ld2.err
 pw_eq without_device_exits_0 0 $? "pagewatch without /dev/pagewatch under lockdown"
 pw_eq without_device_one_line_names_lockdown 1 \
-	"$(grep -c 'lockdown refuses its debugfs files' /tmp/ld2.err)" "$(cat /tmp/ld2.err)"
+	"$(grep -c "lockdown closed the module's debugfs" /tmp/ld2.err)" "$(cat /tmp/ld2.err)"
 kill $target
 wait $target 2>/dev/null
 umount /dev/pagewatch

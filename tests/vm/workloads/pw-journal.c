@@ -104,10 +104,10 @@ static struct mover mover_new(char *p, unsigned long pages, int node)
 {
 	pid_t parent = getpid();
 	struct mover m;
-	int fds[2];
+	int fds[2], ready[2];
 	char c;
 
-	if (pipe(fds))
+	if (pipe(fds) || pipe(ready))
 		die("pipe");
 	fflush(stdout);
 	m.pid = fork();
@@ -124,6 +124,9 @@ static struct mover mover_new(char *p, unsigned long pages, int node)
 		 * only pages mapped once: drop this copy first
 		 */
 		munmap(p, pages * PAGE_SZ);
+		/* the parent goes on only once this copy is gone */
+		if (write(ready[1], "r", 1) != 1)
+			_exit(2);
 		if (read(fds[0], &c, 1) != 1)
 			_exit(2);
 		for (unsigned long i = 0; i < pages; i++) {
@@ -135,6 +138,11 @@ static struct mover mover_new(char *p, unsigned long pages, int node)
 		_exit(0);
 	}
 	close(fds[0]);
+	close(ready[1]);
+	/* else a page mapped by a child too (mapcount 2) is not moved */
+	if (read(ready[0], &c, 1) != 1)
+		die("mover");
+	close(ready[0]);
 	m.go = fds[1];
 	return m;
 }
@@ -167,6 +175,8 @@ static void step_move_and_back(char *p, unsigned long n)
 	sleep(2);
 	mover_run(&back, p, n, "moveback");
 	printf("nodes %d %d\n", node, node_of(p));
+	/* the tests wait for this line while the target waits for them */
+	fflush(stdout);
 }
 
 static atomic_bool touching;
