@@ -62,11 +62,16 @@ pw_eq events_exit_status 0 $rc "pagewatch --events status; stderr: $(head -c 300
 pw_numa_balancing_restore
 
 # KIND START END CAUSE_PID CAUSE_COMM PINNED SEQ TIME_NS, addresses decimal
-jq -r 'select(.type == "event") | [.kind, (.start // "0x0"), (.end // "0x0"),
-	.cause_pid, .cause_comm, (.pinned_pages // "-"), .seq, .time] | @tsv' \
-	/tmp/j.json | while IFS='	' read -r kind s e cpid comm pinned seq time; do
-	echo "$kind $(printf %d $s) $(printf %d $e) $cpid $comm $pinned $seq $time"
-done > /tmp/j.recs
+# (converted by jq: a shell loop forking per record takes minutes under
+# emulation when NUMA balancing adds thousands of records; user addresses
+# are below 2^47, exact in jq's doubles)
+jq -r 'def dec: ltrimstr("0x") | explode | reduce .[] as $c (0;
+		. * 16 + (if $c >= 97 then $c - 87 elif $c >= 65 then $c - 55
+			  else $c - 48 end));
+	select(.type == "event") | [.kind, ((.start // "0x0") | dec),
+	((.end // "0x0") | dec), .cause_pid, .cause_comm,
+	(.pinned_pages // "-"), .seq, .time] | map(tostring) | join(" ")' \
+	/tmp/j.json > /tmp/j.recs
 pw_info "journal: $(wc -l < /tmp/j.recs) records; kinds: $(cut -d' ' -f1 /tmp/j.recs | sort | uniq -c | tr -s ' \n' ' ')"
 
 # expect STEP KIND: a record of KIND over the step's range, by its cause

@@ -637,6 +637,12 @@ static void read_journal(struct tally *t, const char *pidfile)
 	}
 	if (write(fd, "size 64", 7) != 7)
 		bad(t, "journal size 64: %s", strerror(errno));
+	/* the PID file is empty while the next target is written into it */
+	if (pid <= 0) {
+		close(fd);
+		poll(NULL, 0, 10);
+		return;
+	}
 	len = snprintf(text, sizeof(text), "%d", pid);
 	if (write(fd, text, len) != len) {
 		errno_seen(t, errno, "bind journal");

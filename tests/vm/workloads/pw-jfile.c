@@ -91,13 +91,58 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* One change of PID's probe page: real-time signals queue, none is lost */
+/* PID's voluntary context switches, its shared pending signals, and
+ * whether it sleeps in rt_sigtimedwait (sigwait), from /proc */
+static int target_state(pid_t pid, unsigned long *nvcsw, unsigned long *pending,
+			int *in_sigwait)
+{
+	char path[64], line[256];
+	long nr = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "voluntary_ctxt_switches: %lu", nvcsw);
+		sscanf(line, "ShdPnd: %lx", pending);
+	}
+	fclose(f);
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &nr) != 1)
+		nr = -1;
+	fclose(f);
+	*in_sigwait = nr == SYS_rt_sigtimedwait;
+	return 0;
+}
+
+/*
+ * One change of PID's probe page: real-time signals queue, none is lost.
+ * Returns once the target took the signal, made its change and sleeps in
+ * sigwait again (a fixed pause was too short on a loaded emulated guest).
+ */
 static void probe(pid_t pid)
 {
+	unsigned long nvcsw = 0, before = 0, pending = 0;
+	unsigned long bit = 1UL << (SIGRTMIN - 1);
 	union sigval v = { 0 };
+	int in_wait = 0;
 
+	target_state(pid, &before, &pending, &in_wait);
 	sigqueue(pid, SIGRTMIN, v);
-	sleep_ms(20);
+	for (int i = 0; i < 2000; i++) {
+		if (target_state(pid, &nvcsw, &pending, &in_wait))
+			return;	/* gone: its exit is the record */
+		if (nvcsw > before && !(pending & bit) && in_wait)
+			return;
+		sleep_ms(5);
+	}
+	fprintf(stderr, "pw-jfile: pid %d did not take its probe within 10 s\n",
+		(int)pid);
 }
 
 /* Every record there now, without waiting: how many, into RECS */
