@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Helpers the debugfs files share, below all of them: the open check, the
- * one bind function (capabilities, PID lookup, address space), record
- * sources, the text view's target setting and the flag-name table. The
- * files (pw_pages.c, pw_target.c, pw_text.c) call down into this file;
- * this file calls down into the collectors (pw_walk.c, pw_page.c) only.
+ * Helpers the module's files (in debugfs and as devices) share, below
+ * all of them: the open check, the one bind function (capabilities, PID
+ * lookup, address space), record sources, the text view's target setting
+ * and the flag-name table. The files (pw_pages.c, pw_target.c, pw_text.c)
+ * call down into this file; this file calls down into the collectors
+ * (pw_walk.c, pw_page.c) only.
  */
 #include <linux/capability.h>
 #include <linux/mm.h>
@@ -19,9 +20,14 @@
 
 #include "pw.h"
 
-/* Every file is root-only: physical addresses and other tasks' mappings */
+/*
+ * Every file is root-only: physical addresses and other tasks' mappings.
+ * misc_open() leaves its struct miscdevice in private_data (6.1, 6.12);
+ * no file uses it, and seq_open() warns when private_data is set.
+ */
 int pw_open_check(struct inode *inode, struct file *file)
 {
+	file->private_data = NULL;
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	return 0;

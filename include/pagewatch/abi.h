@@ -99,6 +99,13 @@
 
 #define PAGEWATCH_ABI_VERSION		1
 #define PAGEWATCH_DEBUGFS_DIR		"pagewatch"
+/*
+ * The same five files, through the same file operations, are character
+ * devices /dev/pagewatch/NAME (misc devices named "pagewatch-NAME"):
+ * kernel lockdown closes debugfs files that can be written, not these.
+ */
+#define PAGEWATCH_DEVICE_DIR		"pagewatch"
+#define PAGEWATCH_DEVICE_PREFIX		"pagewatch-"
 
 /* node when the page has none (not present, no struct page) */
 #define PAGEWATCH_NODE_NONE		0xffff

@@ -77,6 +77,8 @@ static unsigned int sources_used(const struct sources *src)
 			used |= 1U << SNAPSHOT_SRC_KMOD_KPAGE;
 		if (src->kmod_seek_ok)
 			used |= 1U << SNAPSHOT_SRC_KMOD_SEEK;
+		if (src->kmod.device)
+			used |= 1U << SNAPSHOT_SRC_KMOD_DEVICE;
 	} else {
 		if (sources_kpage_ok(src))
 			used |= 1U << SNAPSHOT_SRC_KPAGEFLAGS |

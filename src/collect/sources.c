@@ -3,11 +3,10 @@
 #include "config.h"
 
 #include <errno.h>
-#include <linux/magic.h>
+#include <glob.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "collect/sources.h"
@@ -17,9 +16,9 @@
 
 /*
  * The words for each reason: a status line's, a sentence's (for stderr,
- * followed by what is unknown) and what to do about it. Where ERRNO_TEXT
- * is set the sentence follows "<dir>: <errno>: " and the brief words are
- * "module: <errno>".
+ * followed by what is unknown) and what to do about it, the next step
+ * that can work here. Where ERRNO_TEXT is set the sentence follows
+ * "<dir>: <errno>: " and the brief words are "module: <errno>".
  */
 static const struct {
 	const char *brief;
@@ -35,42 +34,35 @@ static const struct {
 		"module not used: /proc belongs to another PID namespace than pagewatch (mount a /proc of its own, e.g. unshare --mount-proc), so the module would resolve PIDs to other processes",
 		NULL, false },
 	[SOURCE_NO_DEBUGFS] = {
+		"module unreachable",
+		"module loaded, but no " KMOD_DEVICE_DIR " and no debugfs",
+		"mount devtmpfs on /dev or debugfs", false },
+	[SOURCE_NO_MODULES] = {
 		"module not loaded",
-		"debugfs not mounted",
-		"mount -t debugfs none /sys/kernel/debug",
+		"this kernel cannot load modules",
+		"boot one with module support", false },
+	[SOURCE_NOT_INSTALLED] = {
+		"module not loaded",
+		"module not installed",
+		"install pagewatch-dkms, or make kmod && insmod kmod/pagewatch.ko",
 		false },
+	[SOURCE_NOT_BUILT] = {
+		"module not loaded",
+		"module not built for this kernel",
+		"install its linux-headers, then dkms autoinstall", false },
 	[SOURCE_NOT_LOADED] = {
 		"module not loaded",
-		"module not loaded",
-		NULL,	/* what can work here: load_hint() */
-		false },
+		"module installed but not loaded",
+		"modprobe pagewatch", false },
 	[SOURCE_NO_PERMISSION] = {
-		NULL, "the module's files need CAP_SYS_ADMIN", NULL, true },
+		NULL, "the module's files need CAP_SYS_ADMIN", "run as root", true },
+	[SOURCE_LOCKDOWN] = {
+		"module locked down",
+		"lockdown closed the module's debugfs, no " KMOD_DEVICE_DIR,
+		"mount devtmpfs on /dev (pagewatch(4))", false },
 	[SOURCE_FAILED] = {
 		NULL, "module not used", NULL, true },
 };
-
-/* The one step that can load the module on this machine. */
-static const char *load_hint(enum source_why why)
-{
-	char path[320], text[256];
-	struct utsname uts;
-
-	if (access("/proc/modules", F_OK))
-		return "this kernel cannot load modules";
-	if (why == SOURCE_NO_DEBUGFS)
-		return why_words[why].hint;
-	if (!textfile_read("/sys/kernel/security/lockdown", text, sizeof(text)) &&
-	    !strstr(text, "[none]"))
-		return "the kernel is locked down: load a signed module (pagewatch(4))";
-	if (!uname(&uts)) {
-		snprintf(path, sizeof(path), "/lib/modules/%s/modules.dep",
-			 uts.release);
-		if (textfile_contains(path, "/pagewatch.ko"))
-			return "load it: modprobe pagewatch";
-	}
-	return "build and load it: make kmod && insmod kmod/pagewatch.ko";
-}
 
 void sources_kmod_why(const struct sources *src, bool brief, char *buf,
 		      size_t len, const char **hint)
@@ -79,16 +71,14 @@ void sources_kmod_why(const struct sources *src, bool brief, char *buf,
 	const char *err = strerror(-src->kmod_err);
 
 	if (hint)
-		*hint = why == SOURCE_USED ? NULL :
-			why == SOURCE_NOT_LOADED || why == SOURCE_NO_DEBUGFS ?
-			load_hint(why) :
-			why_words[why].hint;
+		*hint = why == SOURCE_USED ? NULL : why_words[why].hint;
 	if (why == SOURCE_USED)
 		snprintf(buf, len, "module ABI %u", src->kmod.version.abi);
 	else if (why_words[why].errno_text && brief)
 		snprintf(buf, len, "module: %s", err);
 	else if (why_words[why].errno_text)
-		snprintf(buf, len, "%s: %s: %s", KMOD_DEFAULT_DIR, err,
+		snprintf(buf, len, "%s: %s: %s", src->kmod.dir[0] ?
+			 src->kmod.dir : KMOD_DEFAULT_DIR, err,
 			 why_words[why].sentence);
 	else if (brief)
 		snprintf(buf, len, "%s", why_words[why].brief);
@@ -96,26 +86,70 @@ void sources_kmod_why(const struct sources *src, bool brief, char *buf,
 		snprintf(buf, len, "%s", why_words[why].sentence);
 }
 
-static bool debugfs_mounted(void)
+/* Is a pagewatch module listed for the running kernel (modules.dep)? */
+static bool module_installed(void)
 {
-	struct statfs st;
+	char path[320];
+	struct utsname u;
 
-	return !statfs("/sys/kernel/debug", &st) && st.f_type == DEBUGFS_MAGIC;
+	if (uname(&u))
+		return false;
+	snprintf(path, sizeof(path), "/lib/modules/%s/modules.dep", u.release);
+	/* "updates/dkms/pagewatch.ko", maybe compressed (.ko.xz) */
+	return textfile_contains(path, "pagewatch.ko");
 }
 
-static enum source_why kmod_why_of(int err)
+/* A DKMS source of pagewatch under /usr/src (the package, make install) */
+static bool dkms_source_installed(void)
 {
-	switch (err) {
-	case 0:
+	glob_t g;
+	bool found;
+
+	found = !glob("/usr/src/pagewatch-*/dkms.conf", GLOB_NOSORT, NULL, &g);
+	if (found)
+		globfree(&g);
+	return found;
+}
+
+/* Kernel lockdown above "none": /sys/kernel/security/lockdown (securityfs) */
+static bool locked_down(void)
+{
+	char text[128];
+
+	if (textfile_read("/sys/kernel/security/lockdown", text, sizeof(text)))
+		return false;
+	return !strstr(text, "[none]");
+}
+
+static enum source_why kmod_why_of(const struct sources *src, int err)
+{
+	const struct kmod *kmod = &src->kmod;
+
+	if (!err)
 		return SOURCE_USED;
-	case -ENOENT:
-		return debugfs_mounted() ? SOURCE_NOT_LOADED : SOURCE_NO_DEBUGFS;
-	case -EACCES:
-	case -EPERM:
-		return SOURCE_NO_PERMISSION;
-	default:
-		return SOURCE_FAILED;
+	if (err == -ENOENT && access("/sys/module/pagewatch", F_OK)) {
+		if (access("/proc/modules", F_OK))
+			return SOURCE_NO_MODULES;
+		if (module_installed())
+			return SOURCE_NOT_LOADED;
+		return dkms_source_installed() ? SOURCE_NOT_BUILT :
+						 SOURCE_NOT_INSTALLED;
 	}
+	if (err == -ENOENT)
+		return SOURCE_NO_DEBUGFS;
+	/*
+	 * debugfs_locked_down() refuses, with -EPERM, every debugfs file
+	 * that can be written (6.1, 6.12): root that gets -EPERM from pages
+	 * with no device to turn to is locked down. With securityfs not
+	 * mounted the level cannot be read; root's -EPERM says it still.
+	 */
+	if (kmod->debugfs_err == -EPERM && kmod->device_err == -ENOENT &&
+	    src->cap_sys_admin && (locked_down() ||
+				   access("/sys/kernel/security/lockdown", F_OK)))
+		return SOURCE_LOCKDOWN;
+	if (err == -EACCES || err == -EPERM)
+		return SOURCE_NO_PERMISSION;
+	return SOURCE_FAILED;
 }
 
 static void open_kpage(struct sources *src)
@@ -145,7 +179,7 @@ static int open_kmod(struct sources *src, pid_t pid, const char *kmod_dir)
 			return err;
 	}
 	src->kmod_err = err;
-	src->kmod_why = kmod_why_of(err);
+	src->kmod_why = kmod_why_of(src, err);
 	if (err)
 		kmod_close(&src->kmod);
 	/* before 6.7 the module's SEEK_DATA lists the populated regions */

@@ -23,9 +23,13 @@ enum source_why {
 	SOURCE_USED,
 	SOURCE_NOT_WANTED,	/* --no-kmod */
 	SOURCE_OTHER_PID_NS,	/* /proc is another PID namespace's */
-	SOURCE_NO_DEBUGFS,	/* debugfs is not mounted */
-	SOURCE_NOT_LOADED,	/* the module's directory is missing */
+	SOURCE_NO_DEBUGFS,	/* loaded: no /dev/pagewatch, no debugfs */
+	SOURCE_NO_MODULES,	/* the kernel cannot load modules */
+	SOURCE_NOT_INSTALLED,	/* no module, no DKMS source */
+	SOURCE_NOT_BUILT,	/* DKMS source, no module for this kernel */
+	SOURCE_NOT_LOADED,	/* installed for this kernel, not loaded */
 	SOURCE_NO_PERMISSION,	/* needs CAP_SYS_ADMIN */
+	SOURCE_LOCKDOWN,	/* lockdown closed debugfs, no device */
 	SOURCE_FAILED,		/* another error, in the err field */
 	SOURCE_WHY_NR
 };

@@ -67,14 +67,22 @@ int kmod_parse_version(const char *text, struct kmod_version *version)
 	return 0;
 }
 
+/*
+ * What the module's version file says, for a refusal's message: the device
+ * is read first as kmod_open(NULL) does.
+ */
 void kmod_describe_version(const char *dir, char *buf, size_t len)
 {
 	struct kmod_version version;
 	char path[320], text[4096];
 	int err;
 
-	snprintf(path, sizeof(path), "%s/version", dir ? dir : KMOD_DEFAULT_DIR);
+	snprintf(path, sizeof(path), "%s/version", dir ? dir : KMOD_DEVICE_DIR);
 	err = textfile_read(path, text, sizeof(text));
+	if (err == -ENOENT && !dir) {
+		snprintf(path, sizeof(path), "%s/version", KMOD_DEFAULT_DIR);
+		err = textfile_read(path, text, sizeof(text));
+	}
 	if (err)
 		snprintf(buf, len, "%s", strerror(-err));
 	else if (kmod_parse_version(text, &version))
@@ -84,14 +92,13 @@ void kmod_describe_version(const char *dir, char *buf, size_t len)
 			 version.record_size);
 }
 
-int kmod_open(struct kmod *kmod, const char *dir)
+static int open_dir(struct kmod *kmod, const char *dir)
 {
 	char path[320], text[4096];
 	int err;
 
-	memset(kmod, 0, sizeof(*kmod));
 	kmod->pages_fd = kmod->kpage_fd = -1;
-	snprintf(kmod->dir, sizeof(kmod->dir), "%s", dir ? dir : KMOD_DEFAULT_DIR);
+	snprintf(kmod->dir, sizeof(kmod->dir), "%s", dir);
 
 	snprintf(path, sizeof(path), "%s/version", kmod->dir);
 	err = textfile_read(path, text, sizeof(text));
@@ -113,6 +120,32 @@ int kmod_open(struct kmod *kmod, const char *dir)
 		kmod->kpage_fd = open(path, O_RDONLY | O_CLOEXEC);
 	}
 	return 0;
+}
+
+int kmod_open(struct kmod *kmod, const char *dir)
+{
+	int err;
+
+	memset(kmod, 0, sizeof(*kmod));
+	if (dir)
+		return open_dir(kmod, dir);
+	/*
+	 * The device first: it needs no debugfs mount, and lockdown, which
+	 * refuses writable debugfs files, leaves it open. An older module
+	 * has only debugfs.
+	 */
+	kmod->device_err = open_dir(kmod, KMOD_DEVICE_DIR);
+	if (!kmod->device_err || kmod->device_err == -EPROTO) {
+		kmod->device = !kmod->device_err;
+		return kmod->device_err;
+	}
+	kmod_close(kmod);
+	kmod->debugfs_err = open_dir(kmod, KMOD_DEFAULT_DIR);
+	err = kmod->debugfs_err;
+	/* the device's own refusal says more than a missing debugfs */
+	if (err == -ENOENT)
+		err = kmod->device_err;
+	return err;
 }
 
 void kmod_close(struct kmod *kmod)

@@ -10,6 +10,8 @@
 #include <pagewatch/abi.h>
 
 #define KMOD_DEFAULT_DIR	"/sys/kernel/debug/" PAGEWATCH_DEBUGFS_DIR
+/* The same files as character devices: what lockdown leaves open */
+#define KMOD_DEVICE_DIR		"/dev/" PAGEWATCH_DEVICE_DIR
 /* Records per pread of the pages and kpage files: 4096 * 32 = 128 KiB */
 #define KMOD_BATCH		4096
 
@@ -37,7 +39,10 @@ struct kmod_version {
 };
 
 struct kmod {
-	char dir[256];
+	char dir[256];		/* where the files were opened */
+	bool device;		/* dir is KMOD_DEVICE_DIR */
+	int device_err;		/* kmod_open(NULL): -errno of each place */
+	int debugfs_err;
 	struct kmod_version version;
 	int pages_fd;
 	int kpage_fd;		/* -1 without the kpage feature */
@@ -53,9 +58,12 @@ void kmod_describe_version(const char *dir, char *buf, size_t len);
 int kmod_parse_version(const char *text, struct kmod_version *version);
 
 /*
- * Open the module's files under DIR (KMOD_DEFAULT_DIR). -ENOENT when the
- * module is not loaded (or debugfs not mounted), -EACCES/-EPERM without
- * CAP_SYS_ADMIN, -EPROTO on an ABI version or record size we do not speak.
+ * Open the module's files under DIR; without DIR, under KMOD_DEVICE_DIR,
+ * else KMOD_DEFAULT_DIR (debugfs), whichever opens (device_err and
+ * debugfs_err keep why each did not). -ENOENT when the module is not
+ * loaded (or neither place exists), -EACCES/-EPERM without CAP_SYS_ADMIN
+ * or under lockdown (debugfs), -EPROTO on an ABI version or record size
+ * we do not speak.
  */
 int kmod_open(struct kmod *kmod, const char *dir);
 void kmod_close(struct kmod *kmod);

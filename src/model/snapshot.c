@@ -18,6 +18,7 @@ static const char *const source_names[SNAPSHOT_SRC_NR] = {
 	[SNAPSHOT_SRC_KMOD] = "kmod",
 	[SNAPSHOT_SRC_KMOD_KPAGE] = "kmod_kpage",
 	[SNAPSHOT_SRC_KMOD_SEEK] = "kmod_seek",
+	[SNAPSHOT_SRC_KMOD_DEVICE] = "kmod_device",
 	[SNAPSHOT_SRC_LIBNUMA] = "libnuma",
 	[SNAPSHOT_SRC_LIBPROC2] = "libproc2",
 	[SNAPSHOT_SRC_MOVE_PAGES] = "move_pages",

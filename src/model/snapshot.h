@@ -98,6 +98,7 @@ enum snapshot_source {
 	SNAPSHOT_SRC_KMOD,
 	SNAPSHOT_SRC_KMOD_KPAGE,
 	SNAPSHOT_SRC_KMOD_SEEK,
+	SNAPSHOT_SRC_KMOD_DEVICE,	/* through /dev/pagewatch, not debugfs */
 	SNAPSHOT_SRC_LIBNUMA,
 	SNAPSHOT_SRC_LIBPROC2,
 	SNAPSHOT_SRC_MOVE_PAGES,	/* nodes from move_pages(2), no PFN */

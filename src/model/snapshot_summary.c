@@ -40,7 +40,7 @@ bool snapshot_page_counts(const struct snapshot_page *page, unsigned int c)
 	return c < SNAPSHOT_COUNT_NR && snapshot_page_test(page, count_bits[c]);
 }
 
-static void summary_known(const struct snapshot *snap, bool *known)
+void snapshot_summary_known(const struct snapshot *snap, bool *known)
 {
 	bool kmod = snapshot_has(snap, SNAPSHOT_SRC_KMOD);
 
@@ -68,7 +68,7 @@ int snapshot_summary_add(const struct snapshot *snap,
 	if (!sum || sum->mapping != page->mapping) {
 		sum = &all[(*n)++];
 		sum->mapping = page->mapping;
-		summary_known(snap, sum->known);
+		snapshot_summary_known(snap, sum->known);
 		sum->node_pages = calloc((size_t)nodes, sizeof(uint64_t));
 		if (!sum->node_pages)
 			return -ENOMEM;

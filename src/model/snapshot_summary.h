@@ -10,6 +10,9 @@
 
 const char *snapshot_count_name(unsigned int count);
 
+/* Which counts SNAP's sources can tell: KNOWN[SNAPSHOT_COUNT_NR] */
+void snapshot_summary_known(const struct snapshot *snap, bool *known);
+
 /* Does PAGE count as count C? */
 bool snapshot_page_counts(const struct snapshot_page *page, unsigned int c);
 

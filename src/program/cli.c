@@ -16,6 +16,8 @@
 #include "program/cli.h"
 #include "program/demo.h"
 #include "program/events.h"
+#include "program/outfile.h"
+#include "kernel/procs.h"
 #include "model/filter.h"
 #include "sinks/output.h"
 #include "collect/collect.h"
@@ -41,6 +43,32 @@ struct cli_opts {
 	long count;
 	bool have_count;
 	bool have_format;
+	const char *output;	/* -o FILE, or NULL: stdout */
+	const char **comms;	/* --comm NAME..., nr_comms of them */
+	size_t nr_comms;
+};
+
+/* One process of a run: -p PID, or one that --comm named */
+struct target {
+	pid_t pid;
+	bool by_comm;
+	struct collect ctx;
+	struct snapshot snaps[2];
+	struct snapshot *prev;
+	struct track_pin_query query;
+	bool have_query;
+	bool open;
+	/* the module's journal, read between snapshots (one target only) */
+	struct follow follow;
+	struct track_via via;
+	bool following;
+};
+
+/* What a run printed, to say why when it was nothing */
+struct run_tally {
+	size_t shown;		/* page or mapping lines written */
+	long taken;		/* snapshots taken, all targets */
+	bool any_mapping;	/* a snapshot had a selected mapping */
 };
 
 /* The shortest step between snapshots, in both modes: 0 s would spin */
@@ -59,6 +87,7 @@ enum {
 	OPT_DEMO,
 	OPT_EVENTS,
 	OPT_NO_JOURNAL,
+	OPT_COMM,
 };
 
 static const struct option long_options[] = {
@@ -78,6 +107,8 @@ static const struct option long_options[] = {
 	{ "demo", no_argument, NULL, OPT_DEMO },
 	{ "events", no_argument, NULL, OPT_EVENTS },
 	{ "no-journal", no_argument, NULL, OPT_NO_JOURNAL },
+	{ "comm", required_argument, NULL, OPT_COMM },
+	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -94,6 +125,7 @@ static void usage(FILE *f)
 {
 	fputs("Usage: pagewatch [-p PID] [OPTION]...\n"
 	      "       pagewatch -p PID --snapshot [OPTION]...\n"
+	      "       pagewatch --comm NAME --snapshot [OPTION]...\n"
 	      "       pagewatch --demo [--snapshot] [OPTION]...\n"
 	      "       pagewatch -p PID --events [--format FORMAT] [-n N]\n"
 	      "Show the per-page NUMA node, PFN, THP, swap, pin and NUMA-hinting\n"
@@ -102,7 +134,14 @@ static void usage(FILE *f)
 	      "\n"
 	      "  -p, --pid PID          the process to inspect\n"
 	      "  -s, --snapshot         print snapshots and exit (no interactive view)\n"
-	      "      --format FORMAT    text (default), csv or json (JSON Lines)\n"
+	      "      --comm NAME        (with --snapshot) every process whose command name\n"
+	      "                         is NAME; repeatable, and with -p\n"
+	      "      --format FORMAT    text (default), csv, json (JSON Lines), openmetrics:\n"
+	      "                         ", f);
+	output_print_names(f);
+	fputs("\n"
+	      "  -o, --output FILE      write to FILE: a temporary file renamed over it when\n"
+	      "                         complete (openmetrics: after every round)\n"
 	      "      --range START-END  only pages in [START, END), hexadecimal addresses\n"
 	      "      --vma PATTERN      only mappings whose path matches PATTERN\n"
 	      "                         (a path, a glob, [heap], [stack] or [anon])\n"
@@ -154,7 +193,13 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 	o->snap.kmod_dir = getenv("PAGEWATCH_KMOD_DIR");
 	o->interval = 1.0;
 	o->count = 1;
-	while ((c = getopt_long(argc, argv, "p:si:n:hV", long_options, NULL)) != -1) {
+	/* every --comm is one of argv's strings: never more than argc */
+	o->comms = calloc((size_t)argc + 1, sizeof(*o->comms));
+	if (!o->comms) {
+		fprintf(stderr, "pagewatch: %s\n", strerror(ENOMEM));
+		return CLI_EXIT_FAILURE;
+	}
+	while ((c = getopt_long(argc, argv, "p:si:n:o:hV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			errno = 0;
@@ -170,7 +215,7 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 			o->format = output_find(optarg);
 			o->have_format = true;
 			if (!o->format)
-				return bad_option("--format (text, csv or json)", optarg);
+				return bad_option("--format (text, csv, json or openmetrics)", optarg);
 			break;
 		case OPT_RANGE:
 			if (filter_parse_range(optarg, &o->snap.range_start,
@@ -239,6 +284,18 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 		case OPT_NO_JOURNAL:
 			o->snap.no_journal = true;
 			break;
+		case OPT_COMM:
+			/* /proc/PID/comm holds 15 characters at most */
+			if (!optarg[0] || strlen(optarg) > 15 || strchr(optarg, '/'))
+				return bad_option("--comm (a command name of 1 to 15 characters)",
+						  optarg);
+			o->comms[o->nr_comms++] = optarg;
+			break;
+		case 'o':
+			if (!optarg[0])
+				return bad_option("--output", optarg);
+			o->output = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return CLI_EXIT_OK;
@@ -260,8 +317,17 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 	}
 	if (o->events && !o->have_count)
 		o->count = 0;
-	if (o->snapshot && !o->demo && !o->snap.pid) {
-		fprintf(stderr, "pagewatch: no target: give -p PID or --demo\n");
+	if (o->snapshot && !o->demo && !o->snap.pid && !o->nr_comms) {
+		fprintf(stderr, "pagewatch: no target: give -p PID, --comm NAME or --demo\n");
+		return CLI_EXIT_USAGE;
+	}
+	if ((o->nr_comms || o->output) && !o->snapshot) {
+		fprintf(stderr, "pagewatch: %s: only with --snapshot (the interactive view shows one process on the terminal)\n",
+			o->nr_comms ? "--comm" : "--output");
+		return CLI_EXIT_USAGE;
+	}
+	if (o->demo && o->nr_comms) {
+		fprintf(stderr, "pagewatch: --demo starts its own target: drop --comm\n");
 		return CLI_EXIT_USAGE;
 	}
 	if (o->demo && o->snap.pid) {
@@ -324,16 +390,16 @@ static void report_degraded(const struct collect *ctx, const struct cli_opts *o)
 
 /* Nothing was printed for a whole run: say why on stderr. */
 static void report_nothing_matched(const struct cli_opts *o, const struct collect *ctx,
-				   bool any_mapping, long snapshots)
+				   pid_t pid, bool any_mapping, long snapshots)
 {
 	if (o->snap.vma && !any_mapping) {
 		fprintf(stderr, "pagewatch: --vma '%s': no mapping of pid %d matches\n",
-			o->snap.vma, (int)o->snap.pid);
+			o->snap.vma, (int)pid);
 		return;
 	}
 	if (o->snap.range_end && !any_mapping) {
 		fprintf(stderr, "pagewatch: --range: no mapping of pid %d lies in it\n",
-			(int)o->snap.pid);
+			(int)pid);
 		return;
 	}
 	if (!o->have_filter)
@@ -456,114 +522,316 @@ static void pause_for(double seconds)
 	nanosleep(&ts, NULL);	/* a signal cuts it short: stop is set */
 }
 
-static int run(struct cli_opts *o, struct demo *demo)
+/* -p PID, then every other process named by --comm; *NR 0: none found */
+static int targets_find(const struct cli_opts *o, struct target **targets,
+			size_t *nr)
 {
-	struct snapshot snaps[2], *prev = NULL, *cur;
-	struct track_pin_query query;
-	struct track_via via = { 0 };
-	struct follow follow = { 0 };
-	bool have_query, following = false, gone, any_mapping = false;
-	size_t shown = 0;
-	long taken = 0;
-	struct collect ctx;
-	struct output out;
-	int err, status = CLI_EXIT_OK;
+	struct procs_entry *procs = NULL;
+	size_t nr_procs = 0, n = 0;
+	struct target *all;
+	int err;
 
-	err = collect_open(&ctx, &o->snap);
+	if (o->nr_comms) {
+		err = procs_list(&procs, &nr_procs);
+		if (err)
+			return err;
+	}
+	all = calloc(nr_procs + 1, sizeof(*all));
+	if (!all) {
+		free(procs);
+		return -ENOMEM;
+	}
+	if (o->snap.pid)
+		all[n++].pid = o->snap.pid;
+	for (size_t i = 0; i < nr_procs; i++) {
+		if (procs[i].pid == o->snap.pid || procs[i].pid == getpid())
+			continue;
+		for (size_t c = 0; c < o->nr_comms; c++) {
+			if (strcmp(procs[i].command, o->comms[c]))
+				continue;
+			all[n].pid = procs[i].pid;
+			all[n++].by_comm = true;
+			break;
+		}
+	}
+	free(procs);
+	*targets = all;
+	*nr = n;
+	return 0;
+}
+
+static void target_close(struct target *t)
+{
+	if (!t->open)
+		return;
+	if (t->prev)
+		snapshot_free(t->prev);
+	t->prev = NULL;
+	if (t->follow.c)
+		follow_close(&t->follow);
+	track_via_free(&t->via);
+	collect_close(&t->ctx);
+	t->open = false;
+}
+
+/*
+ * Open every target's sources. A process --comm found that exits before
+ * it is opened is left out; any other failure ends the run (its status).
+ */
+static int targets_open(const struct cli_opts *o, struct target *targets,
+			size_t nr)
+{
+	struct cli_opts one = *o;
+	bool reported = false;
+	int err;
+
+	for (size_t i = 0; i < nr; i++) {
+		struct target *t = &targets[i];
+
+		one.snap.pid = t->pid;
+		err = collect_open(&t->ctx, &one.snap);
+		if (err == -ESRCH && t->by_comm)
+			continue;
+		if (err)
+			return open_error(&one, err);
+		t->open = true;
+		t->have_query = sources_pin_query(&t->ctx.src, &t->query);
+		/*
+		 * Bound before the first snapshot: nothing after it goes
+		 * unseen. Reading a journal blocks for the interval, so only
+		 * a run of one target follows one.
+		 */
+		t->following = nr == 1 && o->count != 1 && !o->snap.no_journal &&
+			       follow_available(&t->ctx) &&
+			       !follow_open(&t->follow, &t->ctx, 0);
+		/* the sources are the same for every target: say it once */
+		if (!reported)
+			report_degraded(&t->ctx, o);
+		reported = true;
+	}
+	return -1;
+}
+
+/* Snapshot target T (round I) and write it; -1 to go on, or a status */
+static int target_round(const struct cli_opts *o, struct target *t, long i,
+			struct output *out, struct run_tally *tally)
+{
+	struct snapshot *cur = &t->snaps[i & 1];
+	bool gone;
+	int err;
+
+	/* gone before this snapshot began: none was cut short */
+	gone = i && !procs_alive(t->pid);
+	err = gone ? -ESRCH : collect_snapshot(&t->ctx, cur);
+	if (err == -ESRCH && gone && (o->count == 0 || t->by_comm)) {
+		/* -n 0 runs until the target exits: the normal end */
+		fprintf(stderr, "pagewatch: target %d exited after %ld snapshot%s\n",
+			(int)t->pid, i, i == 1 ? "" : "s");
+		target_close(t);
+		return t->by_comm ? -1 : CLI_EXIT_OK;
+	}
+	if (err == -ESRCH) {
+		fprintf(stderr, "pagewatch: target %d exited during snapshot %u: it is incomplete and not shown\n",
+			(int)t->pid, t->ctx.seq);
+		target_close(t);
+		/* a service's process may come and go; -p names the one */
+		return t->by_comm ? -1 : CLI_EXIT_TARGET_EXITED;
+	}
+	if (err) {
+		fprintf(stderr, "pagewatch: pid %d: snapshot %u: %s\n",
+			(int)t->pid, t->ctx.seq, strerror(-err));
+		return err == -EACCES || err == -EPERM ?
+		       CLI_EXIT_PERMISSION : CLI_EXIT_FAILURE;
+	}
+	if (t->prev) {
+		err = track_compare(t->prev, cur,
+				    t->have_query ? &t->query : NULL);
+		if (!err)
+			track_via_apply(cur, &t->via);
+		track_via_clear(&t->via);
+		snapshot_free(t->prev);
+	}
+	t->prev = cur;
+	if (!err)
+		err = emit(o, out, cur, &tally->shown);
+	tally->any_mapping |= cur->nr_mappings > 0;
+	tally->taken++;
+	/* the reader is gone (| head): end as on SIGTERM */
+	if (err == -EPIPE)
+		return CLI_EXIT_OK;
+	if (err) {
+		fprintf(stderr, "pagewatch: writing output: %s\n", strerror(-err));
+		return CLI_EXIT_FAILURE;
+	}
+	return -1;
+}
+
+/* The end of round I: flush a gathering sink, replace -o's file */
+static int round_end(const struct cli_opts *o, struct output *out,
+		     struct outfile *of, bool last)
+{
+	const char *path = o->output ? o->output : "output";
+	int err = output_flush(out);
+
+	if (!err && of->f && out->ops->flush) {
+		err = outfile_commit(of);
+		if (!err && !last) {
+			err = outfile_open(of, o->output);
+			out->f = of->f;
+		}
+	}
 	if (err)
-		return open_error(o, err);
-	report_degraded(&ctx, o);
-	if (demo && !sources_kmod_ok(&ctx.src))
-		fprintf(stderr, "pagewatch: demo: without the module the io_uring pins of pw-pinned and pw-diverge, and the divergence of pw-diverge, cannot be shown: its new pages only show as replaced\n");
-	have_query = sources_pin_query(&ctx.src, &query);
-	/* bound before the first snapshot: nothing after it goes unseen */
-	following = o->count != 1 && !o->snap.no_journal &&
-		    follow_available(&ctx) && !follow_open(&follow, &ctx, 0);
-	/* a page line is ~450 bytes of JSON: write megabytes, not 4 KiB */
-	if (!isatty(STDOUT_FILENO))
+		fprintf(stderr, "pagewatch: %s: %s\n", path, strerror(-err));
+	return err ? CLI_EXIT_FAILURE : -1;
+}
+
+static int open_output(const struct cli_opts *o, struct output *out,
+		       struct outfile *of)
+{
+	FILE *f = stdout;
+	int err;
+
+	of->f = NULL;
+	if (o->output) {
+		err = outfile_open(of, o->output);
+		if (err) {
+			fprintf(stderr, "pagewatch: %s: %s\n", o->output,
+				strerror(-err));
+			return CLI_EXIT_FAILURE;
+		}
+		f = of->f;
+	} else if (!isatty(STDOUT_FILENO)) {
+		/* a page line is ~450 bytes of JSON: write megabytes, not 4 KiB */
 		setvbuf(stdout, NULL, _IOFBF, 1 << 20);
-	err = output_init(&out, o->format, stdout, o->summary);
+	}
+	err = output_init(out, o->format, f, o->summary);
 	if (err) {
 		fprintf(stderr, "pagewatch: %s output: %s\n", o->format->name,
 			strerror(-err));
-		collect_close(&ctx);
+		outfile_abort(of);
 		return CLI_EXIT_FAILURE;
 	}
+	return -1;
+}
+
+static int close_output(const struct cli_opts *o, struct output *out,
+			struct outfile *of, int status)
+{
+	int err;
+
+	output_fini(out);
+	if (!of->f)
+		return status;
+	/*
+	 * A failed run leaves the previous file in place; so does a round
+	 * cut short by a signal where every complete round was renamed into
+	 * place already (a gathering sink: openmetrics)
+	 */
+	if (status != CLI_EXIT_OK || out->ops->flush) {
+		outfile_abort(of);
+		return status;
+	}
+	err = outfile_commit(of);
+	if (err) {
+		fprintf(stderr, "pagewatch: %s: %s\n", o->output, strerror(-err));
+		return CLI_EXIT_FAILURE;
+	}
+	return status;
+}
+
+static size_t targets_open_count(const struct target *targets, size_t nr)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < nr; i++)
+		n += targets[i].open;
+	return n;
+}
+
+static int run_rounds(struct cli_opts *o, struct demo *demo,
+		      struct target *targets, size_t nr, struct output *out,
+		      struct outfile *of, struct run_tally *tally)
+{
+	int status = -1;
 
 	for (long i = 0; !stop && (o->count == 0 || i < o->count); i++) {
 		if (i) {
+			struct target *t = &targets[0];
+
 			if (demo && i == 1)
 				demo_diverge(demo, stderr);
 			/*
 			 * With the journal, what it announces is read in
 			 * between: a page that moves and comes back is seen
 			 */
-			if (!following)
+			if (!t->open || !t->following)
 				pause_for(o->interval);
-			else if (follow_watch(&follow, prev, o->interval,
-					      &stop, &via))
+			else if (follow_watch(&t->follow, t->prev, o->interval,
+					      &stop, &t->via))
 				/* gone, or failing: the next snapshot says */
-				following = false;
+				t->following = false;
 			if (stop)
 				break;
 		}
-		cur = &snaps[i & 1];
-		/* gone before this snapshot began: none was cut short */
-		gone = i && !procs_alive(o->snap.pid);
-		err = gone ? -ESRCH : collect_snapshot(&ctx, cur);
-		if (err == -ESRCH && gone && o->count == 0) {
-			/* -n 0 runs until the target exits: the normal end */
-			fprintf(stderr, "pagewatch: target %d exited after %ld snapshot%s\n",
-				(int)o->snap.pid, i, i == 1 ? "" : "s");
-			break;
+		for (size_t t = 0; status < 0 && t < nr; t++)
+			if (targets[t].open)
+				status = target_round(o, &targets[t], i, out,
+						      tally);
+		if (status >= 0)
+			return status;
+		if (!targets_open_count(targets, nr)) {
+			fprintf(stderr, "pagewatch: every process named by --comm has exited\n");
+			return CLI_EXIT_TARGET_EXITED;
 		}
-		if (err == -ESRCH) {
-			fprintf(stderr, "pagewatch: target %d exited during snapshot %u: it is incomplete and not shown\n",
-				(int)o->snap.pid, ctx.seq);
-			status = CLI_EXIT_TARGET_EXITED;
-			break;
-		}
-		if (err) {
-			fprintf(stderr, "pagewatch: pid %d: snapshot %u: %s\n",
-				(int)o->snap.pid, ctx.seq, strerror(-err));
-			status = err == -EACCES || err == -EPERM ?
-				 CLI_EXIT_PERMISSION : CLI_EXIT_FAILURE;
-			break;
-		}
-		if (prev) {
-			err = track_compare(prev, cur,
-					    have_query ? &query : NULL);
-			if (!err)
-				track_via_apply(cur, &via);
-			track_via_clear(&via);
-			if (!err)
-				err = emit(o, &out, cur, &shown);
-			snapshot_free(prev);
-		} else {
-			err = emit(o, &out, cur, &shown);
-		}
-		any_mapping |= cur->nr_mappings > 0;
-		taken++;
-		prev = cur;
-		if (err == -EPIPE) {
-			/* the reader is gone (| head): end as on SIGTERM */
-			break;
-		}
-		if (err) {
-			fprintf(stderr, "pagewatch: writing output: %s\n", strerror(-err));
-			status = CLI_EXIT_FAILURE;
-			break;
-		}
+		status = round_end(o, out, of,
+				   o->count && i + 1 == o->count);
+		if (status >= 0)
+			return status;
 	}
-	if (prev)
-		snapshot_free(prev);
-	if (follow.c)
-		follow_close(&follow);
-	track_via_free(&via);
-	output_fini(&out);
-	if (taken && !shown && status != CLI_EXIT_FAILURE)
-		report_nothing_matched(o, &ctx, any_mapping, taken);
-	collect_close(&ctx);
+	return CLI_EXIT_OK;
+}
+
+static int run(struct cli_opts *o, struct demo *demo)
+{
+	struct run_tally tally = { 0 };
+	struct target *targets;
+	struct outfile of;
+	struct output out;
+	size_t nr;
+	int err, status;
+
+	err = targets_find(o, &targets, &nr);
+	if (err) {
+		fprintf(stderr, "pagewatch: /proc: %s\n", strerror(-err));
+		return CLI_EXIT_FAILURE;
+	}
+	if (!nr) {
+		fprintf(stderr, "pagewatch: no process named");
+		for (size_t c = 0; c < o->nr_comms; c++)
+			fprintf(stderr, "%s '%s'", c ? "," : "", o->comms[c]);
+		fputc('\n', stderr);
+		free(targets);
+		return CLI_EXIT_NO_PROCESS;
+	}
+	status = targets_open(o, targets, nr);
+	if (status < 0 && !targets_open_count(targets, nr)) {
+		fprintf(stderr, "pagewatch: every process named by --comm has exited\n");
+		status = CLI_EXIT_NO_PROCESS;
+	}
+	if (status < 0 && demo && !sources_kmod_ok(&targets[0].ctx.src))
+		fprintf(stderr, "pagewatch: demo: without the module the io_uring pins of pw-pinned and pw-diverge, and the divergence of pw-diverge, cannot be shown: its new pages only show as replaced\n");
+	if (status < 0)
+		status = open_output(o, &out, &of);
+	if (status < 0) {
+		status = run_rounds(o, demo, targets, nr, &out, &of, &tally);
+		status = close_output(o, &out, &of, status);
+		if (tally.taken && !tally.shown && status != CLI_EXIT_FAILURE)
+			report_nothing_matched(o, &targets[0].ctx, targets[0].pid,
+					       tally.any_mapping, tally.taken);
+	}
+	for (size_t i = 0; i < nr; i++)
+		target_close(&targets[i]);
+	free(targets);
 	if (status == CLI_EXIT_OK && fflush(stdout) && errno != EPIPE) {
 		fprintf(stderr, "pagewatch: writing output: %s\n", strerror(errno));
 		status = CLI_EXIT_FAILURE;
@@ -688,27 +956,10 @@ static int run_tui(struct cli_opts *o, struct demo *demo)
 	return CLI_EXIT_OK;
 }
 
-int cli_main(int argc, char **argv)
+static int run_demo(struct cli_opts *o)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
-	struct cli_opts o;
 	struct demo demo;
 	int status, err;
-
-	status = parse_options(argc, argv, &o);
-	if (status >= 0)
-		return status;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	/* a closed pipe is EPIPE from write(): the demo is still cleaned up */
-	signal(SIGPIPE, SIG_IGN);
-
-	if (o.events)
-		return run_events(&o);
-	if (!o.demo)
-		return o.snapshot ? run(&o, NULL) : run_tui(&o, NULL);
 
 	err = demo_start(&demo, stderr);
 	if (err) {
@@ -716,8 +967,33 @@ int cli_main(int argc, char **argv)
 			strerror(-err));
 		return CLI_EXIT_FAILURE;
 	}
-	o.snap.pid = demo.pid;
-	status = o.snapshot ? run(&o, &demo) : run_tui(&o, &demo);
+	o->snap.pid = demo.pid;
+	status = o->snapshot ? run(o, &demo) : run_tui(o, &demo);
 	demo_stop(&demo);
+	return status;
+}
+
+int cli_main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct cli_opts o;
+	int status;
+
+	status = parse_options(argc, argv, &o);
+	if (status < 0) {
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+		/* a closed pipe is EPIPE from write(): the demo is cleaned up */
+		signal(SIGPIPE, SIG_IGN);
+		if (o.events)
+			status = run_events(&o);
+		else if (o.demo)
+			status = run_demo(&o);
+		else
+			status = o.snapshot ? run(&o, NULL) : run_tui(&o, NULL);
+	}
+	free(o.comms);
 	return status;
 }

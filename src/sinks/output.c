@@ -24,7 +24,19 @@ static const struct output_ops *const sinks[] = {
 	&out_text_ops,
 	&out_csv_ops,
 	&out_json_ops,
+	&out_openmetrics_ops,
 };
+
+void output_print_names(FILE *f)
+{
+	for (size_t i = 0; i < sizeof(sinks) / sizeof(sinks[0]); i++)
+		fprintf(f, "%s%s", i ? "," : "", sinks[i]->name);
+}
+
+int output_flush(struct output *out)
+{
+	return out->ops->flush ? out->ops->flush(out) : 0;
+}
 
 const struct output_ops *output_find(const char *name)
 {

@@ -45,6 +45,12 @@ struct output_ops {
 	 */
 	int (*drain)(struct output *out, FILE *f);
 	/*
+	 * Every target of one round has been written (NULL: nothing to do):
+	 * a sink that gathers a round (OpenMetrics) writes it now to out->f.
+	 * 0 or -errno.
+	 */
+	int (*flush)(struct output *out);
+	/*
 	 * A block of page lines follows a line of page LAST (-1: of no page
 	 * of the mapping its first line is in); NULL when that does not matter.
 	 */
@@ -78,9 +84,15 @@ struct output {
 extern const struct output_ops out_text_ops;
 extern const struct output_ops out_csv_ops;
 extern const struct output_ops out_json_ops;
+extern const struct output_ops out_openmetrics_ops;
 
-/* The sink called NAME ("text", "csv", "json"), or NULL. */
+/* The sink called NAME ("text", "csv", "json", "openmetrics"), or NULL. */
 const struct output_ops *output_find(const char *name);
+/* The sinks' names, comma-separated (help text and completion) */
+void output_print_names(FILE *f);
+
+/* ops->flush() if the sink has one: 0 or -errno */
+int output_flush(struct output *out);
 
 /* 0, or -ENOMEM when the sink's state cannot be made */
 int output_init(struct output *out, const struct output_ops *ops, FILE *f,

@@ -74,8 +74,8 @@ if is_root; then
 fi
 if [ ! -e /sys/kernel/debug/pagewatch/version ]; then
 	"$pw" -p "$target" -s >/dev/null 2>"$tmp/err"
-	check "without the module: one line of at most 120 characters" \
-		sh -c "[ \"\$(wc -l <'$tmp/err')\" = 1 ] && [ \"\$(wc -c <'$tmp/err')\" -le 120 ]"
+	check "without the module: one line of at most 140 characters" \
+		sh -c "[ \"\$(wc -l <'$tmp/err')\" = 1 ] && [ \"\$(wc -c <'$tmp/err')\" -le 140 ]"
 	if [ ! -e /proc/modules ]; then
 		check "without module support: the advice says the kernel cannot load modules" \
 			grep -q "this kernel cannot load modules" "$tmp/err"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The text, CSV and JSON sinks; JSON is checked by jq, a real parser. */
+/* The text, CSV, JSON and OpenMetrics sinks; JSON is checked by jq, a real parser. */
 #include "config.h"
 
 #include <stdio.h>
@@ -40,6 +40,7 @@ static char *render(const char *name, const struct snapshot *snap, bool summary)
 			ops->page(&out, snap, i);
 	}
 	ops->end(&out, snap);
+	output_flush(&out);
 	output_fini(&out);
 	fclose(f);
 	return text;
@@ -276,6 +277,101 @@ START_TEST(test_json_summary_gives_one_object_per_mapping)
 }
 END_TEST
 
+/* Is LINE one of the lines of TEXT? */
+static bool has_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, line, n) && (p[n] == '\n' || !p[n]))
+			return true;
+	return false;
+}
+
+START_TEST(test_openmetrics_gauges_per_node_typed_with_unit_and_eof)
+{
+	struct snapshot snap;
+	char *text;
+
+	two_page_model(&snap, "[heap]");
+	snap.sources |= 1U << SNAPSHOT_SRC_KPAGEFLAGS;
+	text = render("openmetrics", &snap, false);
+	ck_assert(has_line(text, "# TYPE pagewatch_resident_pages gauge"));
+	ck_assert(has_line(text, "# UNIT pagewatch_resident_pages pages"));
+	ck_assert(has_line(text, "pagewatch_resident_pages{pid=\"4242\",comm=\"model\",node=\"0\"} 0"));
+	ck_assert(has_line(text, "pagewatch_resident_pages{pid=\"4242\",comm=\"model\",node=\"1\"} 1"));
+	ck_assert(has_line(text, "pagewatch_thp_pages{pid=\"4242\",comm=\"model\"} 1"));
+	ck_assert(has_line(text, "pagewatch_swapped_pages{pid=\"4242\",comm=\"model\"} 1"));
+	ck_assert_str_eq(text + strlen(text) - 6, "# EOF\n");
+	free(text);
+	snapshot_free(&snap);
+}
+END_TEST
+
+START_TEST(test_openmetrics_leaves_out_what_its_sources_cannot_tell)
+{
+	struct snapshot snap;
+	char *text;
+
+	two_page_model(&snap, "[heap]");
+	text = render("openmetrics", &snap, false);
+	/* no module: pinned and protnone unknown; no kpageflags: thp; one snapshot: moves */
+	ck_assert_ptr_null(strstr(text, "pagewatch_pinned_pages{"));
+	ck_assert_ptr_null(strstr(text, "pagewatch_protnone_pages{"));
+	ck_assert_ptr_null(strstr(text, "pagewatch_thp_pages{"));
+	ck_assert_ptr_null(strstr(text, "pagewatch_migrated_pages_total{"));
+	ck_assert(has_line(text, "# TYPE pagewatch_pinned_pages gauge"));
+	free(text);
+	snapshot_free(&snap);
+}
+END_TEST
+
+START_TEST(test_openmetrics_escapes_label_values)
+{
+	struct snapshot snap;
+	char *text;
+
+	two_page_model(&snap, tricky_path);
+	snprintf(snap.proc.command, sizeof(snap.proc.command), "a\"b\\c");
+	text = render("openmetrics", &snap, true);
+	ck_assert(has_line(text, "pagewatch_swapped_pages{pid=\"4242\",comm=\"a\\\"b\\\\c\",mapping=\"/tmp/a \\\"quoted\\\", path\"} 1"));
+	free(text);
+	snapshot_free(&snap);
+}
+END_TEST
+
+START_TEST(test_openmetrics_counters_add_up_over_rounds)
+{
+	const struct output_ops *ops = output_find("openmetrics");
+	struct snapshot snap;
+	struct output out;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	two_page_model(&snap, "[heap]");
+	snap.tracked = true;
+	snap.pages[0].flags |= SNAPSHOT_BIT(SNAPSHOT_PAGE_MIGRATED);
+	ck_assert_int_eq(output_init(&out, ops, f, false), 0);
+	for (int round = 0; round < 3; round++) {
+		ops->begin(&out, &snap);
+		for (size_t i = 0; i < snap.nr_pages; i++)
+			ops->page(&out, &snap, i);
+		ops->end(&out, &snap);
+		ck_assert_int_eq(output_flush(&out), 0);
+	}
+	output_fini(&out);
+	fclose(f);
+	/* a counter goes on over the run; a gauge is this round's */
+	ck_assert(has_line(text, "pagewatch_migrated_pages_total{pid=\"4242\",comm=\"model\"} 1"));
+	ck_assert(has_line(text, "pagewatch_migrated_pages_total{pid=\"4242\",comm=\"model\"} 3"));
+	ck_assert(has_line(text, "# TYPE pagewatch_migrated_pages_total counter"));
+	ck_assert_ptr_null(strstr(text, "pagewatch_swapped_pages{pid=\"4242\",comm=\"model\"} 3"));
+	free(text);
+	snapshot_free(&snap);
+}
+END_TEST
+
 START_TEST(test_text_page_lines_fit_in_100_columns)
 {
 	struct snapshot old, snap;
@@ -330,6 +426,10 @@ static void add(TCase *tc)
 	tcase_add_test(tc, test_json_summary_gives_one_object_per_mapping);
 	tcase_add_test(tc, test_text_page_lines_fit_in_100_columns);
 	tcase_add_test(tc, test_text_shows_unknown_values_as_dash);
+	tcase_add_test(tc, test_openmetrics_gauges_per_node_typed_with_unit_and_eof);
+	tcase_add_test(tc, test_openmetrics_leaves_out_what_its_sources_cannot_tell);
+	tcase_add_test(tc, test_openmetrics_escapes_label_values);
+	tcase_add_test(tc, test_openmetrics_counters_add_up_over_rounds);
 }
 
 int main(void)

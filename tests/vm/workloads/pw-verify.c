@@ -101,6 +101,22 @@
 _Static_assert(sizeof(struct pagewatch_page) == PAGEWATCH_RECORD_SIZE,
 	       "struct pagewatch_page must match PAGEWATCH_RECORD_SIZE");
 
+/*
+ * The module's file NAME: under $PAGEWATCH_KMOD_DIR when set (the
+ * lockdown test reads /dev/pagewatch), else under debugfs
+ */
+static const char *kmod_file(const char *name)
+{
+	static char path[4][256];
+	static unsigned int next;
+	const char *dir = getenv("PAGEWATCH_KMOD_DIR");
+	char *p = path[next++ % 4];
+
+	snprintf(p, sizeof(path[0]), "%s/%s", dir ? dir : "/sys/kernel/debug/pagewatch",
+		 name);
+	return p;
+}
+
 #define DEBUGFS			"/sys/kernel/debug/pagewatch"
 #define PAGE_SZ			4096UL
 /* Kernel-internal kpageflags bit: PG_anon_exclusive aliases PG_mappedtodisk */
@@ -221,7 +237,7 @@ static int pages_open(pid_t pid)
 	char text[32];
 	int fd, len;
 
-	fd = open(DEBUGFS "/pages", O_RDWR);
+	fd = open(kmod_file("pages"), O_RDWR);
 	if (fd < 0)
 		die("open " DEBUGFS "/pages");
 	len = snprintf(text, sizeof(text), "%d", pid);
@@ -276,7 +292,7 @@ static int kpage_fd(void)
 	static int fd = -1;
 
 	if (fd < 0) {
-		fd = open(DEBUGFS "/kpage", O_RDONLY);
+		fd = open(kmod_file("kpage"), O_RDONLY);
 		if (fd < 0)
 			die("open " DEBUGFS "/kpage");
 	}
@@ -1513,7 +1529,7 @@ static int cmd_seek_errno(int argc, char **argv)
 	int fd;
 
 	if (!strcmp(argv[0], "none")) {
-		fd = open(DEBUGFS "/pages", O_RDWR);
+		fd = open(kmod_file("pages"), O_RDWR);
 		if (fd < 0)
 			die("open " DEBUGFS "/pages");
 	} else {
