@@ -117,7 +117,7 @@ static void describe(struct collect *c, struct snapshot *snap)
 	}
 }
 
-/* Pages into the page array, or into summaries for --summary. */
+/* Pages into the page array or a spool, or into summaries (--summary). */
 static int read_pages(struct collect *c, struct snapshot *snap,
 		      const struct snapshot_range *ranges, size_t nr_ranges)
 {
@@ -125,9 +125,12 @@ static int read_pages(struct collect *c, struct snapshot *snap,
 	struct keeper *keeper;
 	int err;
 
-	keeper = opts->summary_only ?
-		 keep_summary_new(snap, opts->keep, opts->keep_arg) :
-		 keep_pages_new(snap);
+	if (opts->summary_only)
+		keeper = keep_summary_new(snap, opts->keep, opts->keep_arg);
+	else if (opts->spool)
+		keeper = keep_spool_new(snap);
+	else
+		keeper = keep_pages_new(snap);
 	if (!keeper)
 		return -ENOMEM;
 	err = scan_pages(&c->src, snap, ranges, nr_ranges, opts->threads,
