@@ -64,8 +64,8 @@ static int select_mappings(const struct collect_opts *opts,
 /* The sources SRC gives a snapshot: one bit each. */
 static unsigned int sources_used(const struct sources *src)
 {
-	unsigned int used = 1U << SNAPSHOT_SRC_PAGEMAP |
-			    1U << SNAPSHOT_SRC_LIBPROC2;
+	/* process facts come from /proc/PID, not libproc2 (the picker's) */
+	unsigned int used = 1U << SNAPSHOT_SRC_PAGEMAP;
 
 	if (src->scan_ok)
 		used |= 1U << SNAPSHOT_SRC_PAGEMAP_SCAN;
