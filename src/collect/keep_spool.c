@@ -16,7 +16,9 @@
  * list (its pages follow the previous window's); a window whose share
  * grew while it was read writes the rest past the end, and the file is
  * then copied once, in order, into a new one (rare: the target changed
- * during the snapshot).
+ * during the snapshot). Where no spool file can be made ($TMPDIR missing,
+ * read-only or full), the pages are kept in memory as keep_pages.c keeps
+ * them: the snapshot costs memory, not its output.
  */
 #include "config.h"
 
@@ -49,6 +51,8 @@ struct spool_window {
 
 struct keep_spool {
 	struct keeper k;	/* first */
+	/* no spool file could be made: the pages are kept in memory */
+	struct keeper *mem;
 	int fd;
 	struct spool_window *w;
 	unsigned int n;
@@ -134,10 +138,14 @@ static int keep_spool_split(struct keeper *k, unsigned int n,
 	struct keep_spool *ks = (struct keep_spool *)k;
 	off_t base = 0, end;
 
-	(void)exact;	/* a guess or not, the last window has no end */
 	ks->fd = spool_file();
-	if (ks->fd < 0)
-		return ks->fd;
+	if (ks->fd < 0) {
+		/* $TMPDIR missing, read-only or full: as if not spooled */
+		ks->mem = keep_pages_new(k->snap);
+		if (!ks->mem)
+			return -ENOMEM;
+		return ks->mem->ops->split(ks->mem, n, pages, exact);
+	}
 	ks->w = calloc(n, sizeof(*ks->w));
 	if (!ks->w)
 		return -ENOMEM;
@@ -156,6 +164,7 @@ static int keep_spool_split(struct keeper *k, unsigned int n,
 		if (!w->buf)
 			return -ENOMEM;
 		w->base = base;
+		/* a count or a guess, the last window has no end */
 		w->cap = i + 1 < n ? pages[i] : SIZE_MAX;
 		w->overflow = end + (off_t)(i * SPOOL_STRIDE);
 		base += (off_t)pages[i] * PAGE_BYTES;
@@ -166,7 +175,11 @@ static int keep_spool_split(struct keeper *k, unsigned int n,
 static struct page_consumer *keep_spool_consumer(struct keeper *k,
 						 unsigned int i)
 {
-	return &((struct keep_spool *)k)->w[i].c;
+	struct keep_spool *ks = (struct keep_spool *)k;
+
+	if (ks->mem)
+		return ks->mem->ops->consumer(ks->mem, i);
+	return &ks->w[i].c;
 }
 
 /* LEN bytes at FROM of IN to TO of OUT */
@@ -238,6 +251,8 @@ static int keep_spool_finish(struct keeper *k)
 	void *pages;
 	int err;
 
+	if (ks->mem)
+		return ks->mem->ops->finish(ks->mem);
 	for (unsigned int i = 0; i < ks->n; i++) {
 		total += ks->w[i].nr;
 		in_order &= ks->w[i].nr == ks->w[i].cap || i + 1 == ks->n;
@@ -266,6 +281,8 @@ static void keep_spool_free(struct keeper *k)
 {
 	struct keep_spool *ks = (struct keep_spool *)k;
 
+	if (ks->mem)
+		ks->mem->ops->free(ks->mem);
 	for (unsigned int i = 0; ks->w && i < ks->n; i++)
 		free(ks->w[i].buf);
 	free(ks->w);

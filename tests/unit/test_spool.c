@@ -126,6 +126,27 @@ START_TEST(test_released_pages_read_the_same_again)
 }
 END_TEST
 
+START_TEST(test_no_spool_file_keeps_the_pages_in_memory)
+{
+	struct snapshot snap = { 0 };
+	struct keeper *k;
+	const uint64_t counted[2] = { 2, 1 };
+	const uint64_t want[3] = { 0x1000, 0x2000, 0x9000 };
+
+	setenv("TMPDIR", "/nonexistent/pagewatch-test", 1);
+	k = keep_spool_new(&snap);
+	ck_assert_int_eq(k->ops->split(k, 2, counted, true), 0);
+	hand_over(k, 0, 0x1000, 2);
+	hand_over(k, 1, 0x9000, 1);
+	ck_assert_int_eq(k->ops->finish(k), 0);
+	k->ops->free(k);
+	unsetenv("TMPDIR");
+	ck_assert_uint_eq(snap.pages_mapped, 0);
+	assert_pages_follow(&snap, want, 3);
+	snapshot_free(&snap);
+}
+END_TEST
+
 static void add(TCase *tc)
 {
 	tcase_add_test(tc, test_windows_filled_as_counted_follow_each_other);
@@ -133,6 +154,7 @@ static void add(TCase *tc)
 	tcase_add_test(tc, test_last_window_grows_past_a_guess);
 	tcase_add_test(tc, test_no_page_read_leaves_no_mapping);
 	tcase_add_test(tc, test_released_pages_read_the_same_again);
+	tcase_add_test(tc, test_no_spool_file_keeps_the_pages_in_memory);
 }
 
 int main(void)
