@@ -215,13 +215,18 @@ static void *format_blocks(void *arg)
 		job->out->nr_lines += local.nr_lines;
 		local.nr_lines = 0;
 		job->written++;
-		/* blocks after it may still look back into it: no matter */
-		if (job->written * OUTPUT_BLOCK >= job->released + OUTPUT_RELEASE ||
+		/*
+		 * The block after the last written looks back at its last
+		 * page (resume()): that block stays, or its page would be
+		 * mapped again behind what is given back, and stay mapped
+		 */
+		if ((job->written - 1) * OUTPUT_BLOCK >=
+		    job->released + OUTPUT_RELEASE ||
 		    job->written == job->nr_blocks) {
-			size_t to = job->written * OUTPUT_BLOCK;
+			size_t to = job->written == job->nr_blocks ?
+				    job->snap->nr_pages :
+				    (job->written - 1) * OUTPUT_BLOCK;
 
-			if (to > job->snap->nr_pages)
-				to = job->snap->nr_pages;
 			snapshot_pages_release(job->snap, job->released, to);
 			job->released = to;
 		}
