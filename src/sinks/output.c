@@ -66,17 +66,19 @@ void output_select(struct output *out, const struct snapshot *snap,
 		   bool (*keep)(const struct snapshot_page *, const void *),
 		   const void *arg, const char *filter, const char *vma)
 {
-	size_t n = 0;
+	size_t n = keep ? 0 : snap->nr_pages;
 
-	for (size_t i = 0; i < snap->nr_pages; i++) {
-		n += !keep || keep(&snap->pages[i], arg);
+	/* without a filter every page follows: none is read here */
+	for (size_t i = 0; keep && i < snap->nr_pages; i++) {
+		n += keep(&snap->pages[i], arg);
 		/* a spooled snapshot is read in passes: one window held */
 		if ((i + 1) % OUTPUT_RELEASE == 0)
 			snapshot_pages_release(snap, i + 1 - OUTPUT_RELEASE,
 					       i + 1);
 	}
-	snapshot_pages_release(snap, snap->nr_pages / OUTPUT_RELEASE *
-				     OUTPUT_RELEASE, snap->nr_pages);
+	if (keep)
+		snapshot_pages_release(snap, snap->nr_pages / OUTPUT_RELEASE *
+					     OUTPUT_RELEASE, snap->nr_pages);
 	out->sel.counted = true;
 	out->sel.pages = n;
 	out->sel.filter = filter;

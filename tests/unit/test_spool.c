@@ -10,23 +10,26 @@
 #include "collect/keep.h"
 #include "unit.h"
 
-/* Reader K hands over NR pages from VADDR on, a page at a time. */
+/* Reader K hands over NR pages from VADDR on, in the room it is lent. */
 static void hand_over(struct keeper *k, unsigned int reader, uint64_t vaddr,
 		      size_t nr)
 {
 	struct page_consumer *c = k->ops->consumer(k, reader);
 
-	for (size_t i = 0; i < nr; i++) {
+	for (size_t i = 0; i < nr;) {
 		struct snapshot_page *room;
 		size_t n;
 
-		room = c->room(c, 1, &n);
+		room = c->room(c, nr - i, &n);
 		ck_assert_ptr_nonnull(room);
-		ck_assert_uint_eq(n, 1);
-		room[0] = (struct snapshot_page){
-			.vaddr = vaddr + 4096 * i, .pfn = 0x100 + i,
-		};
-		ck_assert_int_eq(c->take(c, room, 1), 0);
+		ck_assert_uint_ge(n, 1);
+		for (size_t j = 0; j < n; j++)
+			room[j] = (struct snapshot_page){
+				.vaddr = vaddr + 4096 * (i + j),
+				.pfn = 0x100 + i + j,
+			};
+		ck_assert_int_eq(c->take(c, room, n), 0);
+		i += n;
 	}
 }
 
