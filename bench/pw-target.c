@@ -68,8 +68,19 @@ static void *map_anon(size_t len, int prot)
 	return p;
 }
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE	23	/* 5.14+ */
+#endif
+
 static void touch(char *p, size_t len, size_t step)
 {
+	/*
+	 * Every page: one call faults them all in (a 16 GiB target took
+	 * minutes a page fault at a time on the loaded host); before 5.14,
+	 * or where it fails, a write per page.
+	 */
+	if (step == 4096 && !madvise(p, len, MADV_POPULATE_WRITE))
+		return;
 	for (size_t off = 0; off < len; off += step)
 		p[off] = 1;
 }

@@ -64,8 +64,8 @@ static int select_mappings(const struct collect_opts *opts,
 /* The sources SRC gives a snapshot: one bit each. */
 static unsigned int sources_used(const struct sources *src)
 {
-	unsigned int used = 1U << SNAPSHOT_SRC_PAGEMAP |
-			    1U << SNAPSHOT_SRC_LIBPROC2;
+	/* process facts come from /proc/PID, not libproc2 (the picker's) */
+	unsigned int used = 1U << SNAPSHOT_SRC_PAGEMAP;
 
 	if (src->scan_ok)
 		used |= 1U << SNAPSHOT_SRC_PAGEMAP_SCAN;
@@ -117,7 +117,7 @@ static void describe(struct collect *c, struct snapshot *snap)
 	}
 }
 
-/* Pages into the page array, or into summaries for --summary. */
+/* Pages into the page array or a spool, or into summaries (--summary). */
 static int read_pages(struct collect *c, struct snapshot *snap,
 		      const struct snapshot_range *ranges, size_t nr_ranges)
 {
@@ -125,9 +125,12 @@ static int read_pages(struct collect *c, struct snapshot *snap,
 	struct keeper *keeper;
 	int err;
 
-	keeper = opts->summary_only ?
-		 keep_summary_new(snap, opts->keep, opts->keep_arg) :
-		 keep_pages_new(snap);
+	if (opts->summary_only)
+		keeper = keep_summary_new(snap, opts->keep, opts->keep_arg);
+	else if (opts->spool)
+		keeper = keep_spool_new(snap);
+	else
+		keeper = keep_pages_new(snap);
 	if (!keeper)
 		return -ENOMEM;
 	err = scan_pages(&c->src, snap, ranges, nr_ranges, opts->threads,

@@ -33,6 +33,12 @@ struct collect_opts {
 	 * the pages counted, with KEEP_ARG.
 	 */
 	bool summary_only;
+	/*
+	 * One snapshot written once (--snapshot without -n): its pages go to
+	 * a spool file, not memory, and are read back from a mapping of it
+	 * (snapshot.pages_mapped); they are never added to.
+	 */
+	bool spool;
 	bool (*keep)(const struct snapshot_page *page, const void *arg);
 	const void *keep_arg;
 };

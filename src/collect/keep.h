@@ -56,6 +56,12 @@ struct keeper_ops {
 struct keeper *keep_pages_new(struct snapshot *snap);
 
 /*
+ * Keep every page in a spool file that SNAP->pages maps read-only at the
+ * end (SNAP->pages_mapped): one snapshot, written once, whatever its size.
+ */
+struct keeper *keep_spool_new(struct snapshot *snap);
+
+/*
  * Keep no page: count those KEEP (NULL: every page) accepts in
  * SNAP->summaries; SNAP->nr_pages counts the pages read.
  */

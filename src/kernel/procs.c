@@ -1,61 +1,142 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Process facts through libproc2. */
+/*
+ * Process facts: one process's from /proc/PID directly (a snapshot's), the
+ * list of every process through libproc2, opened when the picker first
+ * lists them.
+ */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libproc2/pids.h>
 
 #include "kernel/procs.h"
 
-enum { I_CMD, I_STATE, I_NLWP, I_RSS, I_EUSER };
-static enum pids_item items[] = {
-	[I_CMD] = PIDS_CMD,
-	[I_STATE] = PIDS_STATE,
-	[I_NLWP] = PIDS_NLWP,
-	[I_RSS] = PIDS_VM_RSS,
-	[I_EUSER] = PIDS_ID_EUSER,
-};
+/*
+ * libproc2 is opened, not linked: with it the dynamic loader binds its
+ * dependencies (libsystemd, libgcrypt, liblzma, libzstd... procps 4.0 on
+ * Debian 12 and 13) at every start of pagewatch, which was a large part of
+ * a small snapshot's time in the guest, though a snapshot reads only two
+ * files of /proc/PID.
+ */
+static struct {
+	bool tried;
+	__typeof__(procps_pids_new) *new_info;
+	__typeof__(procps_pids_reap) *reap;
+	__typeof__(procps_pids_unref) *unref;
+} proc2;
+
+static bool proc2_load(void)
+{
+	void *lib;
+
+	if (proc2.tried)
+		return proc2.unref;
+	proc2.tried = true;
+	lib = dlopen(PROC2_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!lib)
+		return false;
+	proc2.new_info = (__typeof__(proc2.new_info))dlsym(lib, "procps_pids_new");
+	proc2.reap = (__typeof__(proc2.reap))dlsym(lib, "procps_pids_reap");
+	proc2.unref = (__typeof__(proc2.unref))dlsym(lib, "procps_pids_unref");
+	if (!proc2.new_info || !proc2.reap || !proc2.unref) {
+		proc2.unref = NULL;
+		return false;
+	}
+	return true;
+}
+
+/* The name of user UID, or its number (as ps and libproc2 show it) */
+static void user_name(uid_t uid, char *buf, size_t len)
+{
+	struct passwd pw, *found = NULL;
+	char text[1024];
+
+	if (!getpwuid_r(uid, &pw, text, sizeof(text), &found) && found)
+		snprintf(buf, len, "%s", pw.pw_name);
+	else
+		snprintf(buf, len, "%u", (unsigned int)uid);
+}
+
+/*
+ * /proc/PID/stat: "pid (comm) state ppid ... num_threads" (proc(5)); comm
+ * may hold blanks and parentheses, the state follows the last ')'.
+ */
+static int read_stat(pid_t pid, struct procs_info *info)
+{
+	char path[64], buf[1024], *lp, *rp, *p;
+	int threads = 0;
+	size_t len;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? -ESRCH : -errno;
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	lp = strchr(buf, '(');
+	rp = strrchr(buf, ')');
+	if (!lp || !rp || rp < lp || rp[1] != ' ')
+		return -ESRCH;	/* gone while read */
+	*rp = '\0';
+	snprintf(info->command, sizeof(info->command), "%s", lp + 1);
+	info->state = rp[2];
+	/* num_threads is the 20th field, 17 blanks after the state */
+	p = rp + 2;
+	for (int field = 0; p && field < 17; field++) {
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+	if (!p || sscanf(p, "%d", &threads) != 1)
+		return -ESRCH;
+	info->threads = threads;
+	return 0;
+}
+
+/* /proc/PID/status: the effective UID and VmRSS (none: a zombie's, 0) */
+static int read_status(pid_t pid, struct procs_info *info)
+{
+	char path[64], line[256];
+	unsigned int uid[2];
+	bool have_uid = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? -ESRCH : -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Uid: %u %u", &uid[0], &uid[1]) == 2)
+			have_uid = true;
+		else if (sscanf(line, "VmRSS: %lu", &info->rss_kib) == 1)
+			break;
+	}
+	fclose(f);
+	if (!have_uid)
+		return -ESRCH;
+	user_name(uid[1], info->user, sizeof(info->user));
+	return 0;
+}
 
 int procs_read(pid_t pid, struct procs_info *info)
 {
-	struct pids_info *pids = NULL;
-	struct pids_fetch *fetch;
-	struct pids_stack *stack;
-	unsigned int these = (unsigned int)pid;
 	int err;
 
 	memset(info, 0, sizeof(*info));
 	info->pid = pid;
-	err = procps_pids_new(&pids, items, (int)(sizeof(items) / sizeof(items[0])));
-	if (err < 0)
-		return err;
-	fetch = procps_pids_select(pids, &these, 1, PIDS_SELECT_PID);
-	if (!fetch) {
-		err = errno ? -errno : -EIO;
-		goto out_unref;
-	}
-	if (fetch->counts->total < 1) {
-		err = -ESRCH;
-		goto out_unref;
-	}
-	stack = fetch->stacks[0];
-	snprintf(info->command, sizeof(info->command), "%s",
-		 PIDS_VAL(I_CMD, str, stack, pids));
-	info->state = PIDS_VAL(I_STATE, s_ch, stack, pids);
-	info->threads = PIDS_VAL(I_NLWP, s_int, stack, pids);
-	info->rss_kib = PIDS_VAL(I_RSS, ul_int, stack, pids);
-	snprintf(info->user, sizeof(info->user), "%s",
-		 PIDS_VAL(I_EUSER, str, stack, pids));
-	err = 0;
-out_unref:
-	procps_pids_unref(&pids);
-	return err;
+	err = read_stat(pid, info);
+	return err ? err : read_status(pid, info);
 }
 
 static int cmp_rss(const void *a, const void *b)
@@ -83,10 +164,12 @@ int procs_list(struct procs_entry **entries, size_t *nr)
 	size_t n = 0;
 	int err;
 
-	err = procps_pids_new(&pids, list_items, 5);
+	if (!proc2_load())
+		return -ELIBACC;
+	err = proc2.new_info(&pids, list_items, 5);
 	if (err < 0)
 		return err;
-	fetch = procps_pids_reap(pids, PIDS_FETCH_TASKS_ONLY);
+	fetch = proc2.reap(pids, PIDS_FETCH_TASKS_ONLY);
 	if (!fetch) {
 		err = errno ? -errno : -EIO;
 		goto out_unref;
@@ -118,7 +201,7 @@ int procs_list(struct procs_entry **entries, size_t *nr)
 	*nr = n;
 	err = 0;
 out_unref:
-	procps_pids_unref(&pids);
+	proc2.unref(&pids);
 	return err;
 }
 

@@ -16,7 +16,7 @@ struct procs_info {
 	char user[64];
 };
 
-/* Facts about PID through libproc2; -ESRCH when there is no such process. */
+/* Facts about PID from /proc/PID; -ESRCH when there is no such process. */
 int procs_read(pid_t pid, struct procs_info *info);
 
 /* The nodes whose resident memory a picker row can show */

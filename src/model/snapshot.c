@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "model/snapshot.h"
 
@@ -44,6 +46,29 @@ size_t snapshot_page_index(const struct snapshot *snap, uint64_t vaddr)
 	return lo;
 }
 
+void snapshot_pages_release(const struct snapshot *snap, size_t from,
+			    size_t to)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = (uintptr_t)(snap->pages + from);
+	uintptr_t end = (uintptr_t)(snap->pages + to);
+
+	if (!snap->pages_mapped || to <= from)
+		return;
+	/*
+	 * From the page that holds FROM (release() of [A, B) then [B, C)
+	 * leaves no page behind), up to the page that holds TO, which stays
+	 */
+	start &= ~(page - 1);
+	end &= ~(page - 1);
+	/*
+	 * A shared file mapping: MADV_DONTNEED drops the pages from this
+	 * process only, the spool (page cache or disk) still holds them.
+	 */
+	if (end > start)
+		madvise((void *)start, end - start, MADV_DONTNEED);
+}
+
 int snapshot_add_page(struct snapshot *snap, const struct snapshot_page *page)
 {
 	if (snap->nr_pages == snap->cap_pages) {
@@ -63,7 +88,10 @@ int snapshot_add_page(struct snapshot *snap, const struct snapshot_page *page)
 void snapshot_free(struct snapshot *snap)
 {
 	maps_free(snap->mappings, snap->nr_mappings);
-	free(snap->pages);
+	if (snap->pages_mapped)
+		munmap(snap->pages, snap->pages_mapped);
+	else
+		free(snap->pages);
 	free(snap->changes);
 	snapshot_summary_free(snap->summaries, snap->nr_summaries);
 	memset(snap, 0, sizeof(*snap));

@@ -138,6 +138,12 @@ struct snapshot {
 	struct snapshot_page *pages;	/* sorted by vaddr */
 	size_t nr_pages;
 	size_t cap_pages;
+	/*
+	 * Bytes of a read-only mapping of a spool file that PAGES points to
+	 * (one snapshot streamed to its sink), 0 when PAGES is malloc'd:
+	 * such pages are read, never added to.
+	 */
+	size_t pages_mapped;
 
 	struct snapshot_summary *summaries;	/* opts.summary_only */
 	size_t nr_summaries;
@@ -158,6 +164,15 @@ void snapshot_free(struct snapshot *snap);
 
 /* Append PAGE to SNAP (tests and collectors build models with it). */
 int snapshot_add_page(struct snapshot *snap, const struct snapshot_page *page);
+
+/*
+ * The pages [FROM, TO) of SNAP will not be read again soon: the memory of
+ * a mapped page array gives them back (they are read again from the spool
+ * if they are; the memory page that holds TO stays); nothing for a
+ * malloc'd one.
+ */
+void snapshot_pages_release(const struct snapshot *snap, size_t from,
+			    size_t to);
 
 /* Index of the first page of SNAP at or after VADDR (nr_pages if none). */
 size_t snapshot_page_index(const struct snapshot *snap, uint64_t vaddr);

@@ -360,6 +360,13 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 		o->snap.keep = o->have_filter ? filter_keep : NULL;
 		o->snap.keep_arg = &o->filter;
 	}
+	/*
+	 * One snapshot of pages is written once: it is read into a spool
+	 * file, not memory, whatever the target's size. Repeated ones are
+	 * compared with the previous one, in memory.
+	 */
+	if (o->snapshot && !o->summary && o->count == 1)
+		o->snap.spool = true;
 	return -1;
 }
 

@@ -66,10 +66,19 @@ void output_select(struct output *out, const struct snapshot *snap,
 		   bool (*keep)(const struct snapshot_page *, const void *),
 		   const void *arg, const char *filter, const char *vma)
 {
-	size_t n = 0;
+	size_t n = keep ? 0 : snap->nr_pages;
 
-	for (size_t i = 0; i < snap->nr_pages; i++)
-		n += !keep || keep(&snap->pages[i], arg);
+	/* without a filter every page follows: none is read here */
+	for (size_t i = 0; keep && i < snap->nr_pages; i++) {
+		n += keep(&snap->pages[i], arg);
+		/* a spooled snapshot is read in passes: one window held */
+		if ((i + 1) % OUTPUT_RELEASE == 0)
+			snapshot_pages_release(snap, i + 1 - OUTPUT_RELEASE,
+					       i + 1);
+	}
+	if (keep)
+		snapshot_pages_release(snap, snap->nr_pages / OUTPUT_RELEASE *
+					     OUTPUT_RELEASE, snap->nr_pages);
 	out->sel.counted = true;
 	out->sel.pages = n;
 	out->sel.filter = filter;
@@ -96,6 +105,7 @@ struct page_job {
 	pthread_mutex_t lock;
 	pthread_cond_t turn;
 	size_t written;		/* blocks written so far, in order */
+	size_t released;	/* pages given back (a spooled snapshot) */
 	int err;
 };
 
@@ -107,6 +117,21 @@ static void pages_to(struct output *out, const struct snapshot *snap,
 	for (size_t i = from; i < to; i++)
 		if (!keep || keep(&snap->pages[i], arg))
 			out->ops->page(out, snap, i);
+}
+
+/* pages_to() a window at a time, each given back once written */
+static void pages_released(struct output *out, const struct snapshot *snap,
+			   bool (*keep)(const struct snapshot_page *,
+					const void *),
+			   const void *arg)
+{
+	for (size_t i = 0; i < snap->nr_pages; i += OUTPUT_RELEASE) {
+		size_t to = snap->nr_pages - i > OUTPUT_RELEASE ?
+			    i + OUTPUT_RELEASE : snap->nr_pages;
+
+		pages_to(out, snap, keep, arg, i, to);
+		snapshot_pages_release(snap, i, to);
+	}
 }
 
 static bool kept(const struct page_job *job, size_t i)
@@ -192,6 +217,21 @@ static void *format_blocks(void *arg)
 		job->out->nr_lines += local.nr_lines;
 		local.nr_lines = 0;
 		job->written++;
+		/*
+		 * The block after the last written looks back at its last
+		 * page (resume()): that block stays, or its page would be
+		 * mapped again behind what is given back, and stay mapped
+		 */
+		if ((job->written - 1) * OUTPUT_BLOCK >=
+		    job->released + OUTPUT_RELEASE ||
+		    job->written == job->nr_blocks) {
+			size_t to = job->written == job->nr_blocks ?
+				    job->snap->nr_pages :
+				    (job->written - 1) * OUTPUT_BLOCK;
+
+			snapshot_pages_release(job->snap, job->released, to);
+			job->released = to;
+		}
 		pthread_cond_broadcast(&job->turn);
 		pthread_mutex_unlock(&job->lock);
 		if (!err && fseeko(f, 0, SEEK_SET))
@@ -228,7 +268,7 @@ int output_pages(struct output *out, const struct snapshot *snap,
 	if (threads > job.nr_blocks)
 		threads = (unsigned int)job.nr_blocks;
 	if (threads < 2 || !out->ops->drain) {
-		pages_to(out, snap, keep, arg, 0, snap->nr_pages);
+		pages_released(out, snap, keep, arg);
 		return 0;
 	}
 	/* what this sink buffered so far goes first */

@@ -22,6 +22,8 @@ struct output;
 #define OUTPUT_BLOCK		1024
 /* and a sink that buffers a block holds about this much text of it */
 #define OUTPUT_BLOCK_TEXT	(OUTPUT_BLOCK * 512)
+/* a spooled snapshot's pages are given back this many at a time */
+#define OUTPUT_RELEASE		(64 * 1024)
 
 struct output_ops {
 	const char *name;

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The spool keeper: the pages its readers hand over come back, from a
+ * mapping of the spool file, in the readers' order, whatever each read.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "collect/keep.h"
+#include "unit.h"
+
+/* Reader K hands over NR pages from VADDR on, in the room it is lent. */
+static void hand_over(struct keeper *k, unsigned int reader, uint64_t vaddr,
+		      size_t nr)
+{
+	struct page_consumer *c = k->ops->consumer(k, reader);
+
+	for (size_t i = 0; i < nr;) {
+		struct snapshot_page *room;
+		size_t n;
+
+		room = c->room(c, nr - i, &n);
+		ck_assert_ptr_nonnull(room);
+		ck_assert_uint_ge(n, 1);
+		for (size_t j = 0; j < n; j++)
+			room[j] = (struct snapshot_page){
+				.vaddr = vaddr + 4096 * (i + j),
+				.pfn = 0x100 + i + j,
+			};
+		ck_assert_int_eq(c->take(c, room, n), 0);
+		i += n;
+	}
+}
+
+static void assert_pages_follow(const struct snapshot *snap,
+				const uint64_t *vaddr, size_t nr)
+{
+	ck_assert_uint_eq(snap->nr_pages, nr);
+	for (size_t i = 0; i < nr; i++)
+		ck_assert_uint_eq(snap->pages[i].vaddr, vaddr[i]);
+}
+
+START_TEST(test_windows_filled_as_counted_follow_each_other)
+{
+	struct snapshot snap = { 0 };
+	struct keeper *k = keep_spool_new(&snap);
+	const uint64_t counted[2] = { 2, 3 };
+	const uint64_t want[5] = { 0x1000, 0x2000, 0x9000, 0xa000, 0xb000 };
+
+	ck_assert_int_eq(k->ops->split(k, 2, counted, true), 0);
+	hand_over(k, 1, 0x9000, 3);
+	hand_over(k, 0, 0x1000, 2);
+	ck_assert_int_eq(k->ops->finish(k), 0);
+	k->ops->free(k);
+	ck_assert_uint_ne(snap.pages_mapped, 0);
+	assert_pages_follow(&snap, want, 5);
+	snapshot_free(&snap);
+}
+END_TEST
+
+START_TEST(test_window_that_grew_and_one_that_shrank_stay_in_order)
+{
+	struct snapshot snap = { 0 };
+	struct keeper *k = keep_spool_new(&snap);
+	const uint64_t counted[3] = { 2, 3, 1 };
+	const uint64_t want[6] = { 0x1000, 0x2000, 0x3000, 0x4000,
+				   0x9000, 0x20000 };
+
+	ck_assert_int_eq(k->ops->split(k, 3, counted, true), 0);
+	hand_over(k, 0, 0x1000, 4);	/* two more than counted */
+	hand_over(k, 1, 0x9000, 1);	/* two fewer */
+	hand_over(k, 2, 0x20000, 1);
+	ck_assert_int_eq(k->ops->finish(k), 0);
+	k->ops->free(k);
+	assert_pages_follow(&snap, want, 6);
+	ck_assert_uint_eq(snap.pages[3].pfn, 0x103);
+	snapshot_free(&snap);
+}
+END_TEST
+
+START_TEST(test_last_window_grows_past_a_guess)
+{
+	struct snapshot snap = { 0 };
+	struct keeper *k = keep_spool_new(&snap);
+	const uint64_t guess = 1;
+
+	ck_assert_int_eq(k->ops->split(k, 1, &guess, false), 0);
+	hand_over(k, 0, 0x1000, 70000);
+	ck_assert_int_eq(k->ops->finish(k), 0);
+	k->ops->free(k);
+	ck_assert_uint_eq(snap.nr_pages, 70000);
+	ck_assert_uint_eq(snap.pages[69999].vaddr, 0x1000 + 4096ULL * 69999);
+	snapshot_free(&snap);
+}
+END_TEST
+
+START_TEST(test_no_page_read_leaves_no_mapping)
+{
+	struct snapshot snap = { 0 };
+	struct keeper *k = keep_spool_new(&snap);
+	const uint64_t counted = 0;
+
+	ck_assert_int_eq(k->ops->split(k, 1, &counted, true), 0);
+	ck_assert_int_eq(k->ops->finish(k), 0);
+	k->ops->free(k);
+	ck_assert_uint_eq(snap.nr_pages, 0);
+	ck_assert_ptr_null(snap.pages);
+	ck_assert_uint_eq(snap.pages_mapped, 0);
+	snapshot_free(&snap);
+}
+END_TEST
+
+START_TEST(test_released_pages_read_the_same_again)
+{
+	struct snapshot snap = { 0 };
+	struct keeper *k = keep_spool_new(&snap);
+	const uint64_t counted = 100000;
+
+	ck_assert_int_eq(k->ops->split(k, 1, &counted, true), 0);
+	hand_over(k, 0, 0x1000, 100000);
+	ck_assert_int_eq(k->ops->finish(k), 0);
+	k->ops->free(k);
+	snapshot_pages_release(&snap, 0, 100000);
+	ck_assert_uint_eq(snap.pages[0].vaddr, 0x1000);
+	ck_assert_uint_eq(snap.pages[54321].pfn, 0x100 + 54321);
+	ck_assert_uint_eq(snap.pages[99999].vaddr, 0x1000 + 4096ULL * 99999);
+	snapshot_free(&snap);
+}
+END_TEST
+
+START_TEST(test_no_spool_file_keeps_the_pages_in_memory)
+{
+	struct snapshot snap = { 0 };
+	struct keeper *k;
+	const uint64_t counted[2] = { 2, 1 };
+	const uint64_t want[3] = { 0x1000, 0x2000, 0x9000 };
+
+	setenv("TMPDIR", "/nonexistent/pagewatch-test", 1);
+	k = keep_spool_new(&snap);
+	ck_assert_int_eq(k->ops->split(k, 2, counted, true), 0);
+	hand_over(k, 0, 0x1000, 2);
+	hand_over(k, 1, 0x9000, 1);
+	ck_assert_int_eq(k->ops->finish(k), 0);
+	k->ops->free(k);
+	unsetenv("TMPDIR");
+	ck_assert_uint_eq(snap.pages_mapped, 0);
+	assert_pages_follow(&snap, want, 3);
+	snapshot_free(&snap);
+}
+END_TEST
+
+static void add(TCase *tc)
+{
+	tcase_add_test(tc, test_windows_filled_as_counted_follow_each_other);
+	tcase_add_test(tc, test_window_that_grew_and_one_that_shrank_stay_in_order);
+	tcase_add_test(tc, test_last_window_grows_past_a_guess);
+	tcase_add_test(tc, test_no_page_read_leaves_no_mapping);
+	tcase_add_test(tc, test_released_pages_read_the_same_again);
+	tcase_add_test(tc, test_no_spool_file_keeps_the_pages_in_memory);
+}
+
+int main(void)
+{
+	return unit_run("spool", add);
+}
