@@ -104,6 +104,24 @@ out_free:
 	return ret;
 }
 
+/*
+ * B's pages are faulted again (after MADV_DONTNEED) on the node they are
+ * on now, whichever CPU, and so node, the workload runs on by then (the
+ * guest has one CPU per node): a policy binds them there.
+ */
+static void bind_to_own_node(struct buffer *b)
+{
+	void *first = b->p;
+	unsigned long mask;
+	int node = -1;
+
+	if (move_pages(0, 1, &first, NULL, &node, 0) || node < 0)
+		die("move_pages query", errno);
+	mask = 1UL << node;
+	if (mbind(b->p, b->len, MPOL_BIND, &mask, sizeof(mask) * 8, 0))
+		die("mbind", errno);
+}
+
 static int run_step(const char *step, struct buffer *small, struct buffer *thp,
 		    struct buffer *spare)
 {
@@ -161,6 +179,7 @@ int main(int argc, char **argv)
 	if (madvise(thp.p, thp.len, MADV_HUGEPAGE))
 		die("madvise(MADV_HUGEPAGE)", errno);
 	write_all(&small);
+	bind_to_own_node(&small);
 	write_all(&thp);
 	write_all(&spare);
 
