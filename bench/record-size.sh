@@ -4,8 +4,12 @@
 # target of MIB (default 512) MiB of 4 KiB pages, 1 % of them replaced a
 # minute (pw-target churn), is recorded for SECONDS (default 600) at one
 # tick a second, plain and gzip; an idle target of the same size for 60
-# ticks gives the cost of a tick where nothing changed. Prints the sizes
-# measured in this run, with the date and the machine; asserts nothing.
+# ticks gives the cost of a tick where nothing changed. Only the target's
+# anonymous memory is recorded (--vma '[anon]'): the shared libraries'
+# pages change mapcount whenever a process on the machine starts or ends,
+# a real change, but the machine's, not the target's (PW_RECORD_VMA=""
+# records every mapping). Prints the sizes measured in this run, with the
+# date and the machine; asserts nothing.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 b=${top_builddir:-$top}
@@ -13,6 +17,7 @@ pw=$b/src/pagewatch
 target=$b/bench/pw-target
 secs=${1:-600}
 mib=${2:-512}
+vma=${PW_RECORD_VMA-[anon]}
 tmp=$(mktemp -d /tmp/pw-record-size.XXXXXX)
 pids=""
 trap 'for p in $pids; do kill $p 2>/dev/null; done; rm -rf "$tmp"' EXIT
@@ -27,6 +32,7 @@ start() {
 # record NAME PID TICKS: --record FILE and FILE.gz of the same run's ticks
 record() {
 	"$pw" -p "$2" --snapshot --summary -n "$3" -i 1 --record "$tmp/$1.pwr" \
+		${vma:+--vma "$vma"} \
 		>/dev/null 2>"$tmp/$1.err" || { cat "$tmp/$1.err" >&2; exit 1; }
 	gzip -6 -c "$tmp/$1.pwr" >"$tmp/$1.pwr.gz"
 }
@@ -40,7 +46,7 @@ start churn
 record churn "$pid" "$secs"
 
 echo "record-size: $(date -u +%Y-%m-%dT%H:%MZ), $(uname -r), $(nproc) CPUs, pagewatch $("$pw" --version | cut -d' ' -f2)"
-echo "target: $mib MiB, $((mib * 256)) pages of 4 KiB"
+echo "target: $mib MiB, $((mib * 256)) pages of 4 KiB; recorded: --vma '${vma:-(all)}'"
 idle=$(size "$tmp/idle.pwr")
 idle_first=$(first "$tmp/idle.pwr")
 echo "idle, 60 ticks: $idle bytes, first state $idle_first, then $(((idle - idle_first) / 59)) bytes a tick (gzip: $(size "$tmp/idle.pwr.gz") bytes in all)"
