@@ -248,7 +248,11 @@ void help_draw(struct tui *t)
 	rows = getmaxy(win) - 2;
 	h.nr = 0;
 	for (size_t i = 0; i < tui_keys_nr; i++) {
-		if (!tui_keys[i].help)
+		unsigned int mode = t->status.replay ? TUI_KEY_REPLAY : TUI_KEY_LIVE;
+
+		/* the keys of this session: a replay's, or a live one's */
+		if (!tui_keys[i].help ||
+		    (tui_keys[i].modes && !(tui_keys[i].modes & mode)))
 			continue;
 		key_names(i, names, sizeof(names));
 		help_add(&h, names, 11, tui_keys[i].help, width);
