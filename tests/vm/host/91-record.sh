@@ -65,12 +65,16 @@ read -r _ small <"$files/rec.info"
 cols=$(sed -n 's/^cols \([0-9]*\) rows .*/\1/p' "$files/rec.info")
 rows=$(sed -n 's/^cols [0-9]* rows \([0-9]*\)/\1/p' "$files/rec.info")
 seq=$(sed -n 's/.*snapshot #\([0-9]*\),.*/\1/p' "$files/rec.live.panes" | head -n 1)
-tick=$(zcat "$files/rec-tui.pwr.gz" | grep '^{"type":"tick"' | grep -n "\"seq\":$seq," | head -n 1 | cut -d: -f1)
+# the frame on screen: the last tick at or before that refresh (a quiet
+# refresh of the live session numbers itself but publishes no frame)
+tick=$(zcat "$files/rec-tui.pwr.gz" | grep '^{"type":"tick"' |
+	sed 's/.*"tick":\([0-9]*\),"seq":\([0-9]*\),.*/\1 \2/' |
+	awk -v s="$seq" '$2 <= s { t = $1; q = $2 } END { if (t != "") print t, q }')
 if [ -z "$tick" ]; then
-	fail session_recording_holds_the_paused_snapshot "no tick of snapshot #$seq"
+	fail session_recording_holds_the_paused_snapshot "no tick at or before snapshot #$seq"
 	exit 0
 fi
-tick=$((tick - 1))
+read -r tick seq <<<"$tick"
 tm() { tmux -L $sock "$@"; }
 screen() { tm capture-pane -p -t pw; }
 keys() { tm send-keys -t pw "$@"; }
