@@ -10,6 +10,9 @@
  *     plain    MIB mapped and touched, nothing else (the reserve's baseline)
  *     reserve  a 1 TiB PROT_NONE reservation whose first MIB is made
  *              writable and touched
+ *     churn    as dense, then every second 1/6000 of its pages (1 % a
+ *              minute, round the buffer) freed and touched again: new
+ *              PFNs (the recording size's target, bench/record-size.sh)
  *   pw-target pagemap PID START END
  *                            read /proc/PID/pagemap over [START, END) in
  *                            1 MiB preads: the cost of pagemap alone
@@ -119,6 +122,29 @@ static int target(const char *layout, size_t mib)
 	fflush(stdout);
 	for (;;)
 		pause();
+}
+
+/* dense, and 1 % of its pages replaced a minute, a slice a second */
+static int churn(size_t mib)
+{
+	size_t len = mib * MIB, pages = len / 4096, step = pages / 6000, at = 0;
+	char *p = map_anon(len, PROT_READ | PROT_WRITE);
+
+	madvise(p, len, MADV_NOHUGEPAGE);
+	touch(p, len, 4096);
+	printf("%" PRIxPTR " %" PRIxPTR "\n", (uintptr_t)p, (uintptr_t)p + len);
+	fflush(stdout);
+	if (!step)
+		step = 1;
+	for (;;) {
+		sleep(1);
+		if (at + step > pages)
+			at = 0;
+		madvise(p + at * 4096, step * 4096, MADV_DONTNEED);
+		touch(p + at * 4096, step * 4096, 4096);
+		at += step;
+	}
+	return 0;
 }
 
 static int read_pagemap(const char *pid, uint64_t start, uint64_t end)
@@ -346,6 +372,8 @@ static int time_runs(int runs, char **argv)
 
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "churn"))
+		return churn(strtoull(argv[2], NULL, 0));
 	if (argc == 3 && strcmp(argv[1], "time"))
 		return target(argv[1], strtoull(argv[2], NULL, 0));
 	if (argc == 5 && !strcmp(argv[1], "pagemap"))
@@ -359,7 +387,7 @@ int main(int argc, char **argv)
 				 strtoull(argv[4], NULL, 16));
 	if (argc >= 4 && !strcmp(argv[1], "time") && atoi(argv[2]) > 0)
 		return time_runs(atoi(argv[2]), argv + 3);
-	fprintf(stderr, "usage: pw-target dense|sparse|thp|plain|reserve MIB\n"
+	fprintf(stderr, "usage: pw-target dense|sparse|thp|plain|reserve|churn MIB\n"
 		"       pw-target pagemap|floor|kmod PID START END\n"
 		"       pw-target time RUNS CMD [ARG...]\n");
 	return 2;

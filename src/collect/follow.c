@@ -184,6 +184,11 @@ int follow_watch(struct follow *f, const struct snapshot *base, double seconds,
 			return err;
 		do {
 			got = follow_events(f, evs, 64, base);
+			for (long i = 0; f->on_event && i < got; i++) {
+				err = f->on_event(f->on_event_arg, &evs[i]);
+				if (err)
+					return err;
+			}
 		} while (got > 0);
 		if (got < 0 && got != -EAGAIN)
 			return (int)got;

@@ -28,6 +28,12 @@ struct follow {
 	size_t nr_dirty;
 	size_t cap_dirty;
 	struct kmod_journal_record recs[KMOD_JOURNAL_BATCH];
+	/*
+	 * Handed every event follow_watch() reads (NULL: none), seen through
+	 * its BASE: a recording keeps them. Nonzero stops the watch.
+	 */
+	int (*on_event)(void *arg, const struct page_event *ev);
+	void *on_event_arg;
 };
 
 /*

@@ -17,6 +17,9 @@
 #include "program/demo.h"
 #include "program/events.h"
 #include "program/outfile.h"
+#include "program/replay.h"
+#include "model/recording.h"
+#include "sinks/record.h"
 #include "kernel/procs.h"
 #include "model/filter.h"
 #include "sinks/output.h"
@@ -46,6 +49,13 @@ struct cli_opts {
 	const char *output;	/* -o FILE, or NULL: stdout */
 	const char **comms;	/* --comm NAME..., nr_comms of them */
 	size_t nr_comms;
+	const char *record;	/* --record FILE */
+	const char *replay;	/* --replay FILE */
+	const char *at;		/* --at TIME */
+	long tick;		/* --tick N, or -1 */
+	bool changes;
+	const char *from;
+	const char *to;
 };
 
 /* One process of a run: -p PID, or one that --comm named */
@@ -62,6 +72,7 @@ struct target {
 	struct follow follow;
 	struct track_via via;
 	bool following;
+	struct recorder *rec;	/* --record (one target only) */
 };
 
 /* What a run printed, to say why when it was nothing */
@@ -88,6 +99,13 @@ enum {
 	OPT_EVENTS,
 	OPT_NO_JOURNAL,
 	OPT_COMM,
+	OPT_RECORD,
+	OPT_REPLAY,
+	OPT_AT,
+	OPT_TICK,
+	OPT_CHANGES,
+	OPT_FROM,
+	OPT_TO,
 };
 
 static const struct option long_options[] = {
@@ -109,6 +127,13 @@ static const struct option long_options[] = {
 	{ "no-journal", no_argument, NULL, OPT_NO_JOURNAL },
 	{ "comm", required_argument, NULL, OPT_COMM },
 	{ "output", required_argument, NULL, 'o' },
+	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "replay", required_argument, NULL, OPT_REPLAY },
+	{ "at", required_argument, NULL, OPT_AT },
+	{ "tick", required_argument, NULL, OPT_TICK },
+	{ "changes", no_argument, NULL, OPT_CHANGES },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "to", required_argument, NULL, OPT_TO },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -128,6 +153,8 @@ static void usage(FILE *f)
 	      "       pagewatch --comm NAME --snapshot [OPTION]...\n"
 	      "       pagewatch --demo [--snapshot] [OPTION]...\n"
 	      "       pagewatch -p PID --events [--format FORMAT] [-n N]\n"
+	      "       pagewatch --replay FILE [--snapshot [--at TIME | --tick N]] [OPTION]...\n"
+	      "       pagewatch --replay FILE --changes [--from TIME] [--to TIME]\n"
 	      "Show the per-page NUMA node, PFN, THP, swap, pin and NUMA-hinting\n"
 	      "state of a process: interactively, or as snapshots with --snapshot.\n"
 	      "Without -p or --demo, the interactive view starts with a process picker.\n"
@@ -164,13 +191,24 @@ static void usage(FILE *f)
 	      "      --events           stream the module's change journal of the\n"
 	      "                         target (MMU notifier records) as it happens;\n"
 	      "                         -n N stops after N records\n"
+	      "      --record FILE      also write what is seen to FILE, a recording\n"
+	      "                         (FILE.gz: gzip), with --snapshot or interactively\n"
+	      "      --replay FILE      open a recording instead of a process: the\n"
+	      "                         interactive view, or with --snapshot one state\n"
+	      "      --at TIME          the state at TIME: +SECONDS from the start, a\n"
+	      "                         time as the recording prints it, or end\n"
+	      "      --tick N           the state after tick N (0: the first full state)\n"
+	      "      --changes          list the pages that changed between two points\n"
+	      "      --from TIME        the first point of --changes (default: the start)\n"
+	      "      --to TIME          the last point of --changes (default: the end)\n"
 	      "  -h, --help             show this help and exit\n"
 	      "  -V, --version          show the version and exit\n"
 	      "\n"
 	      "Exit status: 0 ok, 1 error, 2 bad option, 3 no such process,\n"
 	      "4 target exited during a snapshot, 5 permission denied,\n"
 	      "6 module ABI version mismatch, 7 --events without the module's\n"
-	      "journal. See pagewatch(1).\n", f);
+	      "journal, 8 --replay of a damaged recording (what was read before\n"
+	      "the damage was shown). See pagewatch(1).\n", f);
 }
 
 static int bad_option(const char *what, const char *arg)
@@ -180,12 +218,42 @@ static int bad_option(const char *what, const char *arg)
 	return CLI_EXIT_USAGE;
 }
 
+/* --record and --replay with what they go with; -1 or an exit status */
+static int check_replay_options(const struct cli_opts *o)
+{
+	const char *wrong = NULL;
+
+	if (o->record && (o->events || o->replay))
+		wrong = "--record writes a live run: not with --events or --replay";
+	else if (o->record && o->nr_comms)
+		wrong = "--record writes one process's run: give -p PID, not --comm";
+	else if (o->replay && (o->snap.pid || o->demo || o->events || o->nr_comms))
+		wrong = "--replay reads a recording: drop -p, --comm, --demo and --events";
+	else if (o->replay && (o->have_interval || o->have_count))
+		wrong = "--replay prints one point (--at, --tick): drop -i and -n";
+	else if (!o->replay && (o->at || o->tick >= 0 || o->changes ||
+				o->from || o->to))
+		wrong = "--at, --tick, --changes, --from and --to read a recording: add --replay FILE";
+	else if (o->at && o->tick >= 0)
+		wrong = "--at and --tick both choose the point: give one";
+	else if ((o->at || o->tick >= 0) && !o->snapshot)
+		wrong = "--at and --tick choose the state --snapshot prints: add -s (--snapshot)";
+	else if (o->changes && (o->snapshot || o->summary || o->have_filter))
+		wrong = "--changes lists pages, not a snapshot: drop --snapshot, --summary and --filter";
+	else if ((o->from || o->to) && !o->changes)
+		wrong = "--from and --to bound --changes: add --changes";
+	if (!wrong)
+		return -1;
+	fprintf(stderr, "pagewatch: %s\n", wrong);
+	return CLI_EXIT_USAGE;
+}
+
 /* Returns -1 to go on, or an exit status. */
 static int parse_options(int argc, char **argv, struct cli_opts *o)
 {
 	char *end;
 	long pid;
-	int c;
+	int c, status;
 
 	memset(o, 0, sizeof(*o));
 	o->format = &out_text_ops;
@@ -193,6 +261,7 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 	o->snap.kmod_dir = getenv("PAGEWATCH_KMOD_DIR");
 	o->interval = 1.0;
 	o->count = 1;
+	o->tick = -1;
 	/* every --comm is one of argv's strings: never more than argc */
 	o->comms = calloc((size_t)argc + 1, sizeof(*o->comms));
 	if (!o->comms) {
@@ -284,6 +353,34 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 		case OPT_NO_JOURNAL:
 			o->snap.no_journal = true;
 			break;
+		case OPT_RECORD:
+			if (!*optarg)
+				return bad_option("--record (a file name)", optarg);
+			o->record = optarg;
+			break;
+		case OPT_REPLAY:
+			if (!*optarg)
+				return bad_option("--replay (a file name)", optarg);
+			o->replay = optarg;
+			break;
+		case OPT_AT:
+			o->at = optarg;
+			break;
+		case OPT_TICK:
+			errno = 0;
+			o->tick = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || o->tick < 0)
+				return bad_option("--tick (0 or more)", optarg);
+			break;
+		case OPT_CHANGES:
+			o->changes = true;
+			break;
+		case OPT_FROM:
+			o->from = optarg;
+			break;
+		case OPT_TO:
+			o->to = optarg;
+			break;
 		case OPT_COMM:
 			/* /proc/PID/comm holds 15 characters at most */
 			if (!optarg[0] || strlen(optarg) > 15 || strchr(optarg, '/'))
@@ -311,13 +408,16 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 		fprintf(stderr, "pagewatch: unexpected argument '%s'\n", argv[optind]);
 		return CLI_EXIT_USAGE;
 	}
+	status = check_replay_options(o);
+	if (status >= 0)
+		return status;
 	if (o->events && (o->snapshot || o->summary || o->demo || !o->snap.pid)) {
 		fprintf(stderr, "pagewatch: --events streams one process's journal: give -p PID, without --snapshot, --summary or --demo\n");
 		return CLI_EXIT_USAGE;
 	}
 	if (o->events && !o->have_count)
 		o->count = 0;
-	if (o->snapshot && !o->demo && !o->snap.pid && !o->nr_comms) {
+	if (o->snapshot && !o->demo && !o->snap.pid && !o->nr_comms && !o->replay) {
 		fprintf(stderr, "pagewatch: no target: give -p PID, --comm NAME or --demo\n");
 		return CLI_EXIT_USAGE;
 	}
@@ -335,7 +435,7 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 		return CLI_EXIT_USAGE;
 	}
 	/* --events takes --format and -n too */
-	if (!o->snapshot && !o->events) {
+	if (!o->snapshot && !o->events && !o->changes) {
 		const char *only = o->have_format ? "--format" :
 				   o->summary ? "--summary" :
 				   o->have_count ? "--count (-n)" : NULL;
@@ -355,7 +455,7 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 	 * One summary needs no page kept: it is counted while the pages are
 	 * read. Repeated ones compare pages with the previous snapshot.
 	 */
-	if (o->summary && o->count == 1) {
+	if (o->summary && o->count == 1 && !o->record && !o->replay) {
 		o->snap.summary_only = true;
 		o->snap.keep = o->have_filter ? filter_keep : NULL;
 		o->snap.keep_arg = &o->filter;
@@ -529,6 +629,62 @@ static void pause_for(double seconds)
 	nanosleep(&ts, NULL);	/* a signal cuts it short: stop is set */
 }
 
+/* A journal event the run read between snapshots, for the recording */
+static int record_on_event(void *arg, const struct page_event *ev)
+{
+	return record_event(arg, ev);
+}
+
+/* Start --record FILE (with DEMO's regions); 0, or -errno said on stderr */
+static int record_start(const struct cli_opts *o, const struct demo *demo,
+			struct follow *follow, bool following,
+			struct recorder **rec)
+{
+	struct record_region regions[DEMO_MAX_REGIONS];
+	struct record_opts ro = {
+		.interval = o->interval,
+		.journal = following,
+		.vma = o->snap.vma,
+		.regions = regions,
+	};
+	int err;
+
+	for (int i = 0; demo && i < demo->nr_regions; i++) {
+		regions[i].start = demo->regions[i].start;
+		regions[i].end = demo->regions[i].end;
+		regions[i].name = demo->regions[i].name;
+		ro.nr_regions++;
+	}
+	*rec = NULL;
+	if (!o->record)
+		return 0;
+	err = record_open(rec, o->record, &ro);
+	if (err) {
+		fprintf(stderr, "pagewatch: %s: %s\n", o->record, strerror(-err));
+		return err;
+	}
+	if (following && follow) {
+		follow->on_event = record_on_event;
+		follow->on_event_arg = *rec;
+	}
+	return 0;
+}
+
+/* Close the recording; the exit status STATUS becomes */
+static int record_finish(const struct cli_opts *o, struct recorder *rec,
+			 int status)
+{
+	int err;
+
+	if (!rec)
+		return status;
+	err = record_close(rec);
+	if (!err)
+		return status;
+	fprintf(stderr, "pagewatch: %s: %s\n", o->record, strerror(-err));
+	return CLI_EXIT_FAILURE;
+}
+
 /* -p PID, then every other process named by --comm; *NR 0: none found */
 static int targets_find(const struct cli_opts *o, struct target **targets,
 			size_t *nr)
@@ -659,6 +815,10 @@ static int target_round(const struct cli_opts *o, struct target *t, long i,
 		snapshot_free(t->prev);
 	}
 	t->prev = cur;
+	if (!err && t->rec && (err = record_tick(t->rec, cur))) {
+		fprintf(stderr, "pagewatch: %s: %s\n", o->record, strerror(-err));
+		return CLI_EXIT_FAILURE;
+	}
 	if (!err)
 		err = emit(o, out, cur, &tally->shown);
 	tally->any_mapping |= cur->nr_mappings > 0;
@@ -827,6 +987,10 @@ static int run(struct cli_opts *o, struct demo *demo)
 	}
 	if (status < 0 && demo && !sources_kmod_ok(&targets[0].ctx.src))
 		fprintf(stderr, "pagewatch: demo: without the module the io_uring pins of pw-pinned and pw-diverge, and the divergence of pw-diverge, cannot be shown: its new pages only show as replaced\n");
+	/* --record: one target (-p or the demo), --comm is refused */
+	if (status < 0 && record_start(o, demo, &targets[0].follow,
+				       targets[0].following, &targets[0].rec))
+		status = CLI_EXIT_FAILURE;
 	if (status < 0)
 		status = open_output(o, &out, &of);
 	if (status < 0) {
@@ -836,6 +1000,9 @@ static int run(struct cli_opts *o, struct demo *demo)
 			report_nothing_matched(o, &targets[0].ctx, targets[0].pid,
 					       tally.any_mapping, tally.taken);
 	}
+	if (targets[0].rec)
+		status = record_finish(o, targets[0].rec, status < 0 ?
+				       CLI_EXIT_FAILURE : status);
 	for (size_t i = 0; i < nr; i++)
 		target_close(&targets[i]);
 	free(targets);
@@ -891,6 +1058,23 @@ static int bad_terminal(void)
 	return CLI_EXIT_FAILURE;
 }
 
+/* The session's record hooks: the recorder of --record */
+static int record_frame_hook(void *arg, const struct snapshot *snap)
+{
+	return record_tick(arg, snap);
+}
+
+static int record_event_hook(void *arg, const struct page_event *ev)
+{
+	return record_event(arg, ev);
+}
+
+static int record_note_hook(void *arg, const struct timespec *time,
+			    const char *text)
+{
+	return record_note(arg, time, text);
+}
+
 static int run_tui(struct cli_opts *o, struct demo *demo)
 {
 	struct tui_opts t = {
@@ -904,9 +1088,10 @@ static int run_tui(struct cli_opts *o, struct demo *demo)
 	};
 	struct tui_region regions[DEMO_MAX_REGIONS];
 	bool picking = !o->snap.pid;
+	struct recorder *rec = NULL;
 	char note[512] = "";
 	struct collect ctx;
-	int err;
+	int err, status;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "pagewatch: the interactive view needs a terminal; use --snapshot to print snapshots\n");
@@ -924,6 +1109,10 @@ static int run_tui(struct cli_opts *o, struct demo *demo)
 		t.nr_regions++;
 	}
 	t.regions = regions;
+	if (o->record && picking) {
+		fprintf(stderr, "pagewatch: --record in the interactive view records one process: give -p PID or --demo\n");
+		return CLI_EXIT_USAGE;
+	}
 	for (;;) {
 		if (picking) {
 			err = tui_pick(&o->snap.pid, note[0] ? note : NULL, &stop);
@@ -948,16 +1137,91 @@ static int run_tui(struct cli_opts *o, struct demo *demo)
 			tui_end();
 			return open_error(o, err);
 		}
+		if (record_start(o, demo, NULL, !o->snap.no_journal &&
+				 follow_available(&ctx), &rec)) {
+			collect_close(&ctx);
+			return CLI_EXIT_FAILURE;
+		}
+		t.record_frame = rec ? record_frame_hook : NULL;
+		t.record_event = rec ? record_event_hook : NULL;
+		t.record_note = rec ? record_note_hook : NULL;
+		t.record_arg = rec;
 		err = tui_run(&ctx, &t);
 		collect_close(&ctx);
 		if (!picking || err || stop)
 			break;
 	}
 	tui_end();
+	status = record_finish(o, rec, CLI_EXIT_OK);
 	if (err == -ENOTTY)
 		return bad_terminal();
 	if (err) {
 		fprintf(stderr, "pagewatch: interactive view: %s\n", strerror(-err));
+		return CLI_EXIT_FAILURE;
+	}
+	return status;
+}
+
+/*
+ * What the session's panes ask of the sources, as the recording says
+ * they were: nothing of this machine is opened or read
+ */
+static void replay_context(const struct recording *rec, struct collect *ctx)
+{
+	bool kmod = rec->sources & 1U << SNAPSHOT_SRC_KMOD;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->opts.pid = rec->pid;
+	ctx->opts.no_perf = true;
+	ctx->opts.no_journal = true;
+	ctx->src.pagemap_fd = -1;
+	ctx->src.pid = rec->pid;
+	ctx->src.cap_sys_admin = rec->sources & 1U << SNAPSHOT_SRC_PFN;
+	ctx->src.node_query_ok = rec->sources & 1U << SNAPSHOT_SRC_MOVE_PAGES;
+	ctx->src.kpage_why = rec->sources & 1U << SNAPSHOT_SRC_KPAGEFLAGS ?
+			     SOURCE_USED : SOURCE_NO_PERMISSION;
+	ctx->src.kmod_why = kmod ? SOURCE_USED : SOURCE_NOT_LOADED;
+	ctx->src.kmod.version.abi = rec->kmod_abi;
+}
+
+static int run_tui_replay(struct cli_opts *o, struct recording *rec)
+{
+	struct tui_opts t = {
+		.interval = rec->interval >= CLI_INTERVAL_MIN ? rec->interval : 1,
+		.filter = o->filter,
+		.have_filter = o->have_filter,
+		.filter_text = o->filter_text,
+		.stop = &stop,
+		.replay = rec,
+		.replay_name = o->replay,
+	};
+	struct tui_region *regions;
+	struct collect ctx;
+	int err;
+
+	regions = calloc(rec->nr_regions + 1, sizeof(*regions));
+	if (!regions)
+		return CLI_EXIT_FAILURE;
+	for (size_t i = 0; i < rec->nr_regions; i++) {
+		regions[i].start = rec->regions[i].start;
+		regions[i].end = rec->regions[i].end;
+		regions[i].name = rec->regions[i].name;
+	}
+	t.regions = regions;
+	t.nr_regions = rec->nr_regions;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		free(regions);
+		fprintf(stderr, "pagewatch: the interactive replay needs a terminal; use --snapshot or --changes to print a recording\n");
+		return CLI_EXIT_USAGE;
+	}
+	replay_context(rec, &ctx);
+	err = tui_run(&ctx, &t);
+	tui_end();
+	free(regions);
+	if (err == -ENOTTY)
+		return bad_terminal();
+	if (err) {
+		fprintf(stderr, "pagewatch: interactive replay: %s\n", strerror(-err));
 		return CLI_EXIT_FAILURE;
 	}
 	return CLI_EXIT_OK;
@@ -980,6 +1244,126 @@ static int run_demo(struct cli_opts *o)
 	return status;
 }
 
+/* A point of REC: --at TEXT or --tick TICK, else DEFAULT; -1 or a status */
+static int replay_point(const struct recording *rec, const char *opt,
+			const char *text, long tick, size_t dflt, size_t *point)
+{
+	*point = dflt;
+	if (text && recording_parse_time(rec, text, point))
+		return bad_option(opt, text);
+	if (tick >= 0 && (size_t)tick >= rec->nr_ticks) {
+		fprintf(stderr, "pagewatch: --tick %ld: the recording holds ticks 0 to %zu\n",
+			tick, rec->nr_ticks - 1);
+		return CLI_EXIT_USAGE;
+	}
+	if (tick >= 0)
+		*point = (size_t)tick;
+	return -1;
+}
+
+/* --replay FILE --snapshot: the state at one point, as --snapshot prints it */
+static int replay_snapshot(struct cli_opts *o, struct recording *rec)
+{
+	struct snapshot snap;
+	struct outfile of;
+	struct output out;
+	size_t tick, shown = 0;
+	int err, status;
+
+	status = replay_point(rec, "--at (+SECONDS, a time or end)", o->at,
+			      o->tick, rec->nr_ticks - 1, &tick);
+	if (status >= 0)
+		return status;
+	err = recording_state(rec, tick, &snap);
+	if (!err)
+		err = recording_select(&snap, o->snap.range_start,
+				       o->snap.range_end, o->snap.vma);
+	if (err) {
+		fprintf(stderr, "pagewatch: %s: tick %zu: %s\n", o->replay, tick,
+			strerror(-err));
+		snapshot_free(&snap);
+		return CLI_EXIT_FAILURE;
+	}
+	/* as a live run writes it: -o FILE, a gathering sink flushed */
+	status = open_output(o, &out, &of);
+	if (status >= 0) {
+		snapshot_free(&snap);
+		return status;
+	}
+	err = emit(o, &out, &snap, &shown);
+	snapshot_free(&snap);
+	if (err && err != -EPIPE) {
+		fprintf(stderr, "pagewatch: writing output: %s\n", strerror(-err));
+		status = CLI_EXIT_FAILURE;
+	} else {
+		status = round_end(o, &out, &of, true);
+	}
+	return close_output(o, &out, &of, status < 0 ? CLI_EXIT_OK : status);
+}
+
+/* --replay FILE --changes [--from T1] [--to T2] */
+static int replay_changes_between(struct cli_opts *o, struct recording *rec)
+{
+	size_t from, to;
+	int status, err;
+
+	status = replay_point(rec, "--from (+SECONDS, a time or end)", o->from,
+			      -1, 0, &from);
+	if (status < 0)
+		status = replay_point(rec, "--to (+SECONDS, a time or end)",
+				      o->to, -1, rec->nr_ticks - 1, &to);
+	if (status >= 0)
+		return status;
+	if (from > to) {
+		fprintf(stderr, "pagewatch: --from %s is after --to %s\n",
+			o->from, o->to ? o->to : "end");
+		return CLI_EXIT_USAGE;
+	}
+	err = replay_changes(rec, from, to, o->format, stdout);
+	if (err && err != -EPIPE) {
+		fprintf(stderr, "pagewatch: --changes: %s\n", strerror(-err));
+		return CLI_EXIT_FAILURE;
+	}
+	return CLI_EXIT_OK;
+}
+
+static int run_replay(struct cli_opts *o)
+{
+	struct recording rec;
+	int err, status;
+
+	err = recording_load(&rec, o->replay);
+	if (!rec.nr_ticks || err == -EPROTONOSUPPORT) {
+		if (rec.error_line)
+			fprintf(stderr, "pagewatch: %s: line %zu: %s\n", o->replay,
+				rec.error_line, rec.error);
+		else
+			fprintf(stderr, "pagewatch: %s: %s\n", o->replay,
+				strerror(-err));
+		recording_free(&rec);
+		return CLI_EXIT_FAILURE;
+	}
+	if (rec.error_line)
+		fprintf(stderr, "pagewatch: %s: line %zu: %s; the %zu tick%s before it %s replayed\n",
+			o->replay, rec.error_line, rec.error, rec.nr_ticks,
+			rec.nr_ticks == 1 ? "" : "s",
+			rec.nr_ticks == 1 ? "is" : "are");
+	if (o->changes)
+		status = replay_changes_between(o, &rec);
+	else if (o->snapshot)
+		status = replay_snapshot(o, &rec);
+	else
+		status = run_tui_replay(o, &rec);
+	if (status == CLI_EXIT_OK && fflush(stdout) && errno != EPIPE) {
+		fprintf(stderr, "pagewatch: writing output: %s\n", strerror(errno));
+		status = CLI_EXIT_FAILURE;
+	}
+	if (status == CLI_EXIT_OK && rec.error_line)
+		status = CLI_EXIT_DAMAGED;
+	recording_free(&rec);
+	return status;
+}
+
 int cli_main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -996,6 +1380,8 @@ int cli_main(int argc, char **argv)
 		signal(SIGPIPE, SIG_IGN);
 		if (o.events)
 			status = run_events(&o);
+		else if (o.replay)
+			status = run_replay(&o);
 		else if (o.demo)
 			status = run_demo(&o);
 		else

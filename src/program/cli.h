@@ -12,6 +12,7 @@ enum cli_exit {
 	CLI_EXIT_PERMISSION = 5,	/* permission denied */
 	CLI_EXIT_ABI = 6,		/* module ABI version mismatch */
 	CLI_EXIT_NO_MODULE = 7,		/* --events without the module's journal */
+	CLI_EXIT_DAMAGED = 8,		/* --replay: the recording is damaged */
 };
 
 int cli_main(int argc, char **argv);

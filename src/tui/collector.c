@@ -111,7 +111,9 @@ int session_start(struct session *s)
 {
 	int err;
 
-	err = pthread_create(&s->thread, NULL, collector_main, s);
+	/* a replay's frames come from its recording, not from a process */
+	err = pthread_create(&s->thread, NULL,
+			     s->rec ? replay_main : collector_main, s);
 	if (err)
 		return -err;
 	s->started = true;

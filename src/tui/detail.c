@@ -118,6 +118,39 @@ static void draw_history(struct tui *t, WINDOW *win, uint64_t vaddr, int y)
 	}
 }
 
+/* A replay: the page's moves across the whole recording, on one line */
+static int draw_recorded_moves(struct tui *t, WINDOW *win, uint64_t vaddr, int y)
+{
+	struct recording_move m[16];
+	const struct recording *rec = t->session->rec;
+	int w = getmaxx(win) - 2;
+	size_t n, shown;
+	char item[64];
+
+	if (!rec || y >= getmaxy(win) - 1)
+		return y;
+	n = recording_page_moves(rec, vaddr, m, 16);
+	shown = n < 16 ? n : 16;
+	mvwprintw(win, y, 1, "recording: %zu step%s:", n, n == 1 ? "" : "s");
+	for (size_t i = 0; i < shown; i++) {
+		if (m[i].gone)
+			snprintf(item, sizeof(item), " #%zu gone", m[i].tick);
+		else if (m[i].node == PAGEWATCH_NODE_NONE)
+			snprintf(item, sizeof(item), " #%zu pfn %" PRIx64,
+				 m[i].tick, m[i].pfn);
+		else
+			snprintf(item, sizeof(item), " #%zu N%u pfn %" PRIx64,
+				 m[i].tick, m[i].node, m[i].pfn);
+		if (getcurx(win) + (int)strlen(item) > w) {
+			if (++y >= getmaxy(win) - 1)
+				break;
+			wmove(win, y, 3);
+		}
+		waddstr(win, item);
+	}
+	return y + 1;
+}
+
 void detail_draw(struct tui *t)
 {
 	const struct snapshot *snap = t->frame ? &t->frame->snap : NULL;
@@ -130,8 +163,8 @@ void detail_draw(struct tui *t)
 		 t->detail_vaddr, page ? maps_name(&snap->mappings[page->mapping]) : "-",
 		 snap ? snap->seq : 0);
 	/* fields in two columns, flags, history and the borders */
-	win = modal_open(t, 78, ((int)fields_nr + 1) / 2 + 6 + SESSION_HIST_MAX,
-			 title);
+	win = modal_open(t, 78, ((int)fields_nr + 1) / 2 + 6 + SESSION_HIST_MAX +
+			 (t->session->rec ? 3 : 0), title);
 	if (!win)
 		return;
 	if (!page) {
@@ -142,6 +175,7 @@ void detail_draw(struct tui *t)
 		y = draw_fields(win, snap, page, 1);
 		y = draw_flag_names(win, page, y);
 	}
+	y = draw_recorded_moves(t, win, t->detail_vaddr, y);
 	draw_history(t, win, t->detail_vaddr, y);
 	mvwaddnstr(win, getmaxy(win) - 1, 2, " any key closes ", getmaxx(win) - 4);
 	wnoutrefresh(win);
@@ -214,7 +248,11 @@ void help_draw(struct tui *t)
 	rows = getmaxy(win) - 2;
 	h.nr = 0;
 	for (size_t i = 0; i < tui_keys_nr; i++) {
-		if (!tui_keys[i].help)
+		unsigned int mode = t->status.replay ? TUI_KEY_REPLAY : TUI_KEY_LIVE;
+
+		/* the keys of this session: a replay's, or a live one's */
+		if (!tui_keys[i].help ||
+		    (tui_keys[i].modes && !(tui_keys[i].modes & mode)))
 			continue;
 		key_names(i, names, sizeof(names));
 		help_add(&h, names, 11, tui_keys[i].help, width);

@@ -64,11 +64,18 @@ static void rates_lines(struct tui *t)
 	snprintf(item, sizeof(item), "nodes %d",
 		 snap && snap->nr_online ? snap->nr_online : 1);
 	flow(t, 2, item);
-	sources_kmod_why(&t->ctx->src, true, item, sizeof(item), NULL);
+	if (st->replay && snap && snap->kmod_abi)
+		snprintf(item, sizeof(item), "module ABI %u (recorded)",
+			 snap->kmod_abi);
+	else if (st->replay)
+		snprintf(item, sizeof(item), "recorded without the module");
+	else
+		sources_kmod_why(&t->ctx->src, true, item, sizeof(item), NULL);
 	flow(t, 2, item);
 	if (!t->ctx->src.cap_sys_admin)
 		flow(t, 2, "PFNs hidden (no CAP_SYS_ADMIN)");
-	for (unsigned int r = 0; r < PERF_RATE_NR; r++) {
+	/* a replay counts no event of this machine */
+	for (unsigned int r = 0; !st->replay && r < PERF_RATE_NR; r++) {
 		if (st->rate_known[r])
 			snprintf(item, sizeof(item), "%s %.0f/s [%s]",
 				 perf_events_rate_name(r), st->rate[r],
@@ -109,6 +116,30 @@ static int refresh_text(const struct session_status *st, char *line, size_t len)
 			st->collect_cpu * 1e3);
 }
 
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* Where the replay is: recorded time, position and length, play state */
+static int replay_text(const struct tui *t, char *line, size_t len)
+{
+	const struct session_status *st = &t->status;
+	char when[32];
+	struct tm tm;
+
+	gmtime_r(&st->tick_time.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	return snprintf(line, len,
+			"replay %s: tick %zu/%zu (snapshot #%u), +%.1fs of %.1fs, recorded %s.%03ld UTC, %s x%g",
+			t->replay_name ? base_name(t->replay_name) : "", st->tick,
+			st->nr_ticks ? st->nr_ticks - 1 : 0, st->seq, st->offset,
+			st->length, when, st->tick_time.tv_nsec / 1000000,
+			st->playing ? "PLAYING" : "paused", st->speed);
+}
+
 static void status_line(struct tui *t)
 {
 	const struct session_status *st = &t->status;
@@ -128,7 +159,8 @@ static void status_line(struct tui *t)
 		wattroff(t->header, tui_attr(t, TUI_C_ALERT) | A_BOLD);
 		wprintw(t->header, " ");
 	}
-	n = refresh_text(st, line, sizeof(line));
+	n = st->replay ? replay_text(t, line, sizeof(line)) :
+			 refresh_text(st, line, sizeof(line));
 	if (st->paused)
 		n += snprintf(line + n, sizeof(line) - (size_t)n, "  PAUSED");
 	if (st->error)
@@ -159,6 +191,8 @@ void footer_draw(struct tui *t)
 		wattron(w, A_BOLD);
 		waddnstr(w, t->prompt == PROMPT_FIND ?
 			 "Find address or mapping: " :
+			 t->prompt == PROMPT_SEEK ?
+			 "Seek to (+SECONDS, time, end, #TICK): " :
 			 "Filter (empty clears): ", t->cols);
 		wattroff(w, A_BOLD);
 		tui_addstr_clip(w, t->input, t->cols - 1);
@@ -170,8 +204,9 @@ void footer_draw(struct tui *t)
 	for (size_t i = 0; i < tui_keys_nr; i++) {
 		const char *label = tui_keys[i].footer;
 		const char *name = tui_keys[i].name;
+		unsigned int mode = t->status.replay ? TUI_KEY_REPLAY : TUI_KEY_LIVE;
 
-		if (!label)
+		if (!label || (tui_keys[i].modes && !(tui_keys[i].modes & mode)))
 			continue;
 		if (getcurx(w) + (int)(strlen(name) + strlen(label)) + 1 >= t->cols)
 			break;

@@ -173,6 +173,99 @@ static unsigned int act_pause(struct tui *t, int key)
 	return TUI_REDRAW_HEADER | TUI_REDRAW_FOOTER;
 }
 
+/* Replay speeds: the recorded pace, then faster */
+static const double speeds[] = { 1, 2, 4, 8, 16, 32, 64 };
+#define NR_SPEEDS	(sizeof(speeds) / sizeof(speeds[0]))
+
+static unsigned int act_play(struct tui *t, int key)
+{
+	t->status.playing = !t->status.playing;
+	session_replay_play(t->session, t->status.playing, t->status.speed);
+	tui_message(t, "%s", t->status.playing ? "playing: space pauses" : "paused");
+	return TUI_REDRAW_HEADER;
+}
+
+static unsigned int act_speed(struct tui *t, int key)
+{
+	size_t i = 0;
+
+	while (i < NR_SPEEDS - 1 && speeds[i] < t->status.speed)
+		i++;
+	if (key == '>' && i < NR_SPEEDS - 1)
+		i++;
+	else if (key == '<' && i > 0)
+		i--;
+	t->status.speed = speeds[i];
+	session_replay_play(t->session, t->status.playing, speeds[i]);
+	tui_message(t, "speed x%g", speeds[i]);
+	return TUI_REDRAW_HEADER;
+}
+
+/* Show tick TICK; the frame arrives through the session's news */
+static unsigned int seek(struct tui *t, long tick, const char *what)
+{
+	if (tick < 0) {
+		tui_message(t, "no %s", what);
+		return TUI_REDRAW_HEADER;
+	}
+	session_replay_seek(t->session, tick);
+	tui_message(t, "%s: tick %ld", what, tick);
+	return TUI_REDRAW_HEADER;
+}
+
+static unsigned int act_step(struct tui *t, int key)
+{
+	long tick = (long)t->status.tick;
+
+	switch (key) {
+	case ']':
+		return seek(t, session_replay_next_change(t->session, 1),
+			    "next change");
+	case '[':
+		return seek(t, session_replay_next_change(t->session, -1),
+			    "previous change");
+	case '.':
+		return seek(t, tick + 1 < (long)t->status.nr_ticks ? tick + 1 : -1,
+			    "next tick");
+	case ',':
+		return seek(t, tick - 1, "previous tick");
+	case 'g':
+		return seek(t, 0, "start");
+	default:
+		return seek(t, (long)t->status.nr_ticks - 1, "end");
+	}
+}
+
+static unsigned int act_seek(struct tui *t, int key)
+{
+	return open_prompt(t, PROMPT_SEEK);
+}
+
+/* "+SECONDS", a recorded time, "end" or "#TICK" */
+static unsigned int apply_seek(struct tui *t)
+{
+	size_t tick;
+	char *end;
+	long n;
+
+	if (t->input[0] == '#') {
+		n = strtol(t->input + 1, &end, 10);
+		if (*end || end == t->input + 1 || n < 0 ||
+		    n >= (long)t->status.nr_ticks) {
+			tui_message(t, "no tick '%s': 0 to %zu", t->input + 1,
+				    t->status.nr_ticks - 1);
+			return TUI_REDRAW_HEADER;
+		}
+		return seek(t, n, "seek");
+	}
+	if (recording_parse_time(t->session->rec, t->input, &tick)) {
+		tui_message(t, "bad time '%s': +SECONDS, 2026-01-02T03:04:05Z, end or #TICK",
+			    t->input);
+		return TUI_REDRAW_HEADER;
+	}
+	return seek(t, (long)tick, "seek");
+}
+
 static unsigned int act_help(struct tui *t, int key)
 {
 	t->mode = MODE_HELP;
@@ -230,35 +323,45 @@ static unsigned int act_mouse(struct tui *t, int key)
 }
 
 const struct tui_key tui_keys[] = {
-	{ KEY_F(1), "F1", "show this help", "Help", act_help },
-	{ '?', "?", NULL, NULL, act_help },
-	{ 'h', "h", NULL, NULL, act_help },
-	{ KEY_UP, "Up", "previous row (page map: cell above)", NULL, act_move },
-	{ KEY_DOWN, "Down", "next row (page map: cell below)", NULL, act_move },
-	{ KEY_LEFT, "Left", "page map: previous cell", NULL, act_side },
-	{ KEY_RIGHT, "Right", "page map: next cell", NULL, act_side },
-	{ KEY_PPAGE, "PgUp", "one screen up", NULL, act_move },
-	{ KEY_NPAGE, "PgDn", "one screen down", NULL, act_move },
-	{ KEY_HOME, "Home", "first row or cell", NULL, act_move },
-	{ KEY_END, "End", "last row or cell", NULL, act_move },
-	{ '\t', "Tab", "next pane: mappings, page map, pages, events", "Pane", act_pane },
-	{ KEY_BTAB, "Shift-Tab", "previous pane", NULL, act_pane },
-	{ '\r', "Enter", "mapping: its page map; page or cell: every field and its history; event: its page", "Detail", act_enter },
-	{ '\n', "Enter", NULL, NULL, act_enter },
-	{ KEY_ENTER, "Enter", NULL, NULL, act_enter },
-	{ '/', "/", "find an address (hex) or a mapping (part of its path)", "Find", act_find },
-	{ 'n', "n", "find the next match", NULL, act_find_next },
-	{ 's', "s", "sort the mappings: address, resident, pinned, replaced", "Sort", act_sort },
-	{ 'f', "f", "filter pages: pinned, protnone, migrated, replaced, diverged, thp, swapped, node=N", "Filter", act_filter },
+	{ KEY_F(1), "F1", "show this help", "Help", act_help, 0 },
+	{ '?', "?", NULL, NULL, act_help, 0 },
+	{ 'h', "h", NULL, NULL, act_help, 0 },
+	{ KEY_UP, "Up", "previous row (page map: cell above)", NULL, act_move, 0 },
+	{ KEY_DOWN, "Down", "next row (page map: cell below)", NULL, act_move, 0 },
+	{ KEY_LEFT, "Left", "page map: previous cell", NULL, act_side, 0 },
+	{ KEY_RIGHT, "Right", "page map: next cell", NULL, act_side, 0 },
+	{ KEY_PPAGE, "PgUp", "one screen up", NULL, act_move, 0 },
+	{ KEY_NPAGE, "PgDn", "one screen down", NULL, act_move, 0 },
+	{ KEY_HOME, "Home", "first row or cell", NULL, act_move, 0 },
+	{ KEY_END, "End", "last row or cell", NULL, act_move, 0 },
+	{ '\t', "Tab", "next pane: mappings, page map, pages, events", "Pane", act_pane, 0 },
+	{ KEY_BTAB, "Shift-Tab", "previous pane", NULL, act_pane, 0 },
+	{ '\r', "Enter", "mapping: its page map; page or cell: every field and its history; event: its page", "Detail", act_enter, 0 },
+	{ '\n', "Enter", NULL, NULL, act_enter, 0 },
+	{ KEY_ENTER, "Enter", NULL, NULL, act_enter, 0 },
+	{ '/', "/", "find an address (hex) or a mapping (part of its path)", "Find", act_find, 0 },
+	{ 'n', "n", "find the next match", NULL, act_find_next, 0 },
+	{ 's', "s", "sort the mappings: address, resident, pinned, replaced", "Sort", act_sort, 0 },
+	{ 'f', "f", "filter pages: pinned, protnone, migrated, replaced, diverged, thp, swapped, node=N", "Filter", act_filter, 0 },
 	/* the footer shows "+-Interval" */
-	{ '+', "+", "longer refresh interval", "-Interval", act_interval },
-	{ '-', "-", "shorter refresh interval", NULL, act_interval },
-	{ ' ', "Space", "pause or resume refreshing", "Pause", act_pause },
-	{ KEY_ESC, "Esc", "close help, detail or prompt; clear the message", NULL, act_escape },
-	{ CTRL('l'), "Ctrl-L", "redraw the screen", NULL, act_redraw },
-	{ KEY_MOUSE, "Click", "select the pane, row or cell under the mouse", NULL, act_mouse },
-	{ 'q', "q", "quit", NULL, act_quit },
-	{ KEY_F(10), "F10", "quit", "Quit", act_quit },
+	{ '+', "+", "longer refresh interval", "-Interval", act_interval, TUI_KEY_LIVE },
+	{ '-', "-", "shorter refresh interval", NULL, act_interval, TUI_KEY_LIVE },
+	{ ' ', "Space", "pause or resume refreshing", "Pause", act_pause, TUI_KEY_LIVE },
+	{ ' ', "Space", "replay: play or pause at the recorded pace (times the speed)", "Play", act_play, TUI_KEY_REPLAY },
+	{ '>', ">", "replay: play faster (x2 each, up to x64)", NULL, act_speed, TUI_KEY_REPLAY },
+	{ '<', "<", "replay: play slower (down to the recorded pace)", NULL, act_speed, TUI_KEY_REPLAY },
+	{ ']', "]", "replay: next tick where something changed", "Next", act_step, TUI_KEY_REPLAY },
+	{ '[', "[", "replay: previous tick where something changed", "Prev", act_step, TUI_KEY_REPLAY },
+	{ '.', ".", "replay: next tick", NULL, act_step, TUI_KEY_REPLAY },
+	{ ',', ",", "replay: previous tick", NULL, act_step, TUI_KEY_REPLAY },
+	{ 'g', "g", "replay: jump to the start", NULL, act_step, TUI_KEY_REPLAY },
+	{ 'G', "G", "replay: jump to the end", NULL, act_step, TUI_KEY_REPLAY },
+	{ 't', "t", "replay: seek to a time (+SECONDS, a recorded time, end) or #TICK", "Seek", act_seek, TUI_KEY_REPLAY },
+	{ KEY_ESC, "Esc", "close help, detail or prompt; clear the message", NULL, act_escape, 0 },
+	{ CTRL('l'), "Ctrl-L", "redraw the screen", NULL, act_redraw, 0 },
+	{ KEY_MOUSE, "Click", "select the pane, row or cell under the mouse", NULL, act_mouse, 0 },
+	{ 'q', "q", "quit", NULL, act_quit, 0 },
+	{ KEY_F(10), "F10", "quit", "Quit", act_quit, 0 },
 };
 const size_t tui_keys_nr = sizeof(tui_keys) / sizeof(tui_keys[0]);
 
@@ -290,8 +393,11 @@ unsigned int tui_keys_dispatch(struct tui *t, int key)
 {
 	if (t->mode == MODE_HELP || t->mode == MODE_DETAIL)
 		return modal_key(t, key);
+	unsigned int mode = t->status.replay ? TUI_KEY_REPLAY : TUI_KEY_LIVE;
+
 	for (size_t i = 0; i < tui_keys_nr; i++)
-		if (tui_keys[i].key == key)
+		if (tui_keys[i].key == key &&
+		    (!tui_keys[i].modes || tui_keys[i].modes & mode))
 			return tui_keys[i].action(t, key);
 	return 0;
 }
@@ -348,6 +454,8 @@ unsigned int tui_prompt_key(struct tui *t, int key)
 		t->mode = MODE_NORMAL;
 		if (t->prompt == PROMPT_FILTER)
 			return apply_filter(t) | TUI_REDRAW_FOOTER;
+		if (t->prompt == PROMPT_SEEK)
+			return apply_seek(t) | TUI_REDRAW_FOOTER;
 		snprintf(t->last_find, sizeof(t->last_find), "%s", t->input);
 		return find_run(t, t->input) | TUI_REDRAW_FOOTER;
 	case KEY_BACKSPACE:

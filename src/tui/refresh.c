@@ -47,17 +47,20 @@ int refresh_step(struct session *s, const struct snapshot *model,
 
 static void mark_exited(struct session *s)
 {
-	struct session_event *ev;
+	char note[64];
+	bool was;
 
 	pthread_mutex_lock(&s->lock);
-	if (!s->status.exited) {
+	was = s->status.exited;
+	if (!was) {
 		s->status.exited = true;
 		clock_gettime(CLOCK_REALTIME, &s->status.exit_time);
-		ev = session_push_event(s, SESSION_EV_NOTE);
-		snprintf(ev->text, sizeof(ev->text), "target %d exited",
-			 (int)s->ctx->opts.pid);
 	}
 	pthread_mutex_unlock(&s->lock);
+	if (was)
+		return;
+	snprintf(note, sizeof(note), "target %d exited", (int)s->ctx->opts.pid);
+	session_note(s, note);
 }
 
 static void publish(struct session *s, struct session_frame *f)
@@ -245,8 +248,11 @@ static int log_journal(struct session *s, const struct snapshot *model,
 			return (int)got;
 		if (!*oldest)
 			*oldest = clock_ts_sec(&evs[0].time);
-		for (long i = 0; i < got; i++)
+		for (long i = 0; i < got; i++) {
 			session_journal_event(s, &evs[i]);
+			if (s->record_event)
+				s->record_event(s->record_arg, &evs[i]);
+		}
 	}
 	return 0;
 }
@@ -345,6 +351,24 @@ static int refresh_live(struct session *s, struct session_frame *prev,
 	return 0;
 }
 
+/* --record: the frame published; a failure ends the recording, not the view */
+static void record(struct session *s, const struct snapshot *snap)
+{
+	char note[96];
+	int err;
+
+	if (!s->record_frame)
+		return;
+	err = s->record_frame(s->record_arg, snap);
+	if (!err)
+		return;
+	s->record_frame = NULL;
+	s->record_event = NULL;
+	s->record_note = NULL;
+	snprintf(note, sizeof(note), "recording stopped: %s", strerror(-err));
+	session_note(s, note);
+}
+
 /* Take, compare and publish one refresh; returns the pages read. */
 static size_t take(struct session *s, bool *rolling)
 {
@@ -388,6 +412,7 @@ static size_t take(struct session *s, bool *rolling)
 		return 0;
 	}
 	publish(s, f);
+	record(s, &f->snap);
 	if (first && s->after_first && !s->after_first(s->after_arg))
 		session_note(s, "demo: pw-diverge replaced under its pin");
 	return read;

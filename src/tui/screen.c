@@ -188,6 +188,9 @@ static void tui_init(struct tui *t, struct session *s, struct collect *ctx,
 	t->regions = o->regions;
 	t->nr_regions = o->nr_regions;
 	t->status.interval = o->interval;
+	t->status.replay = o->replay != NULL;
+	t->status.speed = 1;
+	t->replay_name = o->replay_name;
 	t->filter = o->filter;
 	t->have_filter = o->have_filter;
 	if (o->have_filter && o->filter_text)
@@ -244,11 +247,26 @@ int tui_run(struct collect *ctx, const struct tui_opts *o)
 	struct tui t;
 	int err;
 
-	err = session_init(&s, ctx, o->interval);
+	/* a replay reads no process: no event counters are opened */
+	err = session_init(&s, o->replay ? NULL : ctx, o->interval);
 	if (err)
 		return err;
 	s.after_first = o->after_first;
 	s.after_arg = o->after_arg;
+	s.record_frame = o->record_frame;
+	s.record_event = o->record_event;
+	s.record_note = o->record_note;
+	s.record_arg = o->record_arg;
+	if (o->replay) {
+		s.rec = o->replay;
+		s.replay_pos = -1;
+		s.replay_target = 0;
+		s.status.replay = true;
+		s.status.speed = 1;
+		s.status.nr_ticks = o->replay->nr_ticks;
+		s.status.length = recording_offset(o->replay,
+						   o->replay->nr_ticks - 1);
+	}
 	err = tui_begin();
 	if (err)
 		goto out_free;

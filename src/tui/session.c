@@ -221,18 +221,33 @@ struct session_event *session_push_event(struct session *s, unsigned int kind)
 	ev->kind = kind;
 	ev->count = 1;
 	ev->old_node = ev->new_node = PAGEWATCH_NODE_NONE;
-	clock_gettime(CLOCK_REALTIME, &ev->time);
+	if (s->stamp)
+		ev->time = *s->stamp;
+	else
+		clock_gettime(CLOCK_REALTIME, &ev->time);
 	return ev;
+}
+
+void session_note_at(struct session *s, const char *text,
+		     const struct timespec *when)
+{
+	struct session_event *ev;
+	struct timespec time;
+
+	pthread_mutex_lock(&s->lock);
+	s->stamp = when;
+	ev = session_push_event(s, SESSION_EV_NOTE);
+	s->stamp = NULL;
+	snprintf(ev->text, sizeof(ev->text), "%s", text);
+	time = ev->time;
+	pthread_mutex_unlock(&s->lock);
+	if (s->record_note)
+		s->record_note(s->record_arg, &time, text);
 }
 
 void session_note(struct session *s, const char *text)
 {
-	struct session_event *ev;
-
-	pthread_mutex_lock(&s->lock);
-	ev = session_push_event(s, SESSION_EV_NOTE);
-	snprintf(ev->text, sizeof(ev->text), "%s", text);
-	pthread_mutex_unlock(&s->lock);
+	session_note_at(s, text, NULL);
 }
 
 bool session_event(struct session *s, size_t i, struct session_event *ev)
@@ -470,11 +485,26 @@ int session_apply(struct session *s, const struct snapshot *prev,
 	int err;
 
 	pthread_mutex_lock(&s->lock);
+	/* seen when the snapshot was taken: a replay shows the same time */
+	s->stamp = &cur->time;
 	err = log_changes(s, cur);
 	if (!err)
 		err = log_pins(s, prev, cur);
 	if (!err)
 		err = apply_history(s, prev, cur);
+	s->stamp = NULL;
 	pthread_mutex_unlock(&s->lock);
 	return err;
+}
+
+void session_reset_log(struct session *s)
+{
+	pthread_mutex_lock(&s->lock);
+	s->ev_head = s->ev_count = 0;
+	s->ev_total = 0;
+	free(s->hist);
+	s->hist = NULL;
+	s->nr_hist = 0;
+	s->status.moved = 0;
+	pthread_mutex_unlock(&s->lock);
 }

@@ -11,6 +11,7 @@
 #include "kernel/perf_events.h"
 #include "collect/collect.h"
 #include "collect/follow.h"
+#include "model/recording.h"
 #include "model/snapshot_merge.h"
 
 /*
@@ -105,6 +106,15 @@ struct session_status {
 	double cycle;
 	uint64_t focus_bytes;
 	bool focus_whole;		/* the focus is the whole mapping */
+	/* --replay: where in the recording the frame is (replay.c) */
+	bool replay;
+	bool playing;
+	double speed;			/* 1: the recorded pace */
+	size_t tick;
+	size_t nr_ticks;
+	double offset;			/* seconds from the first tick */
+	double length;			/* seconds from the first to the last */
+	struct timespec tick_time;	/* when the frame was recorded */
 };
 
 #define SESSION_EVENTS_MAX	4096
@@ -155,6 +165,22 @@ struct session {
 	bool follow_ok;
 	struct snapshot_page *spare;	/* a freed frame's page array */
 	size_t spare_cap;
+	/* what the log's events are stamped with (NULL: the clock) */
+	const struct timespec *stamp;
+	/* --record: each published frame and each journal record read */
+	int (*record_frame)(void *arg, const struct snapshot *snap);
+	int (*record_event)(void *arg, const struct page_event *ev);
+	int (*record_note)(void *arg, const struct timespec *time,
+			   const char *text);
+	void *record_arg;
+	/*
+	 * --replay: frames come from a recording (replay.c) instead of the
+	 * collection step; the UI asks for a tick, the collector builds it
+	 */
+	struct recording *rec;
+	long replay_pos;		/* the tick of the latest frame, or -1 */
+	long replay_target;		/* the tick asked for */
+	double replay_step_at;		/* CLOCK_MONOTONIC of the last step */
 };
 
 /* Set up for CTX's target; the collector starts with session_start(). */
@@ -219,8 +245,20 @@ int refresh_step(struct session *s, const struct snapshot *model,
 /* Take, compare and publish one refresh; account for its cost. */
 void refresh_run(struct session *s);
 
-/* Add a note to the log. */
+/* replay.c: the collector of a replay, and what the UI asks of it */
+void *replay_main(void *arg);
+/* Show tick TICK (clamped to the recording) */
+void session_replay_seek(struct session *s, long tick);
+/* The tick after (DIR 1) or before (-1) the shown one where pages changed */
+long session_replay_next_change(struct session *s, int dir);
+void session_replay_play(struct session *s, bool playing, double speed);
+/* Empty the event log and the histories (a replay going back) */
+void session_reset_log(struct session *s);
+
+/* Add a note to the log (at WHEN: a replay's; NULL: now). */
 void session_note(struct session *s, const char *text);
+void session_note_at(struct session *s, const char *text,
+		     const struct timespec *when);
 
 /* Add a journal record to the log. */
 void session_journal_event(struct session *s, const struct page_event *ev);

@@ -8,6 +8,7 @@
 
 #include "model/filter.h"
 #include "collect/collect.h"
+#include "model/recording.h"
 
 /* The interactive session, as the command line starts it. */
 /* A region of the target's with a name it told (the demo's regions) */
@@ -27,6 +28,18 @@ struct tui_opts {
 	volatile sig_atomic_t *stop;	/* set by SIGINT/SIGTERM */
 	const struct tui_region *regions;	/* names the target gave its */
 	size_t nr_regions;			/* regions (the demo's table) */
+	/* --record: each frame the session publishes, each journal record */
+	int (*record_frame)(void *arg, const struct snapshot *snap);
+	int (*record_event)(void *arg, const struct page_event *ev);
+	int (*record_note)(void *arg, const struct timespec *time,
+			   const char *text);
+	void *record_arg;
+	/*
+	 * --replay: the frames come from this recording; the context then
+	 * only describes it (what its sources were), nothing is opened
+	 */
+	struct recording *replay;
+	const char *replay_name;
 };
 
 /* Enter and leave the full screen; tui_end() is safe without tui_begin(). */

@@ -77,7 +77,7 @@ void panel_title(WINDOW *win, bool focused, const char *text);
 
 enum tui_pane { PANE_MAPS, PANE_GRID, PANE_PAGES, PANE_EVENTS, PANE_NR };
 enum tui_mode { MODE_NORMAL, MODE_HELP, MODE_DETAIL, MODE_PROMPT };
-enum tui_prompt { PROMPT_FIND, PROMPT_FILTER };
+enum tui_prompt { PROMPT_FIND, PROMPT_FILTER, PROMPT_SEEK };
 /* How the mappings pane is ordered: names in views.c */
 enum tui_map_sort {
 	TUI_SORT_ADDRESS,
@@ -139,6 +139,7 @@ struct tui {
 	uint64_t sel_vaddr;
 	uint64_t detail_vaddr;
 	size_t help_top;
+	const char *replay_name;	/* the recording replayed, or NULL */
 };
 
 /* term.c: the terminal layer (tui_begin() and tui_end() in tui.h) */
@@ -181,7 +182,11 @@ struct tui_key {
 	const char *help;	/* NULL: an alias listed with the key before */
 	const char *footer;	/* label in the footer bar, or NULL */
 	unsigned int (*action)(struct tui *t, int key);
+	unsigned int modes;	/* TUI_KEY_*: where it applies (0: everywhere) */
 };
+
+#define TUI_KEY_LIVE	1U	/* watching a process */
+#define TUI_KEY_REPLAY	2U	/* replaying a recording */
 extern const struct tui_key tui_keys[];
 extern const size_t tui_keys_nr;
 unsigned int tui_keys_dispatch(struct tui *t, int key);

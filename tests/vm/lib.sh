@@ -20,6 +20,17 @@ pw_fail() {
 	done
 }
 
+# pw_leave NAME FILE: hand FILE to the host, which finds it as
+# tests/vm/out/RELEASE/files/NAME once the guest is done (base64 on the
+# fourth serial port, ttyS3); the host's checks of tests/vm/host/ read it
+pw_leave() {
+	{
+		echo "@@FILE $1"
+		base64 "$2"
+		echo "@@END"
+	} >/dev/ttyS3
+}
+
 pw_skip() {
 	echo "SKIP $PW_TEST:$1: $2" >&3
 }
