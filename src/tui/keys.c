@@ -249,7 +249,7 @@ const struct tui_key tui_keys[] = {
 	{ '/', "/", "find an address (hex) or a mapping (part of its path)", "Find", act_find },
 	{ 'n', "n", "find the next match", NULL, act_find_next },
 	{ 's', "s", "sort the mappings: address, resident, pinned, replaced", "Sort", act_sort },
-	{ 'f', "f", "filter pages: pinned, protnone, migrated, replaced, diverged, thp, hugetlb, swapped, node=N", "Filter", act_filter },
+	{ 'f', "f", "filter pages (the Filters below)", "Filter", act_filter },
 	/* the footer shows "+-Interval" */
 	{ '+', "+", "longer refresh interval", "-Interval", act_interval },
 	{ '-', "-", "shorter refresh interval", NULL, act_interval },
