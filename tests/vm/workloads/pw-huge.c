@@ -6,9 +6,10 @@
  * Maps, writes and prints "region NAME START END" (hex, END exclusive) for:
  *   anon    4 pages, MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB, mbind() to
  *           node 1 (MPOL_BIND) before the first touch
- *   shared  2 pages of memfd_create(MFD_HUGETLB), MAP_SHARED; a forked
- *           child maps the same memfd and reads every page, so each page
- *           is mapped twice ("child PID" is printed)
+ *   shared  2 pages of memfd_create(MFD_HUGETLB), MAP_SHARED; a child,
+ *           forked before any of these mappings, maps the same memfd and
+ *           reads every page, so each page is mapped twice ("child PID
+ *           mapped..." is printed)
  *   pinned  1 page, MAP_HUGETLB, private, node 0
  *   moved   2 pages, MAP_HUGETLB, private, node 0
  * then "ready". Each SIGUSR1 runs the next STEP, printing "done STEP" or
@@ -25,6 +26,11 @@
  * reads those 4 pages (its faults share the parent's PMD table through
  * huge_pmd_share()) and unmaps it, in a loop until SIGTERM; it prints
  * "child PID" first and "loops N" every 100 rounds.
+ *
+ * pw-huge nothp: for kernels without transparent huge pages. A 2 MiB-
+ * aligned 4 MiB private anonymous region: prints "madvise ok" or
+ * "madvise ERRNO-NAME" for MADV_HUGEPAGE on it, writes it, prints "region
+ * nothp START END" and "ready", then waits for SIGTERM.
  */
 #include "config.h"
 
@@ -231,6 +237,32 @@ static int share_main(void)
 	return 0;
 }
 
+static int nothp_main(void)
+{
+	char *raw, *p;
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	raw = mmap(NULL, 3 * HUGE_SZ, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (raw == MAP_FAILED)
+		die("mmap", errno);
+	p = (char *)(((unsigned long)raw + HUGE_SZ - 1) & ~(HUGE_SZ - 1));
+	if (!madvise(p, 2 * HUGE_SZ, MADV_HUGEPAGE))
+		printf("madvise ok\n");
+	else
+		printf("madvise %s\n", errno == EINVAL ? "EINVAL" : strerror(errno));
+	memset(p, 0x77, 2 * HUGE_SZ);
+	region("nothp", p, 2);
+	printf("ready\n");
+	fflush(stdout);
+	sigwait(&set, &sig);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char *anon, *shared, *pinned, *moved;
@@ -240,25 +272,22 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && !strcmp(argv[1], "share"))
 		return share_main();
+	if (argc == 2 && !strcmp(argv[1], "nothp"))
+		return nothp_main();
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 
-	anon = map_private(4, 1);
 	fd = memfd_create("pw-huge", MFD_HUGETLB);
 	if (fd < 0)
 		die("memfd_create(MFD_HUGETLB)", errno);
 	if (ftruncate(fd, 2 * HUGE_SZ))
 		die("ftruncate(memfd)", errno);
-	shared = mmap(NULL, 2 * HUGE_SZ, PROT_READ | PROT_WRITE, MAP_SHARED,
-		      fd, 0);
-	if (shared == MAP_FAILED)
-		die("mmap(memfd)", errno);
-	memset(shared, 0x33, 2 * HUGE_SZ);
-	pinned = map_private(1, 0);
-	moved = map_private(2, 0);
-
+	/*
+	 * the child first: a fork after the private regions would share them
+	 * (COW, mapcount 2, read-only) and move_pages() would leave them
+	 */
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0)
@@ -267,6 +296,14 @@ int main(int argc, char **argv)
 		sigprocmask(SIG_UNBLOCK, &set, NULL);
 		child(fd, 2);
 	}
+	anon = map_private(4, 1);
+	shared = mmap(NULL, 2 * HUGE_SZ, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      fd, 0);
+	if (shared == MAP_FAILED)
+		die("mmap(memfd)", errno);
+	memset(shared, 0x33, 2 * HUGE_SZ);
+	pinned = map_private(1, 0);
+	moved = map_private(2, 0);
 	region("anon", anon, 4);
 	region("shared", shared, 2);
 	region("pinned", pinned, 1);
