@@ -105,6 +105,11 @@ pw_verified() {
 # (restore with pw_numa_balancing_restore)
 pw_numa_balancing_fast() {
 	local d=/sys/kernel/debug/sched/numa_balancing f
+	if ! pw_have_numa_balancing; then
+		echo "INFO $PW_TEST: kernel $(uname -r) has no NUMA balancing: its scanner is not sped up" >&3
+		PW_NB_SAVED=""
+		return 0
+	fi
 	PW_NB_SAVED="numa_balancing=$(cat /proc/sys/kernel/numa_balancing)"
 	for f in scan_delay_ms scan_period_min_ms scan_period_max_ms scan_size_mb; do
 		[ -f $d/$f ] && PW_NB_SAVED="$PW_NB_SAVED $f=$(cat $d/$f)"
@@ -126,6 +131,7 @@ pw_numa_balancing_fast() {
 # are. Hinting faults on entries already marked are still resolved.
 # (scan_size_mb=0 is no pause: task_scan_start() divides by it.)
 pw_numa_scan_pause() {
+	pw_have_numa_balancing || return 0
 	echo 2 > /proc/sys/kernel/numa_balancing
 }
 
