@@ -1014,7 +1014,9 @@ static void inv_check(const struct pagewatch_page *r, bool want_file,
 		      unsigned long *checked, unsigned long *bad,
 		      unsigned long va)
 {
-	bool thp = rec_flag(r, PAGEWATCH_PAGE_THP);
+	/* a large folio is THP or hugetlb (exactly one of them) */
+	bool thp = rec_flag(r, PAGEWATCH_PAGE_THP) !=
+		   rec_flag(r, PAGEWATCH_PAGE_HUGETLB);
 	bool ok[INV_NR];
 	int i;
 
