@@ -138,16 +138,16 @@ out=$(pw-verify numa-maps $pid 2>&1)
 pw_verified every_vma_matches_numa_maps "$out" per_vma_node_counts_match_numa_maps +
 
 # -- the tool: JSON key, --filter hugetlb, --summary, and the /proc path
-pagewatch -p $pid --format json --filter hugetlb > /tmp/huge.json 2>/tmp/huge.err
+pagewatch -p $pid --snapshot --format json --filter hugetlb > /tmp/huge.json 2>/tmp/huge.err
 seen=$(jq -r 'select(.type == "page") | "\(.hugetlb) \(.thp) \(.order)"' /tmp/huge.json | sort | uniq -c | awk '{ print $1, $2, $3, $4 }')
 pw_eq tool_filter_hugetlb_gives_every_hugetlb_page "4608 true false 9" "$seen" \
 	"pagewatch --filter hugetlb --format json: count, hugetlb, thp, order (4+2+1+2 huge pages)"
-pagewatch -p $pid --format json --summary > /tmp/huge-sum.json 2>>/tmp/huge.err
+pagewatch -p $pid --snapshot --format json --summary > /tmp/huge-sum.json 2>>/tmp/huge.err
 astart=0x$(pw_region /tmp/huge.out anon | cut -d' ' -f1)
 pw_eq tool_summary_counts_hugetlb_per_node '2048 {"1":2048}' \
 	"$(jq -r --arg s "$astart" 'select(.type == "mapping" and .start == $s) | "\(.hugetlb) \(.hugetlb_nodes | tojson)"' /tmp/huge-sum.json)" \
 	"--summary JSON of the anon region: hugetlb, hugetlb_nodes"
-pagewatch -p $pid --no-kmod --format json --filter hugetlb > /tmp/huge-proc.json 2>>/tmp/huge.err
+pagewatch -p $pid --snapshot --no-kmod --format json --filter hugetlb > /tmp/huge-proc.json 2>>/tmp/huge.err
 pw_eq proc_path_knows_hugetlb_from_kpageflags 4608 \
 	"$(jq -r 'select(.type == "page" and .hugetlb == true) | .addr' /tmp/huge-proc.json | wc -l)" \
 	"pages with hugetlb true, --no-kmod (pagemap + kpageflags KPF_HUGE)"

@@ -27,6 +27,10 @@
  * huge_pmd_share()) and unmaps it, in a loop until SIGTERM; it prints
  * "child PID" first and "loops N" every 100 rounds.
  *
+ * pw-huge giga: one 1 GiB hugetlb page (MAP_HUGETLB | MAP_HUGE_1GB,
+ * private), written at both ends: prints "region giga START END" and
+ * "ready", then waits for SIGTERM.
+ *
  * pw-huge nothp: for kernels without transparent huge pages. A 2 MiB-
  * aligned 4 MiB private anonymous region: prints "madvise ok" or
  * "madvise ERRNO-NAME" for MADV_HUGEPAGE on it, writes it, prints "region
@@ -237,6 +241,33 @@ static int share_main(void)
 	return 0;
 }
 
+#ifndef MAP_HUGE_1GB
+#define MAP_HUGE_1GB	(30 << 26)	/* log2(1 GiB) << MAP_HUGE_SHIFT */
+#endif
+
+static int giga_main(void)
+{
+	sigset_t set;
+	char *p;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	p = mmap(NULL, SHARE_SZ, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_1GB, -1, 0);
+	if (p == MAP_FAILED)
+		die("mmap(MAP_HUGETLB | MAP_HUGE_1GB)", errno);
+	p[0] = 1;
+	p[SHARE_SZ - 1] = 1;
+	printf("region giga %lx %lx\n", (unsigned long)p,
+	       (unsigned long)p + SHARE_SZ);
+	printf("ready\n");
+	fflush(stdout);
+	sigwait(&set, &sig);
+	return 0;
+}
+
 static int nothp_main(void)
 {
 	char *raw, *p;
@@ -274,6 +305,8 @@ int main(int argc, char **argv)
 		return share_main();
 	if (argc == 2 && !strcmp(argv[1], "nothp"))
 		return nothp_main();
+	if (argc == 2 && !strcmp(argv[1], "giga"))
+		return giga_main();
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGTERM);
