@@ -234,6 +234,8 @@ struct pagewatch_page {
 #define PAGEWATCH_FEATURE_KPAGE			"kpage"
 #define PAGEWATCH_FEATURE_SEEK_DATA		"seek_data"
 #define PAGEWATCH_FEATURE_JOURNAL		"journal"
+/* hugetlb pages and PUD leaves are read, not skipped */
+#define PAGEWATCH_FEATURE_HUGETLB		"hugetlb"
 
 /*
  * One record of the journal file: a change the kernel announced to the
