@@ -18,7 +18,7 @@ fi
 set -- $(pw_region /tmp/giga.out giga)
 start=$1 end=$2
 node=$(awk -v s="$start" '$1 == s { for (i = 2; i <= NF; i++) if ($i ~ /^N[0-9]+=1$/) { sub("N", "", $i); sub("=1", "", $i); print $i } }' /proc/$pid/numa_maps)
-pw_eq numa_maps_says_one_gib_huge_page "huge kernelpagesize_kB=1048576 N$node=1" \
+pw_eq numa_maps_says_one_gib_huge_page "huge N$node=1 kernelpagesize_kB=1048576" \
 	"$(awk -v s="$start" '$1 == s { out = ""; for (i = 2; i <= NF; i++) if ($i == "huge" || $i ~ /^kernelpagesize_kB=/ || $i ~ /^N[0-9]+=/) out = out (out == "" ? "" : " ") $i; print out }' /proc/$pid/numa_maps)" \
 	"numa_maps of the 1 GiB region"
 
