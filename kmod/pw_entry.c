@@ -24,10 +24,17 @@ void pw_set_access(struct pagewatch_page *rec,
 			  bool write, bool dirty, bool young)
 {
 	pw_rec_set(rec, PAGEWATCH_PAGE_PRESENT);
-	if (protnone && vma_is_accessible(vma))
-		pw_rec_set(rec, PAGEWATCH_PAGE_PROTNONE);
-	else if (protnone)
+	/*
+	 * A present entry of an inaccessible VMA is its PROT_NONE entry;
+	 * asked of the VMA, because without CONFIG_NUMA_BALANCING (Debian's
+	 * 6.12 PREEMPT_RT build) pte_protnone() and pmd_protnone() are
+	 * always 0 (include/linux/pgtable.h; x86 defines its own only with
+	 * it).
+	 */
+	if (!vma_is_accessible(vma))
 		pw_rec_set(rec, PAGEWATCH_PAGE_VMA_PROTNONE);
+	else if (protnone)
+		pw_rec_set(rec, PAGEWATCH_PAGE_PROTNONE);
 	else if (write)
 		pw_rec_set(rec, PAGEWATCH_PAGE_WRITE);
 	if (dirty)

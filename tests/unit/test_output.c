@@ -403,7 +403,7 @@ START_TEST(test_text_shows_unknown_values_as_dash)
 	two_page_model(&snap, "[heap]");
 	text = render("text", &snap, false);
 	/* ADDR PFN NODE ORD REF MAP PIN FLAGS */
-	ck_assert_ptr_nonnull(strstr(text, "        2000        100    1   -      -     1     - p.--t.a.---"));
+	ck_assert_ptr_nonnull(strstr(text, "        2000        100    1   -      -     1     - p.--ta.---"));
 	free(text);
 	snapshot_free(&snap);
 }
