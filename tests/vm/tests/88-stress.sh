@@ -144,6 +144,7 @@ pw_numa_balancing_restore
 # ---- figures
 ops=$(awk '$1 == "ops" && $2 == "total" { s += $3 } END { print s + 0 }' $dir/ops)
 per_kind=$(awk '$1 == "ops" && $2 != "total" { s[$2] += $3 } END { for (k in s) printf "%s=%d ", k, s[k] }' $dir/ops)
+hops=$(awk '$1 == "ops" && $2 ~ /^hugetlb_/ { s += $3 } END { print s + 0 }' $dir/ops)
 forks=$(sed -n 's/^forks //p' $dir/spin.out)
 pw_info "duration ${secs}s, $targets targets ($killed killed past their time), $ops operations survived: $per_kind"
 pw_info "spinner forked ${forks:-0} children with pid_max 512 (PIDs wrapped about $(( ${forks:-0} / 512 )) times)"
@@ -202,7 +203,6 @@ else
 	pw_fail memory_returns_after_targets_exit "MemFree before ${free_before} kB, after ${free_after} kB" \
 		"$(grep -E 'MemFree|Shmem|Slab|PageTables|AnonPages|Unevictable|Mlocked' /proc/meminfo)"
 fi
-hops=$(awk '$1 == "ops" && $2 ~ /^hugetlb_/ { s += $3 } END { print s + 0 }' $dir/ops)
 [ "$hops" -gt 0 ] && pw_pass hugetlb_churn_ran ||
 	pw_fail hugetlb_churn_ran "no hugetlb operation (map, fork, pin, move) succeeded: $per_kind"
 for n in 0 1; do
