@@ -47,14 +47,24 @@ static bool in_mapping(const struct snapshot *snap, size_t *m, uint64_t vaddr)
 	return *m < snap->nr_mappings && snap->mappings[*m].start <= vaddr;
 }
 
-static bool same_mappings(const struct snapshot *a, const struct snapshot *b)
+/* The same mappings: their bounds, and with WHOLE their perms and file */
+static bool same_mappings(const struct snapshot *a, const struct snapshot *b,
+			  bool whole)
 {
+	const struct maps_entry *x, *y;
+
 	if (a->nr_mappings != b->nr_mappings)
 		return false;
-	for (size_t i = 0; i < a->nr_mappings; i++)
-		if (a->mappings[i].start != b->mappings[i].start ||
-		    a->mappings[i].end != b->mappings[i].end)
+	for (size_t i = 0; i < a->nr_mappings; i++) {
+		x = &a->mappings[i];
+		y = &b->mappings[i];
+		if (x->start != y->start || x->end != y->end)
 			return false;
+		if (whole && (x->offset != y->offset || x->inode != y->inode ||
+			      strcmp(x->perms, y->perms) ||
+			      strcmp(x->path, y->path)))
+			return false;
+	}
 	return true;
 }
 
@@ -111,7 +121,7 @@ int snapshot_merge(const struct snapshot *model, struct snapshot *part,
 		return -ENOMEM;
 	}
 	merged->pages = pages;
-	if (same_mappings(model, part)) {
+	if (same_mappings(model, part, false)) {
 		merge_runs(model, part, ranges, nr, merged, at);
 		goto out_moved;
 	}
@@ -193,4 +203,41 @@ size_t snapshot_ranges_join(struct snapshot_range *r, size_t nr)
 		r[++n] = r[i];
 	}
 	return n + 1;
+}
+
+/* The facts of a page as read: tracking's results left out */
+#define READ_FLAGS	(~(SNAPSHOT_BIT(SNAPSHOT_PAGE_MIGRATED) | \
+			   SNAPSHOT_BIT(SNAPSHOT_PAGE_DIVERGED) | \
+			   SNAPSHOT_BIT(SNAPSHOT_PAGE_REPLACED) | \
+			   SNAPSHOT_BIT(SNAPSHOT_KNOWN_MIGRATED) | \
+			   SNAPSHOT_BIT(SNAPSHOT_KNOWN_DIVERGED)))
+
+static bool same_page(const struct snapshot_page *a,
+		      const struct snapshot_page *b)
+{
+	return a->vaddr == b->vaddr && a->pfn == b->pfn &&
+	       (a->flags & READ_FLAGS) == (b->flags & READ_FLAGS) &&
+	       a->refcount == b->refcount && a->mapcount == b->mapcount &&
+	       a->pincount == b->pincount && a->node == b->node &&
+	       a->order == b->order && a->swap_type == b->swap_type;
+}
+
+bool snapshot_part_unchanged(const struct snapshot *model,
+			     const struct snapshot *part,
+			     const struct snapshot_range *ranges, size_t nr)
+{
+	size_t p = 0;
+
+	if (!same_mappings(model, part, true))
+		return false;
+	for (size_t r = 0; r < nr; r++) {
+		size_t m = snapshot_page_index(model, ranges[r].start);
+
+		for (; m < model->nr_pages &&
+		       model->pages[m].vaddr < ranges[r].end; m++, p++)
+			if (p == part->nr_pages ||
+			    !same_page(&model->pages[m], &part->pages[p]))
+				return false;
+	}
+	return p == part->nr_pages;
 }

@@ -2,6 +2,7 @@
 #ifndef PW_SNAPSHOT_MERGE_H
 #define PW_SNAPSHOT_MERGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,14 @@ uint64_t snapshot_slice_end(const struct snapshot *model, uint64_t start,
 int snapshot_merge(const struct snapshot *model, struct snapshot *part,
 		  const struct snapshot_range *ranges, size_t nr,
 		  struct snapshot *merged);
+/*
+ * Did PART, read afresh over RANGES[0..NR) (sorted, disjoint), find what
+ * MODEL holds there: the same mappings, and the same pages as read
+ * (tracking's results aside)? Then nothing needs merging.
+ */
+bool snapshot_part_unchanged(const struct snapshot *model,
+			     const struct snapshot *part,
+			     const struct snapshot_range *ranges, size_t nr);
 /* RANGES[0..NR) sorted and joined where they touch or overlap: the new count */
 size_t snapshot_ranges_join(struct snapshot_range *ranges, size_t nr);
 

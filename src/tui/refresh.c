@@ -268,6 +268,9 @@ static void note_lag(struct session *s, double oldest)
 	pthread_mutex_unlock(&s->lock);
 }
 
+/* refresh_live(): nothing changed, no frame to publish */
+#define REFRESH_UNCHANGED	1
+
 /*
  * Live: the ranges the journal announced since the last refresh, and a
  * slice of the rest as a safety net (a quarter of the rolling budget, so
@@ -283,7 +286,7 @@ static int refresh_live(struct session *s, struct session_frame *prev,
 	const struct snapshot_range *dirty;
 	struct snapshot_range *r;
 	struct snapshot part;
-	size_t nr, slice = budget_pages(s) / 4;
+	size_t nr, nr_dirty, slice = budget_pages(s) / 4;
 	uint64_t slice_end;
 	double now = now_sec(), cpu, oldest;
 	bool all;
@@ -292,7 +295,7 @@ static int refresh_live(struct session *s, struct session_frame *prev,
 	err = log_journal(s, model, &oldest);
 	if (err)
 		return err;
-	nr = follow_take_dirty(&s->follow, &dirty, &all);
+	nr = nr_dirty = follow_take_dirty(&s->follow, &dirty, &all);
 	if (all) {
 		session_note(s, "journal: records were lost: everything read again");
 		return refresh_full(s, prev, f, read);
@@ -308,6 +311,24 @@ static int refresh_live(struct session *s, struct session_frame *prev,
 
 	cpu = thread_cpu();
 	err = collect_ranges(s->ctx, &part, r, nr);
+	if (!err && !nr_dirty && snapshot_part_unchanged(model, &part, r, nr)) {
+		/*
+		 * Quiet: nothing announced, and the safety slice found the
+		 * model right. No frame: the screen and the model stay as
+		 * they are, so an idle target costs its slice, not a copy of
+		 * every page per refresh.
+		 */
+		s->read_cpu = thread_cpu() - cpu;
+		*read = part.nr_pages;
+		pthread_mutex_lock(&s->lock);
+		s->status.seq = part.seq;
+		pthread_mutex_unlock(&s->lock);
+		snapshot_free(&part);
+		free(r);
+		note_lag(s, oldest);
+		advance_slice(s, model, slice, slice_end, now);
+		return REFRESH_UNCHANGED;
+	}
 	if (!err) {
 		s->read_cpu = thread_cpu() - cpu;
 		*read = part.nr_pages;
@@ -353,6 +374,10 @@ static size_t take(struct session *s, bool *rolling)
 	else
 		err = refresh_full(s, prev, f, &read);
 	session_frame_put(s, prev);
+	if (err == REFRESH_UNCHANGED) {
+		free(f);
+		return read;
+	}
 	if (err) {
 		snapshot_free(&f->snap);
 		free(f);

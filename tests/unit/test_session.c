@@ -344,6 +344,43 @@ START_TEST(test_slice_end_counts_pages_of_the_model)
 }
 END_TEST
 
+START_TEST(test_part_unchanged_only_when_pages_and_mappings_are_the_same)
+{
+	const struct snapshot_range slice = { 0x2000, 0x4000 };
+	struct snapshot model, part;
+
+	model_init(&model, "[heap]");
+	model_add(&model, 0x1000, 0x100, 0, MODEL_PRESENT);
+	model_add(&model, 0x2000, 0x101, 0, MODEL_PRESENT);
+	model_add(&model, 0x3000, 0x102, 1, MODEL_PRESENT);
+	model_add(&model, 0x5000, 0x103, 0, MODEL_PRESENT);
+	/* tracking's results in the model do not count as a change */
+	model.pages[1].flags |= SNAPSHOT_BIT(SNAPSHOT_PAGE_MIGRATED) |
+				SNAPSHOT_BIT(SNAPSHOT_KNOWN_MIGRATED);
+	model_init(&part, "[heap]");
+	model_add(&part, 0x2000, 0x101, 0, MODEL_PRESENT);
+	model_add(&part, 0x3000, 0x102, 1, MODEL_PRESENT);
+	ck_assert(snapshot_part_unchanged(&model, &part, &slice, 1));
+	/* a page on another node */
+	part.pages[1].node = 0;
+	ck_assert(!snapshot_part_unchanged(&model, &part, &slice, 1));
+	part.pages[1].node = 1;
+	/* a mapping whose permissions changed */
+	strcpy(part.mappings[0].perms, "r--p");
+	ck_assert(!snapshot_part_unchanged(&model, &part, &slice, 1));
+	strcpy(part.mappings[0].perms, model.mappings[0].perms);
+	/* a page gone from the slice */
+	part.nr_pages = 1;
+	ck_assert(!snapshot_part_unchanged(&model, &part, &slice, 1));
+	part.nr_pages = 2;
+	/* a page faulted in where the model had none */
+	model_add(&part, 0x3800, 0x104, 0, MODEL_PRESENT);
+	ck_assert(!snapshot_part_unchanged(&model, &part, &slice, 1));
+	snapshot_free(&model);
+	snapshot_free(&part);
+}
+END_TEST
+
 static void add(TCase *tc)
 {
 	tcase_add_test(tc, test_migrated_page_is_logged_with_old_and_new_node);
@@ -358,6 +395,7 @@ static void add(TCase *tc)
 	tcase_add_test(tc, test_slice_merge_keeps_pages_outside_the_slice_as_last_seen);
 	tcase_add_test(tc, test_slice_compares_a_page_with_its_observation_by_the_focus);
 	tcase_add_test(tc, test_merge_drops_pages_of_a_mapping_that_went_away);
+	tcase_add_test(tc, test_part_unchanged_only_when_pages_and_mappings_are_the_same);
 	tcase_add_test(tc, test_slice_end_counts_pages_of_the_model);
 }
 

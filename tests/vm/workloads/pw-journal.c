@@ -61,6 +61,15 @@ static void die(const char *what)
 	exit(1);
 }
 
+static int node_of(void *page)
+{
+	int status = -1;
+
+	if (move_pages(0, 1, &page, NULL, &status, 0))
+		die("move_pages query");
+	return status;
+}
+
 static char *map_written(unsigned long pages)
 {
 	char *p = mmap(NULL, pages * PAGE_SZ, PROT_READ | PROT_WRITE,
@@ -73,21 +82,36 @@ static char *map_written(unsigned long pages)
 	return p;
 }
 
+/*
+ * PAGES written pages kept out of NUMA balancing's reach, for the moves:
+ * an explicit policy without MPOL_F_MOF makes task_numa_work() skip the
+ * mapping, and a read of each page ends a hint already set. A page whose
+ * PTE is PROT_NONE for a hint stayed where it was under move_pages() on
+ * 6.1, which reported it -ENOENT (not present), for as long as nothing
+ * touched it.
+ */
+static char *map_written_unhinted(unsigned long pages)
+{
+	char *p = map_written(pages);
+	volatile char sum = p[0];	/* ends a hint set since the write */
+	int node = node_of(p);
+	unsigned long mask = 1UL << (node < 0 ? 0 : node);
+
+	if (mbind(p, pages * PAGE_SZ, MPOL_PREFERRED, &mask,
+		  sizeof(mask) * 8, 0))
+		die("mbind");
+	for (unsigned long i = 0; i < pages; i++)
+		sum += p[i * PAGE_SZ];
+	(void)sum;
+	return p;
+}
+
 static void step(const char *name, const void *start, unsigned long len,
 		 pid_t cause)
 {
 	printf("step %s %lx %lx %d\n", name, (unsigned long)start,
 	       (unsigned long)start + len, (int)cause);
 	fflush(stdout);
-}
-
-static int node_of(void *page)
-{
-	int status = -1;
-
-	if (move_pages(0, 1, &page, NULL, &status, 0))
-		die("move_pages query");
-	return status;
 }
 
 /*
@@ -284,7 +308,7 @@ static void run_steps(void)
 
 	step_pinned();
 
-	step_move_and_back(map_written(16), 16);
+	step_move_and_back(map_written_unhinted(16), 16);
 
 	step_fork_cow();
 	step_collapse();
@@ -311,7 +335,7 @@ int main(int argc, char **argv)
 	if (move_only) {
 		if (move_n < 1 || move_n > 64)
 			die("move: 1 to 64 pages");
-		move_region = map_written(move_n);
+		move_region = map_written_unhinted(move_n);
 	}
 	printf("probe %lx %lx\nready %d\n", (unsigned long)probe,
 	       (unsigned long)probe + PAGE_SZ, (int)getpid());
