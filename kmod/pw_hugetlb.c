@@ -158,6 +158,11 @@ static void pw_fill_huge_swap(pte_t pte, unsigned long sz, unsigned long idx,
 			pw_fill_pte_swap(pte, rec);
 		pw_rec_set(rec, level);
 		pw_rec_set(rec, PAGEWATCH_PAGE_HUGETLB);
+		/*
+		 * Unlike a THP under split, a hugetlb folio keeps its size:
+		 * the entry's size is the order, also while it migrates.
+		 */
+		rec->order = ilog2(sz) - PAGE_SHIFT;
 	}
 }
 
