@@ -10,6 +10,8 @@
  *                                     sources, the text view's target,
  *                                     flag names
  *   pw_walk.c pw_seek.c               an address space's page tables
+ *   pw_hugetlb.c                      the huge PTEs of hugetlb VMAs
+ *   pw_entry.c                        one leaf entry in PTE format
  *   pw_page.c                         one page (and the kpage source)
  */
 #ifndef _PW_H
@@ -87,10 +89,14 @@ static inline bool pw_pmd_is_table(pmd_t pmd)
 	return pmd_present(pmd) && !pmd_leaf(pmd) && !pmd_bad(pmd);
 }
 
-/* vm_normal_page() never gives a struct page in these VMAs */
-static inline bool pw_vma_special(struct vm_area_struct *vma)
+/*
+ * VMAs of raw PFNs: vm_normal_page() and vm_normal_page_pmd() give a
+ * struct page there only for entries the kernel marks as ordinary (a
+ * private COW copy, an inserted page); VM_IO alone says nothing.
+ */
+static inline bool pw_vma_pfnmap(struct vm_area_struct *vma)
 {
-	return vma->vm_flags & (VM_IO | VM_PFNMAP);
+	return vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP);
 }
 
 /* A target of the text view, or the binding of a pages file */
@@ -157,6 +163,19 @@ long pw_walk_fill(struct pw_source *src, unsigned long vpn,
 /* pw_seek.c */
 int pw_seek(struct mm_struct *mm, unsigned long vpn, unsigned long end,
 	    bool want_data, unsigned long *found);
+
+/* pw_hugetlb.c */
+void pw_hugetlb_fill(struct vm_area_struct *vma, unsigned long addr,
+		     unsigned long end, struct pagewatch_page *rec);
+bool pw_hugetlb_seek(struct vm_area_struct *vma, unsigned long addr,
+		     unsigned long *next);
+
+/* pw_entry.c */
+void pw_set_access(struct pagewatch_page *rec, struct vm_area_struct *vma,
+		   bool protnone, bool write, bool dirty, bool young);
+void pw_fill_migration(struct pagewatch_page *rec, unsigned long pfn,
+		       swp_entry_t entry);
+void pw_fill_pte_swap(pte_t pte, struct pagewatch_page *rec);
 
 /* pw_page.c */
 void pw_page_fill(struct pagewatch_page *rec, struct page *page);

@@ -36,7 +36,8 @@ static int pw_version_show(struct seq_file *m, void *v)
 		 PAGEWATCH_FEATURE_RCU_PTE_WALK " "
 		 PAGEWATCH_FEATURE_KPAGE " "
 		 PAGEWATCH_FEATURE_SEEK_DATA " "
-		 PAGEWATCH_FEATURE_JOURNAL "\n");
+		 PAGEWATCH_FEATURE_JOURNAL " "
+		 PAGEWATCH_FEATURE_HUGETLB "\n");
 	pw_seq_flag_lines(m);
 	return 0;
 }

@@ -111,7 +111,13 @@ void pw_page_fill(struct pagewatch_page *rec, struct page *page)
 	order = folio_order(folio);
 	if (order) {
 		rec->order = order;
-		pw_rec_set(rec, PAGEWATCH_PAGE_THP);
+		/*
+		 * hugetlb folios count pins per folio like other large ones
+		 * (6.1 try_grab_folio(), 6.12 try_grab_folio() and
+		 * gup_put_folio() make no exception for them).
+		 */
+		pw_rec_set(rec, folio_test_hugetlb(folio) ?
+				PAGEWATCH_PAGE_HUGETLB : PAGEWATCH_PAGE_THP);
 		pincount = pw_folio_pincount(folio);
 		pw_rec_set(rec, PAGEWATCH_PAGE_PIN_EXACT);
 	} else {

@@ -7,7 +7,9 @@
  * (no VMA, or none or bad at some level). Empty upper levels are stepped
  * over whole, so a search across a terabyte reservation costs a few loads.
  *
- * Same rules as pw_walk.c, without its locks below the VMA: the answer is
+ * Same rules as pw_walk.c, without its locks below the VMA (but for
+ * i_mmap_rwsem in hugetlb VMAs, whose PMD tables may be shared and
+ * unshared under it: see pw_hugetlb.c): the answer is
  * a hint of the moment, like SEEK_DATA on a file being written, and a read
  * that follows may find the tables changed. mmap_read_lock and an
  * mm_users reference keep the VMAs and the tables above PTE level; a PTE
@@ -75,10 +77,20 @@ static void pw_seek_pmd(struct pw_seek_state *s, pmd_t *pmdp,
 	rcu_read_unlock();
 }
 
-/* As pw_fill_pud_leaf(): skipped outside pfnmaps, else data if present */
-static bool pw_seek_pud_leaf_data(struct vm_area_struct *vma, pud_t pud)
+/* As pw_walk_pud_leaf(): a present leaf is data */
+static bool pw_seek_pud_leaf_data(pud_t pud)
 {
-	return !pw_vma_special(vma) || pud_present(pud);
+	return pud_present(pud);
+}
+
+/* One huge entry of a hugetlb VMA, from s->addr up to at most @end */
+static void pw_seek_hugetlb(struct pw_seek_state *s,
+			    struct vm_area_struct *vma, unsigned long end)
+{
+	unsigned long next;
+	bool data = pw_hugetlb_seek(vma, s->addr, &next);
+
+	pw_seek_span(s, data, min(next, end));
 }
 
 /* One step inside @vma, from s->addr up to @end (at most vm_end) */
@@ -107,7 +119,7 @@ static void pw_seek_vma(struct pw_seek_state *s, struct vm_area_struct *vma,
 	if (pud_none(pud))
 		pw_seek_span(s, false, pud_addr_end(addr, end));
 	else if (pud_leaf(pud))
-		pw_seek_span(s, pw_seek_pud_leaf_data(vma, pud),
+		pw_seek_span(s, pw_seek_pud_leaf_data(pud),
 			     pud_addr_end(addr, end));
 	else if (!pud_present(pud) || pud_bad(pud))
 		pw_seek_span(s, false, pud_addr_end(addr, end));
@@ -131,8 +143,7 @@ static void pw_seek_steps(struct pw_seek_state *s, struct mm_struct *mm,
 		else if (vma->vm_start > s->addr)
 			pw_seek_span(s, false, vma->vm_start);
 		else if (is_vm_hugetlb_page(vma))
-			/* the walk reports every hugetlb page skipped */
-			pw_seek_span(s, true, min(end, vma->vm_end));
+			pw_seek_hugetlb(s, vma, min(end, vma->vm_end));
 		else
 			pw_seek_vma(s, vma, min(end, vma->vm_end));
 	}

@@ -163,129 +163,11 @@ static bool pw_pmd_writable(pmd_t pmd)
 	return pmd_write(pmd);
 }
 
-/*
- * Access facts of a leaf entry. x86 pte_protnone() is true for NUMA hints
- * and for mprotect(PROT_NONE) alike; like handle_pte_fault(), only an
- * accessible VMA makes it a NUMA hint. A protnone entry is never reported
- * writable (6.1 keeps RW in hint entries): see savedwrite.
- */
-static void pw_set_access(struct pagewatch_page *rec,
-			  struct vm_area_struct *vma, bool protnone,
-			  bool write, bool dirty, bool young)
-{
-	pw_rec_set(rec, PAGEWATCH_PAGE_PRESENT);
-	if (protnone && vma_is_accessible(vma))
-		pw_rec_set(rec, PAGEWATCH_PAGE_PROTNONE);
-	else if (protnone)
-		pw_rec_set(rec, PAGEWATCH_PAGE_VMA_PROTNONE);
-	else if (write)
-		pw_rec_set(rec, PAGEWATCH_PAGE_WRITE);
-	if (dirty)
-		pw_rec_set(rec, PAGEWATCH_PAGE_DIRTY);
-	if (young)
-		pw_rec_set(rec, PAGEWATCH_PAGE_YOUNG);
-}
-
 static void pw_set_zero(struct pagewatch_page *rec, unsigned long pfn)
 {
 	pw_rec_set(rec, PAGEWATCH_PAGE_ZERO);
 	if (pfn_valid(pfn))
 		rec->node = cpu_to_le16(page_to_nid(pfn_to_page(pfn)));
-}
-
-/*
- * Anonymous (and KSM) or page cache, for the source page of a migration
- * entry. An anonymous folio keeps PAGE_MAPPING_ANON in its mapping until
- * it is freed, through split and migration (6.12 move_to_new_folio():
- * "Anonymous folios must stay anonymous until freed"); a page-cache
- * folio's mapping may already be NULL (6.12 clears src->mapping before
- * remove_migration_ptes()). A page mapped to user space is one or the
- * other, so what is not anonymous is file. The mapping is the head's,
- * read through compound_head: a split sets a tail's own mapping before
- * clear_compound_head() (smp_wmb() in __split_huge_page_tail(), 6.1 and
- * 6.12), and the tail's word held other fields before.
- */
-static void pw_migration_kind(struct pagewatch_page *rec, struct page *page,
-			      swp_entry_t entry)
-{
-	struct folio *folio = page_folio(page);
-	unsigned long mapping;
-
-	smp_rmb();	/* pairs with the split's smp_wmb() */
-	mapping = (unsigned long)READ_ONCE(folio->mapping);
-	if (!(mapping & PAGE_MAPPING_ANON)) {
-		pw_rec_set(rec, PAGEWATCH_PAGE_FILE);
-		return;
-	}
-	pw_rec_set(rec, PAGEWATCH_PAGE_ANON);
-	if ((mapping & PAGE_MAPPING_FLAGS) == PAGE_MAPPING_KSM) {
-		pw_rec_set(rec, PAGEWATCH_PAGE_KSM);
-		return;
-	}
-	/*
-	 * try_to_migrate_one() moves PG_anon_exclusive into the entry type
-	 * (writable or readable-exclusive); remove_migration_pte() puts it
-	 * back.
-	 */
-	if (is_writable_migration_entry(entry) ||
-	    is_readable_exclusive_migration_entry(entry))
-		pw_rec_set(rec, PAGEWATCH_PAGE_ANON_EXCLUSIVE);
-}
-
-/*
- * A migration entry, under the lock of the table holding it. Never
- * pfn_swap_entry_to_page(): it BUG()s when the folio is not locked. The
- * source page stays allocated while the entry exists: the migration or
- * split that installed it must take this lock to replace it
- * (remove_migration_ptes()) before releasing it.
- *
- * But the entry does not freeze the folio: a split installs migration
- * entries, then __split_huge_page() rewrites the struct pages (a tail's
- * mapping over page 1's _nr_pages_mapped/_pincount, then
- * ClearPageCompound) without this lock, and a migration moves counts to
- * the new folio. Only what the entry guarantees is reported: the PFN,
- * whether the entry is writable, the page's node (page->flags section
- * bits, set once at boot) and anon/file; refcount, mapcount, pincount,
- * order, thp, pin_exact and maybe_pinned stay 0 and unstable is set.
- */
-static void pw_fill_migration(struct pagewatch_page *rec, unsigned long pfn,
-			      swp_entry_t entry)
-{
-	struct page *page;
-
-	rec->pfn = cpu_to_le64(pfn);
-	pw_rec_set(rec, PAGEWATCH_PAGE_MIGRATION);
-	pw_rec_set(rec, PAGEWATCH_PAGE_UNSTABLE);
-	if (is_writable_migration_entry(entry))
-		pw_rec_set(rec, PAGEWATCH_PAGE_WRITE);
-	if (!pfn_valid(pfn))
-		return;
-	page = pfn_to_page(pfn);
-	rec->node = cpu_to_le16(page_to_nid(page));
-	pw_migration_kind(rec, page, entry);
-}
-
-/* Non-present, non-none PTE: swap, migration, marker, device, hwpoison */
-static void pw_fill_pte_swap(pte_t pte, struct pagewatch_page *rec)
-{
-	swp_entry_t entry;
-
-	if (is_pte_marker(pte)) {
-		pw_rec_set(rec, PAGEWATCH_PAGE_MARKER);
-		return;
-	}
-	entry = pte_to_swp_entry(pte);
-	if (is_migration_entry(entry)) {
-		pw_fill_migration(rec, swp_offset_pfn(entry), entry);
-		return;
-	}
-	/* device-private/exclusive and hwpoison carry a PFN, like pagemap */
-	pw_rec_set(rec, PAGEWATCH_PAGE_SWAP);
-	rec->swap_type = swp_type(entry);
-	if (is_pfn_swap_entry(entry))
-		rec->pfn = cpu_to_le64(swp_offset_pfn(entry));
-	else
-		rec->pfn = cpu_to_le64(swp_offset(entry));
 }
 
 /* One PTE, read under its PTE lock; @rec is cleared */
@@ -305,10 +187,17 @@ static void pw_fill_pte(struct vm_area_struct *vma, pte_t pte,
 	rec->pfn = cpu_to_le64(pfn);
 	pw_set_access(rec, vma, pte_protnone(pte), pw_pte_writable(pte),
 		      pte_dirty(pte), pte_young(pte));
-	/* vm_normal_page() (not exported): never a struct page for these */
-	if (pw_vma_special(vma))
-		pw_rec_set(rec, PAGEWATCH_PAGE_SPECIAL);
-	else if (is_zero_pfn(pfn))
+	/*
+	 * vm_normal_page() (not exported) with CONFIG_ARCH_HAS_PTE_SPECIAL,
+	 * as on x86 (6.1 and 6.12 mm/memory.c): a special entry has no struct
+	 * page, whatever the VMA (remap_pfn_range() and vmf_insert_pfn() /
+	 * vmf_insert_mixed() of raw PFNs set it, as does the zero page
+	 * since 6.1); any other entry has one, in a VM_PFNMAP / VM_IO /
+	 * VM_MIXEDMAP VMA too: a private COW copy of a PFN-mapped page is an
+	 * ordinary anonymous page. pfn_valid() stands for the kernel's
+	 * highest_memmap_pfn bound.
+	 */
+	if (is_zero_pfn(pfn))
 		pw_set_zero(rec, pfn);
 	else if (pte_special(pte) || !pfn_valid(pfn))
 		pw_rec_set(rec, PAGEWATCH_PAGE_SPECIAL);
@@ -375,11 +264,48 @@ static bool pw_head_anon_exclusive(struct page *head)
 	return PageAnon(head) && !PageKsm(head) && PageAnonExclusive(head);
 }
 
+static bool pw_pmd_special(pmd_t pmd)
+{
+#ifdef PW_HAVE_PMD_SPECIAL
+	return pmd_special(pmd);
+#else
+	return false;
+#endif
+}
+
+/*
+ * vm_normal_page_pmd() (not exported; 6.1 and 6.12 mm/memory.c), but for
+ * the huge zero page, which the caller tells apart: whether the PMD leaf
+ * of @addr has a struct page to read. 6.12 marks huge PFN maps with
+ * pmd_special(); in a VM_PFNMAP VMA the linear remap_pfn_range() frame
+ * (vm_pgoff + offset) is a raw PFN and so is anything in a shared one;
+ * VM_MIXEDMAP has a page wherever the PFN has a memmap.
+ */
+static bool pw_pmd_normal(struct vm_area_struct *vma, unsigned long addr,
+			  pmd_t pmd)
+{
+	unsigned long pfn = pmd_pfn(pmd);
+
+	if (pw_pmd_special(pmd) || !pfn_valid(pfn))
+		return false;
+	if (vma->vm_flags & VM_MIXEDMAP)
+		return true;
+	if (vma->vm_flags & VM_PFNMAP) {
+		if (pfn == vma->vm_pgoff +
+			   (((addr & PMD_MASK) - vma->vm_start) >> PAGE_SHIFT))
+			return false;
+		if (!is_cow_mapping(vma->vm_flags))
+			return false;
+	}
+	return !pw_pmd_devmap(pmd);
+}
+
 /* A present PMD leaf, under the PMD lock; @rec is cleared */
 static void pw_fill_pmd_leaf(struct vm_area_struct *vma, pmd_t pmd,
-			     unsigned long idx, struct pagewatch_page *rec,
+			     unsigned long addr, struct pagewatch_page *rec,
 			     unsigned long nr)
 {
+	unsigned long idx = (addr & ~PMD_MASK) >> PAGE_SHIFT;
 	unsigned long pfn = pmd_pfn(pmd) + idx;
 	struct pagewatch_page proto;
 	struct page *head = NULL;
@@ -390,11 +316,10 @@ static void pw_fill_pmd_leaf(struct vm_area_struct *vma, pmd_t pmd,
 	pw_rec_set(&proto, PAGEWATCH_PAGE_PMD);
 	pw_set_access(&proto, vma, pmd_protnone(pmd), pw_pmd_writable(pmd),
 		      pmd_dirty(pmd), pmd_young(pmd));
-	if (pw_vma_special(vma) || pw_pmd_devmap(pmd) ||
-	    !pfn_valid(pmd_pfn(pmd)))
-		pw_rec_set(&proto, PAGEWATCH_PAGE_SPECIAL);
-	else
+	if (pw_pmd_normal(vma, addr, pmd))
 		head = pfn_to_page(pmd_pfn(pmd));
+	else
+		pw_rec_set(&proto, PAGEWATCH_PAGE_SPECIAL);
 	if (head && pw_folio_is_huge_zero(page_folio(head))) {
 		/* kpage cannot tell (huge_zero_pfn is not exported); we can */
 		pw_set_zero(&proto, pmd_pfn(pmd));
@@ -449,7 +374,7 @@ static int pw_walk_pmd_locked(struct vm_area_struct *vma, pmd_t *pmdp,
 	else if (is_pmd_migration_entry(pmd))
 		pw_fill_pmd_migration(pmd, idx, rec, nr);
 	else if (pmd_present(pmd) && pmd_leaf(pmd))
-		pw_fill_pmd_leaf(vma, pmd, idx, rec, nr);
+		pw_fill_pmd_leaf(vma, pmd, addr, rec, nr);
 	/* else none, or bad: left not present */
 	spin_unlock(ptl);
 	return ret;
@@ -481,26 +406,63 @@ static void pw_walk_pmd(struct vm_area_struct *vma, pmd_t *pmdp,
 	pw_fill_flag(rec, (end - addr) >> PAGE_SHIFT, PAGEWATCH_PAGE_SKIPPED);
 }
 
-/* PUD leaves are only reported in pfnmap VMAs, without a struct page */
-static void pw_fill_pud_leaf(struct vm_area_struct *vma, pud_t pud,
+static bool pw_pud_devmap(pud_t pud)
+{
+#ifdef PW_HAVE_PUD_DEVMAP
+	return pud_devmap(pud);
+#else
+	return false;
+#endif
+}
+
+static bool pw_pud_special(pud_t pud)
+{
+#ifdef PW_HAVE_PUD_SPECIAL
+	return pud_special(pud);
+#else
+	return false;
+#endif
+}
+
+/*
+ * A PUD leaf outside hugetlb: a DAX (devmap) page or, since 6.12, a huge
+ * PFN map (pud_special()); the kernel has no anonymous PUD folios. Read
+ * under the PUD lock, which a DAX PUD split takes
+ * (__split_huge_pud()); a struct page is read only for an ordinary
+ * entry outside PFN maps, as vm_normal_page_pmd() would decide.
+ */
+static void pw_walk_pud_leaf(struct vm_area_struct *vma, pud_t *pudp,
 			     unsigned long addr, struct pagewatch_page *rec,
 			     unsigned long nr)
 {
-	unsigned long pfn;
-	unsigned long i;
+	unsigned long idx = (addr & ~PUD_MASK) >> PAGE_SHIFT;
+	struct pagewatch_page proto;
+	unsigned long pfn, i;
+	spinlock_t *ptl;
+	bool normal;
+	pud_t pud;
 
-	if (!pw_vma_special(vma)) {
-		pw_fill_flag(rec, nr, PAGEWATCH_PAGE_SKIPPED);
-		return;
-	}
-	if (!pud_present(pud))
-		return;
-	pfn = pud_pfn(pud) + ((addr & ~PUD_MASK) >> PAGE_SHIFT);
+	ptl = pud_lock(vma->vm_mm, pudp);
+	pud = READ_ONCE(*pudp);
+	if (!pud_present(pud) || !pud_leaf(pud))
+		goto out_unlock;	/* split or zapped meanwhile */
+	pfn = pud_pfn(pud);
+	pw_rec_clear(&proto);
+	pw_rec_set(&proto, PAGEWATCH_PAGE_PUD);
+	pw_set_access(&proto, vma, false, pud_write(pud), pud_dirty(pud),
+		      pud_young(pud));
+	normal = !pw_vma_pfnmap(vma) && !pw_pud_devmap(pud) &&
+		 !pw_pud_special(pud) && pfn_valid(pfn);
+	if (!normal)
+		pw_rec_set(&proto, PAGEWATCH_PAGE_SPECIAL);
 	for (i = 0; i < nr; i++, rec++) {
-		rec->pfn = cpu_to_le64(pfn + i);
-		pw_rec_set(rec, PAGEWATCH_PAGE_PRESENT);
-		pw_rec_set(rec, PAGEWATCH_PAGE_SPECIAL);
+		*rec = proto;
+		rec->pfn = cpu_to_le64(pfn + idx + i);
+		if (normal)
+			pw_page_fill(rec, pfn_to_page(pfn + idx + i));
 	}
+out_unlock:
+	spin_unlock(ptl);
 }
 
 /* [addr, end) lies in @vma and in one PMD */
@@ -513,9 +475,9 @@ static void pw_walk_vma(struct vm_area_struct *vma, unsigned long addr,
 	pud_t *pudp, pud;
 
 	pw_fill_none(rec, nr);
-	/* hugetlb tables need hugetlb_walk() (not exported) and its locks */
+	/* hugetlb tables need their own locks: see pw_hugetlb.c */
 	if (is_vm_hugetlb_page(vma)) {
-		pw_fill_flag(rec, nr, PAGEWATCH_PAGE_SKIPPED);
+		pw_hugetlb_fill(vma, addr, end, rec);
 		return;
 	}
 	/* upper levels under a VMA only ever go from none to a table */
@@ -532,7 +494,7 @@ static void pw_walk_vma(struct vm_area_struct *vma, unsigned long addr,
 	if (pud_none(pud))
 		return;
 	if (pud_leaf(pud)) {
-		pw_fill_pud_leaf(vma, pud, addr, rec, nr);
+		pw_walk_pud_leaf(vma, pudp, addr, rec, nr);
 		return;
 	}
 	if (!pud_present(pud) || pud_bad(pud))

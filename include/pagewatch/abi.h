@@ -121,8 +121,15 @@
  * count: exact when PAGEWATCH_PAGE_PIN_EXACT is set (large folios count
  * pins), otherwise refcount / PAGEWATCH_GUP_PIN_COUNTING_BIAS. The page
  * facts (node, order, counts, thp, anon...) are filled for present pages
- * with a struct page; THP is set exactly when order > 0, and PIN_EXACT
- * only with THP. A migration entry does not freeze its folio (a split
+ * with a struct page; exactly one of THP and HUGETLB is set when order
+ * > 0 (HUGETLB for a hugetlb folio: order 9 for 2 MiB, 18 for 1 GiB), and
+ * PIN_EXACT only with one of them. Pages of hugetlb VMAs get one record
+ * per 4 KiB page, like a PMD-mapped THP: PMD for a 2 MiB page, PUD for a
+ * 1 GiB one (and for DAX or PFN-map PUD leaves), HUGETLB on their present
+ * and migration records. SPECIAL marks an entry without a struct page, by
+ * the kernel's own rule (vm_normal_page(), vm_normal_page_pmd()): in a
+ * VM_PFNMAP / VM_IO / VM_MIXEDMAP mapping a private COW copy is an
+ * ordinary page and gets all its facts. A migration entry does not freeze its folio (a split
  * rewrites the struct pages, a migration moves the counts, without the
  * lock the walk holds): its record has UNSTABLE set and only what the
  * entry guarantees, the source page's PFN and node, WRITE for a writable
@@ -161,8 +168,10 @@ struct pagewatch_page {
 #define PAGEWATCH_PAGE_PRESENT		0	/* a page is mapped here */
 #define PAGEWATCH_PAGE_SWAP		1	/* swap entry (pfn = offset) */
 #define PAGEWATCH_PAGE_MIGRATION	2	/* migration entry (pfn = page) */
-#define PAGEWATCH_PAGE_PMD		3	/* mapped by a PMD (THP) */
-#define PAGEWATCH_PAGE_THP		4	/* part of a large folio */
+#define PAGEWATCH_PAGE_PMD		3	/* mapped by a PMD (THP, hugetlb) */
+#define PAGEWATCH_PAGE_THP		4	/* part of a large folio, not
+						 * hugetlb
+						 */
 #define PAGEWATCH_PAGE_ANON		5
 #define PAGEWATCH_PAGE_FILE		6	/* page cache or shmem */
 #define PAGEWATCH_PAGE_KSM		7
@@ -179,11 +188,13 @@ struct pagewatch_page {
 #define PAGEWATCH_PAGE_VMA_PROTNONE	16	/* mprotect(PROT_NONE) mapping */
 #define PAGEWATCH_PAGE_ANON_EXCLUSIVE	17	/* PageAnonExclusive() */
 #define PAGEWATCH_PAGE_SPECIAL		18	/* no struct page (pfnmap...) */
-#define PAGEWATCH_PAGE_SKIPPED		19	/* hugetlb/PUD leaf/unstable */
+#define PAGEWATCH_PAGE_SKIPPED		19	/* the table kept changing */
 #define PAGEWATCH_PAGE_PFN_VALID	20	/* kpage: an online page */
 #define PAGEWATCH_PAGE_MARKER		21	/* PTE marker (uffd-wp, poison) */
 #define PAGEWATCH_PAGE_UNSTABLE		22	/* counts, order, thp unknown */
-#define PAGEWATCH_PAGE_NR_FLAGS		23
+#define PAGEWATCH_PAGE_HUGETLB		23	/* a hugetlb folio (order 9 or 18) */
+#define PAGEWATCH_PAGE_PUD		24	/* mapped by a PUD (1 GiB) */
+#define PAGEWATCH_PAGE_NR_FLAGS		25
 
 /*
  * Names, in bit order: the one table the module's text view, the tool's
@@ -212,7 +223,9 @@ struct pagewatch_page {
 	X(PAGEWATCH_PAGE_SKIPPED, "skipped")				\
 	X(PAGEWATCH_PAGE_PFN_VALID, "pfn_valid")			\
 	X(PAGEWATCH_PAGE_MARKER, "marker")				\
-	X(PAGEWATCH_PAGE_UNSTABLE, "unstable")
+	X(PAGEWATCH_PAGE_UNSTABLE, "unstable")				\
+	X(PAGEWATCH_PAGE_HUGETLB, "hugetlb")				\
+	X(PAGEWATCH_PAGE_PUD, "pud")
 
 /* Names of the "features" line of the version file */
 #define PAGEWATCH_FEATURE_SAVEDWRITE_BIT	"savedwrite_bit"
@@ -221,6 +234,8 @@ struct pagewatch_page {
 #define PAGEWATCH_FEATURE_KPAGE			"kpage"
 #define PAGEWATCH_FEATURE_SEEK_DATA		"seek_data"
 #define PAGEWATCH_FEATURE_JOURNAL		"journal"
+/* hugetlb pages and PUD leaves are read, not skipped */
+#define PAGEWATCH_FEATURE_HUGETLB		"hugetlb"
 
 /*
  * One record of the journal file: a change the kernel announced to the

@@ -104,12 +104,15 @@ static void join_part(struct snapshot *snap, struct summary_part *p)
 		if (!last || last->mapping != sum->mapping) {
 			snap->summaries[snap->nr_summaries++] = *sum;
 			sum->node_pages = NULL;
+			sum->node_hugetlb = NULL;
 			continue;
 		}
 		for (unsigned int c = 0; c < SNAPSHOT_COUNT_NR; c++)
 			last->count[c] += sum->count[c];
-		for (int node = 0; node < nodes; node++)
+		for (int node = 0; node < nodes; node++) {
 			last->node_pages[node] += sum->node_pages[node];
+			last->node_hugetlb[node] += sum->node_hugetlb[node];
+		}
 	}
 	snap->nr_pages += p->nr_read;
 }

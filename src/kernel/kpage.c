@@ -162,6 +162,9 @@ uint64_t kpage_decode(uint64_t kpf)
 
 	if (kpage_test(kpf, KPF_THP))
 		flags |= 1ULL << PAGEWATCH_PAGE_THP;
+	/* every page of a hugetlb folio, head and tails (PageHuge()) */
+	if (kpage_test(kpf, KPF_HUGE))
+		flags |= 1ULL << PAGEWATCH_PAGE_HUGETLB;
 	if (kpage_test(kpf, KPF_ZERO_PAGE))
 		flags |= 1ULL << PAGEWATCH_PAGE_ZERO;
 	if (!kpage_test(kpf, KPF_NOPAGE))

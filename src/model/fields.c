@@ -27,6 +27,7 @@ static const char flag_letters[SNAPSHOT_PAGE_NR_FLAGS] = {
 	[PAGEWATCH_PAGE_MIGRATION] = 'm',
 	[PAGEWATCH_PAGE_PMD] = 'h',
 	[PAGEWATCH_PAGE_THP] = 't',
+	[PAGEWATCH_PAGE_HUGETLB] = 'H',
 	[PAGEWATCH_PAGE_ANON] = 'a',
 	[PAGEWATCH_PAGE_FILE] = 'f',
 	[PAGEWATCH_PAGE_WRITE] = 'w',
@@ -47,6 +48,8 @@ const unsigned int fields_text_flags[] = {
 	PAGEWATCH_PAGE_MAYBE_PINNED, PAGEWATCH_PAGE_PROTNONE,
 	PAGEWATCH_PAGE_SAVEDWRITE, PAGEWATCH_PAGE_VMA_PROTNONE,
 	SNAPSHOT_PAGE_REPLACED, SNAPSHOT_PAGE_MIGRATED, SNAPSHOT_PAGE_DIVERGED,
+	/* added last: the letters before keep their columns */
+	PAGEWATCH_PAGE_HUGETLB,
 };
 const size_t fields_text_flags_nr = sizeof(fields_text_flags) /
 				    sizeof(fields_text_flags[0]);
@@ -79,6 +82,7 @@ bool fields_flag_known(const struct snapshot_page *page, unsigned int bit)
 	case SNAPSHOT_PAGE_GUARD:
 		return true;
 	case PAGEWATCH_PAGE_THP:
+	case PAGEWATCH_PAGE_HUGETLB:	/* kpageflags: KPF_THP, KPF_HUGE */
 		return snapshot_page_known(page, SNAPSHOT_KNOWN_THP) ||
 		       !snapshot_page_test(page, PAGEWATCH_PAGE_PRESENT);
 	case SNAPSHOT_PAGE_MIGRATED:
@@ -232,6 +236,11 @@ GETTER(thp)
 	set_flag(v, page, PAGEWATCH_PAGE_THP);
 }
 
+GETTER(hugetlb)
+{
+	set_flag(v, page, PAGEWATCH_PAGE_HUGETLB);
+}
+
 #define KMOD_COUNTER(name, expr) \
 	GETTER(name) \
 	{ \
@@ -370,6 +379,7 @@ const struct field fields[] = {
 	{ "swapped", NULL, 0, false, get_swapped },
 	{ "migration", NULL, 0, false, get_migration },
 	{ "thp", NULL, 0, false, get_thp },
+	{ "hugetlb", NULL, 0, false, get_hugetlb },
 	{ "order", "ORD", 3, false, get_order },
 	{ "refcount", "REF", 6, false, get_refcount },
 	{ "mapcount", "MAP", 5, false, get_mapcount },

@@ -21,6 +21,7 @@ static const struct {
 	[FILTER_REPLACED] = { "replaced", SNAPSHOT_PAGE_REPLACED },
 	[FILTER_DIVERGED] = { "diverged", SNAPSHOT_PAGE_DIVERGED },
 	[FILTER_THP] = { "thp", PAGEWATCH_PAGE_THP },
+	[FILTER_HUGETLB] = { "hugetlb", PAGEWATCH_PAGE_HUGETLB },
 	[FILTER_SWAPPED] = { "swapped", PAGEWATCH_PAGE_SWAP },
 	[FILTER_NODE] = { "node=N", 0 },
 };

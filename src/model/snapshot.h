@@ -77,6 +77,7 @@ enum snapshot_count {
 	SNAPSHOT_COUNT_MIGRATED,
 	SNAPSHOT_COUNT_DIVERGED,
 	SNAPSHOT_COUNT_REPLACED,
+	SNAPSHOT_COUNT_HUGETLB,
 	SNAPSHOT_COUNT_NR
 };
 
@@ -85,6 +86,7 @@ struct snapshot_summary {
 	uint64_t count[SNAPSHOT_COUNT_NR];
 	bool known[SNAPSHOT_COUNT_NR];
 	uint64_t *node_pages;	/* resident pages per node, nr_nodes long */
+	uint64_t *node_hugetlb;	/* of those, hugetlb; in node_pages' block */
 };
 
 /* Sources a snapshot could use: one table, snapshot_source_name(). */

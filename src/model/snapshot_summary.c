@@ -16,6 +16,7 @@ static const char *const count_names[SNAPSHOT_COUNT_NR] = {
 	[SNAPSHOT_COUNT_MIGRATED] = "migrated",
 	[SNAPSHOT_COUNT_DIVERGED] = "diverged",
 	[SNAPSHOT_COUNT_REPLACED] = "replaced",
+	[SNAPSHOT_COUNT_HUGETLB] = "hugetlb",
 };
 
 const char *snapshot_count_name(unsigned int count)
@@ -33,6 +34,7 @@ static const unsigned int count_bits[SNAPSHOT_COUNT_NR] = {
 	[SNAPSHOT_COUNT_MIGRATED] = SNAPSHOT_PAGE_MIGRATED,
 	[SNAPSHOT_COUNT_DIVERGED] = SNAPSHOT_PAGE_DIVERGED,
 	[SNAPSHOT_COUNT_REPLACED] = SNAPSHOT_PAGE_REPLACED,
+	[SNAPSHOT_COUNT_HUGETLB] = PAGEWATCH_PAGE_HUGETLB,
 };
 
 bool snapshot_page_counts(const struct snapshot_page *page, unsigned int c)
@@ -48,6 +50,8 @@ void snapshot_summary_known(const struct snapshot *snap, bool *known)
 	known[SNAPSHOT_COUNT_SWAPPED] = true;
 	known[SNAPSHOT_COUNT_THP] = kmod ||
 				    snapshot_has(snap, SNAPSHOT_SRC_KPAGEFLAGS);
+	/* the module's flag, or kpageflags' HUGE bit */
+	known[SNAPSHOT_COUNT_HUGETLB] = known[SNAPSHOT_COUNT_THP];
 	known[SNAPSHOT_COUNT_PINNED] = kmod;
 	known[SNAPSHOT_COUNT_PROTNONE] = kmod;
 	known[SNAPSHOT_COUNT_MIGRATED] = snap->tracked &&
@@ -69,17 +73,21 @@ int snapshot_summary_add(const struct snapshot *snap,
 		sum = &all[(*n)++];
 		sum->mapping = page->mapping;
 		snapshot_summary_known(snap, sum->known);
-		sum->node_pages = calloc((size_t)nodes, sizeof(uint64_t));
+		sum->node_pages = calloc(2 * (size_t)nodes, sizeof(uint64_t));
 		if (!sum->node_pages)
 			return -ENOMEM;
+		sum->node_hugetlb = sum->node_pages + nodes;
 	}
 	/* the session summarizes a million pages a second: no branches */
 	for (unsigned int c = 0; c < SNAPSHOT_COUNT_NR; c++)
 		sum->count[c] += (page->flags >> count_bits[c]) & 1;
 	if (snapshot_page_test(page, PAGEWATCH_PAGE_PRESENT) &&
 	    snapshot_page_known(page, SNAPSHOT_KNOWN_NODE) &&
-	    page->node < nodes)
+	    page->node < nodes) {
 		sum->node_pages[page->node]++;
+		sum->node_hugetlb[page->node] +=
+			snapshot_page_test(page, PAGEWATCH_PAGE_HUGETLB);
+	}
 	return 0;
 }
 

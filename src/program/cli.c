@@ -485,9 +485,9 @@ static void report_degraded(const struct collect *ctx, const struct cli_opts *o)
 			why, hint ? "; " : "", hint ? hint : "");
 	}
 	if (!ctx->src.cap_sys_admin)
-		fprintf(stderr, "pagewatch: no CAP_SYS_ADMIN: the kernel hides PFNs, so pfn, mapcount and thp are unknown\n");
+		fprintf(stderr, "pagewatch: no CAP_SYS_ADMIN: the kernel hides PFNs, so pfn, mapcount, thp and hugetlb are unknown\n");
 	else if (!sources_kmod_ok(&ctx->src) && !sources_kpage_ok(&ctx->src))
-		fprintf(stderr, "pagewatch: /proc/kpageflags: %s: mapcount and thp are unknown\n",
+		fprintf(stderr, "pagewatch: /proc/kpageflags: %s: mapcount, thp and hugetlb are unknown\n",
 			strerror(-ctx->src.kpage_err));
 	if (o->have_filter && !sources_kmod_ok(&ctx->src) &&
 	    o->filter.kinds & (1U << FILTER_PINNED | 1U << FILTER_PROTNONE |

@@ -38,7 +38,7 @@ static void csv_begin(struct output *out, const struct snapshot *snap)
 		fputs(",start,end,perms,offset,vma", f);
 		for (unsigned int c = 0; c < SNAPSHOT_COUNT_NR; c++)
 			fprintf(f, ",%s", snapshot_count_name(c));
-		fputs(",nodes\n", f);
+		fputs(",nodes,hugetlb_nodes\n", f);
 	} else {
 		for (size_t i = 0; i < fields_nr; i++)
 			if (fields[i].name)
@@ -212,6 +212,15 @@ static void csv_mapping(struct output *out, const struct snapshot *snap,
 		if (!sum->node_pages[n])
 			continue;
 		fprintf(f, "%s%d=%" PRIu64, first ? "" : " ", n, sum->node_pages[n]);
+		first = false;
+	}
+	/* the same for hugetlb pages */
+	fputs("\",\"", f);
+	first = true;
+	for (int n = 0; n < snap->nr_nodes; n++) {
+		if (!sum->node_hugetlb[n])
+			continue;
+		fprintf(f, "%s%d=%" PRIu64, first ? "" : " ", n, sum->node_hugetlb[n]);
 		first = false;
 	}
 	fputs("\"\n", f);

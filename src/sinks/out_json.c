@@ -465,6 +465,20 @@ static void json_mapping(struct output *out, const struct snapshot *snap,
 			sum->node_pages[n]);
 		first = false;
 	}
+	fputs("},\"hugetlb_nodes\":", f);
+	if (!sum->known[SNAPSHOT_COUNT_HUGETLB]) {
+		fputs("null}\n", f);
+		return;
+	}
+	first = true;
+	fputc('{', f);
+	for (int n = 0; n < snap->nr_nodes; n++) {
+		if (!sum->node_hugetlb[n])
+			continue;
+		fprintf(f, "%s\"%d\":%" PRIu64, first ? "" : ",", n,
+			sum->node_hugetlb[n]);
+		first = false;
+	}
 	fputs("}}\n", f);
 }
 

@@ -63,6 +63,8 @@ static const struct {
 	  SNAPSHOT_COUNT_PROTNONE },
 	{ "pagewatch_thp_pages", "gauge",
 	  "Pages of transparent huge pages", SNAPSHOT_COUNT_THP },
+	{ "pagewatch_hugetlb_pages", "gauge",
+	  "Pages of hugetlb pages (hugetlbfs, MAP_HUGETLB)", SNAPSHOT_COUNT_HUGETLB },
 	{ "pagewatch_swapped_pages", "gauge",
 	  "Pages swapped out", SNAPSHOT_COUNT_SWAPPED },
 	{ "pagewatch_migrated_pages_total", "counter",

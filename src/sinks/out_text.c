@@ -55,9 +55,9 @@ static void text_columns(FILE *f)
 
 static void text_summary_columns(FILE *f)
 {
-	fprintf(f, "%-25s %4s %7s %6s %6s %6s %6s %6s %6s %6s %-12s %s\n",
+	fprintf(f, "%-25s %4s %7s %6s %6s %6s %6s %6s %6s %6s %7s %-12s %s\n",
 		"START-END", "PERM", "RES", "SWAP", "THP", "PIN", "PROT",
-		"REPL", "MIGR", "DIV", "NODES", "PATH");
+		"REPL", "MIGR", "DIV", "HUGETLB", "NODES", "PATH");
 }
 
 /* The flag letters, in lines of at most TEXT_WIDTH columns like the pages */
@@ -258,14 +258,23 @@ static void text_mapping(struct output *out, const struct snapshot *snap,
 					 "%sN%d=%" PRIu64, used ? "," : "", n,
 					 sum->node_pages[n]);
 	}
+	/* "N0=3,N1=512;hugetlb:N1=512": hugetlb pages per node after */
+	for (int n = 0, h = 0; n < snap->nr_nodes && used < sizeof(nodes); n++) {
+		if (!sum->node_hugetlb[n])
+			continue;
+		used += (size_t)snprintf(nodes + used, sizeof(nodes) - used,
+					 "%sN%d=%" PRIu64,
+					 h++ ? "," : ";hugetlb:", n,
+					 sum->node_hugetlb[n]);
+	}
 	if (!used)
 		snprintf(nodes, sizeof(nodes), "-");
-	fprintf(f, "%-25s %4s %7s %6s %6s %6s %6s %6s %6s %6s %-12s %s\n", range,
+	fprintf(f, "%-25s %4s %7s %6s %6s %6s %6s %6s %6s %6s %7s %-12s %s\n", range,
 		map->perms, count[SNAPSHOT_COUNT_RESIDENT],
 		count[SNAPSHOT_COUNT_SWAPPED], count[SNAPSHOT_COUNT_THP],
 		count[SNAPSHOT_COUNT_PINNED], count[SNAPSHOT_COUNT_PROTNONE],
 		count[SNAPSHOT_COUNT_REPLACED], count[SNAPSHOT_COUNT_MIGRATED], count[SNAPSHOT_COUNT_DIVERGED],
-		nodes, maps_name(map));
+		count[SNAPSHOT_COUNT_HUGETLB], nodes, maps_name(map));
 	out->nr_lines++;
 }
 

@@ -342,7 +342,7 @@ const struct tui_key tui_keys[] = {
 	{ '/', "/", "find an address (hex) or a mapping (part of its path)", "Find", act_find, 0 },
 	{ 'n', "n", "find the next match", NULL, act_find_next, 0 },
 	{ 's', "s", "sort the mappings: address, resident, pinned, replaced", "Sort", act_sort, 0 },
-	{ 'f', "f", "filter pages: pinned, protnone, migrated, replaced, diverged, thp, swapped, node=N", "Filter", act_filter, 0 },
+	{ 'f', "f", "filter pages (the Filters below)", "Filter", act_filter, 0 },
 	/* the footer shows "+-Interval" */
 	{ '+', "+", "longer refresh interval", "-Interval", act_interval, TUI_KEY_LIVE },
 	{ '-', "-", "shorter refresh interval", NULL, act_interval, TUI_KEY_LIVE },
@@ -429,7 +429,7 @@ static unsigned int apply_filter(struct tui *t)
 		return TUI_REBUILD | TUI_REDRAW_ALL;
 	}
 	if (filter_parse(t->input, &filter)) {
-		tui_message(t, "bad filter '%s': pinned, protnone, migrated, replaced, diverged, thp, swapped, node=N",
+		tui_message(t, "bad filter '%s': pinned, protnone, migrated, replaced, diverged, thp, hugetlb, swapped, node=N",
 			    t->input);
 		return TUI_REDRAW_HEADER;
 	}

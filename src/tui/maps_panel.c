@@ -19,6 +19,7 @@
 /* The counts shown, in order; names and meaning from snapshot.c's table. */
 static const unsigned int shown_counts[] = {
 	SNAPSHOT_COUNT_PINNED, SNAPSHOT_COUNT_PROTNONE, SNAPSHOT_COUNT_THP,
+	SNAPSHOT_COUNT_HUGETLB,
 };
 
 #define NR_SHOWN	(sizeof(shown_counts) / sizeof(shown_counts[0]))
@@ -107,7 +108,7 @@ static void node_bar(struct tui *t, WINDOW *win, const struct snapshot_summary *
 /* For a mapping without pages: would its count be known? */
 static bool count_known(const struct snapshot *snap, unsigned int c)
 {
-	if (c == SNAPSHOT_COUNT_THP)
+	if (c == SNAPSHOT_COUNT_THP || c == SNAPSHOT_COUNT_HUGETLB)
 		return snapshot_has(snap, SNAPSHOT_SRC_KMOD) ||
 		       snapshot_has(snap, SNAPSHOT_SRC_KPAGEFLAGS);
 	if (c == SNAPSHOT_COUNT_PINNED || c == SNAPSHOT_COUNT_PROTNONE)

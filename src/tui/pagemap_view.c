@@ -28,6 +28,7 @@ static const struct {
 	{ PAGEWATCH_PAGE_PROTNONE, 0 },
 	{ PAGEWATCH_PAGE_SWAP, TUI_C_MARK_SWAP },
 	{ PAGEWATCH_PAGE_THP, 0 },
+	{ PAGEWATCH_PAGE_HUGETLB, 0 },
 };
 #define NR_MARKS	(sizeof(marks) / sizeof(marks[0]))
 

@@ -45,7 +45,7 @@ while read -r format; do
 done <"$tmp/formats"
 
 complete_line --filter '' >"$tmp/filters"
-[ "$(tr '\n' ' ' <"$tmp/filters")" = "diverged migrated node=N pinned protnone replaced swapped thp " ] &&
+[ "$(tr '\n' ' ' <"$tmp/filters")" = "diverged hugetlb migrated node=N pinned protnone replaced swapped thp " ] &&
 	pass "--filter offers every item of the filter table" ||
 	fail "--filter offers: $(tr '\n' ' ' <"$tmp/filters")"
 while read -r item; do

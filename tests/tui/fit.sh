@@ -34,7 +34,7 @@ stop_tui
 
 start_tui -x 200 -y 40 -- -p "$target" --no-kmod
 wait_session
-expect "200 columns: the mappings header ends in 'replaced', whole" "thp replaced"
+expect "200 columns: the mappings header ends in 'replaced', whole" "hugetlb replaced"
 stop_tui
 
 start_tui -x 80 -y 24 LANG=C.UTF-8 -- -p "$target" --no-kmod

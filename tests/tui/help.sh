@@ -13,7 +13,7 @@ expect "F1 opens the help" "pagewatch keys"
 expect "help lists F1 with its aliases" "F1 ? h"
 expect "help lists the find key" "find an address (hex) or a mapping"
 expect "help lists the quit keys" "F10"
-expect "help lists the filter names" "Filters: pinned,protnone,migrated,replaced,diverged,thp,swapped,node=N"
+expect "help lists the filter names" "Filters: pinned,protnone,migrated,replaced,diverged,thp,hugetlb,swapped,node=N"
 keys x
 expect_gone "any key closes the help" "pagewatch keys"
 keys "?"

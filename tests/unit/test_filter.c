@@ -80,7 +80,7 @@ START_TEST(test_filter_accepts_every_name)
 {
 	struct filter f;
 
-	ck_assert_int_eq(filter_parse("pinned,protnone,migrated,replaced,diverged,thp,swapped,node=0", &f), 0);
+	ck_assert_int_eq(filter_parse("pinned,protnone,migrated,replaced,diverged,thp,hugetlb,swapped,node=0", &f), 0);
 	ck_assert_uint_eq(f.kinds, (1U << FILTER_NR) - 1);
 }
 END_TEST

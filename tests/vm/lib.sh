@@ -116,6 +116,11 @@ pw_verified() {
 # (restore with pw_numa_balancing_restore)
 pw_numa_balancing_fast() {
 	local d=/sys/kernel/debug/sched/numa_balancing f
+	if ! pw_have_numa_balancing; then
+		echo "INFO $PW_TEST: kernel $(uname -r) has no NUMA balancing: its scanner is not sped up" >&3
+		PW_NB_SAVED=""
+		return 0
+	fi
 	PW_NB_SAVED="numa_balancing=$(cat /proc/sys/kernel/numa_balancing)"
 	for f in scan_delay_ms scan_period_min_ms scan_period_max_ms scan_size_mb; do
 		[ -f $d/$f ] && PW_NB_SAVED="$PW_NB_SAVED $f=$(cat $d/$f)"
@@ -137,6 +142,7 @@ pw_numa_balancing_fast() {
 # are. Hinting faults on entries already marked are still resolved.
 # (scan_size_mb=0 is no pause: task_scan_start() divides by it.)
 pw_numa_scan_pause() {
+	pw_have_numa_balancing || return 0
 	echo 2 > /proc/sys/kernel/numa_balancing
 }
 
@@ -209,4 +215,68 @@ pw_in_regions() {
 		for (i = 1; i <= n; i++) { split(r[i], se, "-"); s[i] = ("0x" se[1]) + 0; e[i] = ("0x" se[2]) + 0 } }
 		{ a = $1; if (a !~ /^0x/) a = "0x" a; a += 0
 		  for (i = 1; i <= n; i++) if (a >= s[i] && a < e[i]) { print; next } }'
+}
+
+# Debian's PREEMPT_RT build of 6.12 has neither CONFIG_TRANSPARENT_HUGEPAGE
+# nor CONFIG_NUMA_BALANCING (its config in the image package). A test that
+# needs one starts with pw_require_thp / pw_require_numa_balancing: on a
+# kernel without it these check the opposite instead (nothing is reported
+# as THP, PMD-mapped or protnone), say so, and return 1; the test ends.
+pw_have_thp() {
+	[ -d /sys/kernel/mm/transparent_hugepage ]
+}
+
+pw_have_numa_balancing() {
+	[ -f /proc/sys/kernel/numa_balancing ]
+}
+
+# pw_nothp_start: run pw-huge nothp (a written 2 MiB-aligned 4 MiB region);
+# sets PW_NOTHP_PID
+pw_nothp_start() {
+	pw-huge nothp > /tmp/nothp.out 2>&1 &
+	PW_NOTHP_PID=$!
+	if ! pw_wait_line /tmp/nothp.out '^ready'; then
+		pw_fail nothp_workload_ready "pw-huge nothp did not get ready:" "$(cat /tmp/nothp.out)"
+		kill $PW_NOTHP_PID
+		return 1
+	fi
+}
+
+pw_nothp_stop() {
+	kill $PW_NOTHP_PID 2>/dev/null
+	wait $PW_NOTHP_PID 2>/dev/null
+}
+
+pw_require_thp() {
+	pw_have_thp && return 0
+	echo "INFO $PW_TEST: kernel $(uname -r) has no transparent huge pages (no /sys/kernel/mm/transparent_hugepage): checking that none is reported instead" >&3
+	pw_nothp_start || return 1
+	pw_eq no_thp_kernel_refuses_madv_hugepage "madvise EINVAL" "$(grep '^madvise' /tmp/nothp.out)" \
+		"madvise(MADV_HUGEPAGE) of a 2 MiB-aligned region"
+	pw_eq no_thp_kernel_reports_no_thp "1024 present, 0 thp or pmd, 0 order>0" \
+		"$(pw-verify dump $PW_NOTHP_PID $(pw_region /tmp/nothp.out nothp) |
+		   awk '$8 ~ /(^|,)present(,|$)/ { p++ } $8 ~ /(^|,)(thp|pmd)(,|$)/ { t++ } $4 != 0 { o++ }
+			END { printf "%d present, %d thp or pmd, %d order>0", p, t, o }')" \
+		"records of the written 4 MiB region"
+	pw_verified no_thp_kernel_kpageflags_agree \
+		"$(pw-verify agree $PW_NOTHP_PID $(pw_region /tmp/nothp.out nothp) 2>&1)" \
+		thp_matches_kpageflags 1024
+	pw_nothp_stop
+	return 1
+}
+
+pw_require_numa_balancing() {
+	pw_have_numa_balancing && return 0
+	echo "INFO $PW_TEST: kernel $(uname -r) has no NUMA balancing (no /proc/sys/kernel/numa_balancing): checking that no page is reported protnone instead" >&3
+	pw_nothp_start || return 1
+	sleep 3
+	pw_eq no_numa_balancing_kernel_reports_no_protnone "0 protnone, 0 savedwrite" \
+		"$(pw-verify dump-all $PW_NOTHP_PID | awk '$8 ~ /(^|,)protnone(,|$)/ { p++ } $8 ~ /(^|,)savedwrite(,|$)/ { s++ }
+			END { printf "%d protnone, %d savedwrite", p, s }')" \
+		"records of every VMA of a process that ran 3 s"
+	pw_eq no_numa_balancing_kernel_marks_no_pte 0 \
+		"$(awk '$1 == "numa_pte_updates" { n = $2 } END { print n + 0 }' /proc/vmstat)" \
+		"/proc/vmstat numa_pte_updates (absent counts as 0)"
+	pw_nothp_stop
+	return 1
 }

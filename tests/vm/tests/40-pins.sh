@@ -44,16 +44,26 @@ summary() {
 # small_pinned: "COUNT pinned" for pages maybe_pinned, estimated (not exact)
 # pincount 1, refcount between 1025 (bias + the mapping) and 2047
 small_pinned() {
-	pw-verify dump $pid $(pw_region /tmp/pin.out small) |
+	pw-verify dump $pid $(pw_region /tmp/pin.out ${1:-small}) |
 		awk '$8 ~ /(^|,)maybe_pinned(,|$)/ && $8 !~ /pin_exact/ && $7 == 1 && $5 >= 1025 && $5 < 2048 { n++ }
 		     END { print n + 0 " pinned" }'
 }
 
+# Debian's PREEMPT_RT build has no THP: there the "thp" region is 512
+# small pages, and is checked as such (one pin per page)
 base=$(pins_outstanding)
-thp_before=$(summary thp)
-r0=$(echo "$thp_before" | awk 'NR == 1 { sub("refcount=", "", $2); print $2 }')
-pw_eq thp_folio_is_one_unpinned_folio "512 refcount=$r0 pincount=0 pin_exact" "$thp_before" \
-	"pages per (refcount, pincount, pin flags) of the THP region before registering"
+if pw_have_thp; then
+	thp_before=$(summary thp)
+	r0=$(echo "$thp_before" | awk 'NR == 1 { sub("refcount=", "", $2); print $2 }')
+	pw_eq thp_folio_is_one_unpinned_folio "512 refcount=$r0 pincount=0 pin_exact" "$thp_before" \
+		"pages per (refcount, pincount, pin flags) of the THP region before registering"
+else
+	pw_info "kernel $(uname -r) has no THP: the thp region is 512 small pages, checked as such"
+	pw_eq no_thp_kernel_thp_region_is_small_pages "512 order=0 no-thp" \
+		"$(pw-verify dump $pid $(pw_region /tmp/pin.out thp) |
+		   awk '{ k["order=" $4 " " ($8 ~ /(^|,)thp(,|$)/ ? "thp" : "no-thp")]++ } END { for (x in k) print k[x] " " x }')" \
+		"records of the MADV_HUGEPAGE region on a kernel without THP"
+fi
 pw_eq small_pages_unpinned_before_registering "0 pinned" "$(small_pinned)" \
 	"small pages maybe_pinned with pincount 1, refcount 1025..2047"
 
@@ -67,6 +77,12 @@ pw_verified small_pincount_is_refcount_over_bias "$out" small_pincount_is_refcou
 
 step reg-thp
 kernel_pins=$(( $(pins_outstanding) - base - pages ))
+if ! pw_have_thp; then
+	pw_eq no_thp_kernel_pins_each_small_page "512 pinned" "$(small_pinned thp)" \
+		"small pages of the thp region maybe_pinned with pincount 1, refcount 1025..2047"
+	pw_eq no_thp_kernel_holds_one_pin_per_page 512 "$kernel_pins" \
+		"nr_foll_pin_acquired - nr_foll_pin_released for the thp region"
+else
 thp_pinned=$(summary thp)
 r1=$(echo "$thp_pinned" | awk 'NR == 1 { sub("refcount=", "", $2); print $2 }')
 # 6.1's io_uring pins each of the 512 pages, 6.12's once per folio: the
@@ -80,6 +96,7 @@ else
 	pw_fail thp_refcount_grew_by_the_pin_count "refcount before $r0, after $r1; pins held (vmstat) $kernel_pins"
 fi
 pw_info "registered THP: the kernel holds $kernel_pins pins on the folio, refcount $r0 -> $r1"
+fi
 
 step unreg-small
 pw_eq unregistered_small_pages_not_pinned "$pages refcount<1024 pincount=0 -" \
@@ -91,8 +108,13 @@ pw_eq kernel_holds_only_thp_pins_after_small_unregistered "$kernel_pins" "$(( $(
 	"nr_foll_pin_acquired - nr_foll_pin_released, change since start"
 
 step unreg-thp
-pw_eq unregistered_thp_not_pinned_refcount_restored "512 refcount=$r0 pincount=0 pin_exact" "$(summary thp)" \
-	"pages per (refcount, pincount, pin flags) of the THP region after unregistering"
+if pw_have_thp; then
+	pw_eq unregistered_thp_not_pinned_refcount_restored "512 refcount=$r0 pincount=0 pin_exact" "$(summary thp)" \
+		"pages per (refcount, pincount, pin flags) of the THP region after unregistering"
+else
+	pw_eq no_thp_kernel_unregistered_pages_unpinned "0 pinned" "$(small_pinned thp)" \
+		"small pages of the thp region still maybe_pinned after unregistering"
+fi
 pw_eq kernel_holds_no_pins_after_unregistering 0 "$(( $(pins_outstanding) - base ))" \
 	"nr_foll_pin_acquired - nr_foll_pin_released, change since start"
 

@@ -5,6 +5,7 @@
 # binary records.
 
 pw_require_module
+pw_require_thp || exit 0
 pw-layout maps 16 > /tmp/thp.out 2>&1 &
 pid=$!
 if ! pw_wait_line /tmp/thp.out '^ready'; then

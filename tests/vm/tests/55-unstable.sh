@@ -8,6 +8,7 @@
 # migration record unstable with no counts, and a page-cache one file.
 
 pw_require_module
+pw_require_thp || exit 0
 SPLIT=/sys/kernel/debug/split_huge_pages
 secs=10
 

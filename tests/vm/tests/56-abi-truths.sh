@@ -5,6 +5,7 @@
 # including those of a memory block taken offline.
 
 pw_require_module
+if pw_require_thp; then
 pw-split hugezero 8 > /tmp/hz.out 2>&1 &
 pid=$!
 if ! pw_wait_line /tmp/hz.out '^ready'; then
@@ -25,6 +26,7 @@ pw_verified huge_zero_order_matches_kpageflags_compound "$out" order_matches_kpa
 pw_verified huge_zero_node_matches_memory_block "$out" node_matches_sysfs_memory_block $pages
 kill $pid
 wait $pid 2>/dev/null
+fi
 
 # the first 64 MiB of PFNs (BIOS holes included) against KPF_NOPAGE
 out=$(pw-verify kpage-online 0 16384 2>&1)

@@ -6,6 +6,7 @@
 # kernel tells them apart by vma_is_accessible()).
 
 pw_require_module
+pw_require_numa_balancing || exit 0
 pages=128
 pw_numa_balancing_fast
 updates_before=$(awk '$1 == "numa_pte_updates" { print $2 }' /proc/vmstat)

@@ -11,6 +11,7 @@
 # its pages, so no hint fault migrates one).
 
 pw_require_module
+pw_require_numa_balancing || exit 0
 pages=64
 pw_numa_balancing_fast
 pw-numa $pages softdirty > /tmp/sd.out 2>&1 &

@@ -6,6 +6,7 @@
 # as the legend says; q ends the session with status 0.
 
 pw_require_module
+pw_require_numa_balancing || exit 0
 PW=/pagewatch/bin/pagewatch
 pages=64
 cols=120

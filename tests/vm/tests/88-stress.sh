@@ -8,8 +8,9 @@
 # loop of pagewatch snapshots. Targets (pw-churn target) live 3-8 s each and are replaced;
 # their threads loop over mmap/munmap/mremap/mprotect, fork+exit,
 # MADV_DONTNEED, MADV_HUGEPAGE + MADV_COLLAPSE (anon and shmem),
-# move_pages/migrate_pages between nodes 0 and 1 and io_uring buffer
-# register/unregister. A spinner forks short-lived children with pid_max
+# move_pages/migrate_pages between nodes 0 and 1, io_uring buffer
+# register/unregister, and hugetlb churn (2 MiB pages mapped private and
+# shared, faulted, COW-forked, pinned, moved between nodes, unmapped). A spinner forks short-lived children with pid_max
 # lowered, so PIDs wrap every few seconds and a reader's PID often names
 # another process by the time it binds.
 #
@@ -50,6 +51,12 @@ mem_free_kb() {
 	done
 	echo $best
 }
+# hugetlb churn (pw-churn): 2 MiB pages on both nodes, reserved before the
+# memory baseline and released after the last figure
+hp=hugepages/hugepages-2048kB/nr_hugepages
+for n in 0 1; do
+	echo 8 > /sys/devices/system/node/node$n/$hp
+done
 free_before=$(mem_free_kb)
 meminfo_before=$(grep -E '^(MemFree|Shmem|Slab|PageTables|KernelStack|Percpu|AnonPages|AnonHugePages):' /proc/meminfo | tr -s ' ' | tr '\n' ' ')
 
@@ -137,6 +144,7 @@ pw_numa_balancing_restore
 # ---- figures
 ops=$(awk '$1 == "ops" && $2 == "total" { s += $3 } END { print s + 0 }' $dir/ops)
 per_kind=$(awk '$1 == "ops" && $2 != "total" { s[$2] += $3 } END { for (k in s) printf "%s=%d ", k, s[k] }' $dir/ops)
+hops=$(awk '$1 == "ops" && $2 ~ /^hugetlb_/ { s += $3 } END { print s + 0 }' $dir/ops)
 forks=$(sed -n 's/^forks //p' $dir/spin.out)
 pw_info "duration ${secs}s, $targets targets ($killed killed past their time), $ops operations survived: $per_kind"
 pw_info "spinner forked ${forks:-0} children with pid_max 512 (PIDs wrapped about $(( ${forks:-0} / 512 )) times)"
@@ -195,4 +203,9 @@ else
 	pw_fail memory_returns_after_targets_exit "MemFree before ${free_before} kB, after ${free_after} kB" \
 		"$(grep -E 'MemFree|Shmem|Slab|PageTables|AnonPages|Unevictable|Mlocked' /proc/meminfo)"
 fi
+[ "$hops" -gt 0 ] && pw_pass hugetlb_churn_ran ||
+	pw_fail hugetlb_churn_ran "no hugetlb operation (map, fork, pin, move) succeeded: $per_kind"
+for n in 0 1; do
+	echo 0 > /sys/devices/system/node/node$n/$hp
+done
 true

@@ -64,7 +64,7 @@
 #define PAGE_SZ			4096UL
 #define HPAGE_SZ		(2UL << 20)
 /* MAX_ORDER - 1 on 6.1, MAX_PAGE_ORDER on 6.12: the largest buddy order */
-#define MAX_ORDER_SEEN		10
+#define MAX_ORDER_SEEN		18	/* a 1 GiB hugetlb folio */
 #define MAX_BAD_LINES		20
 
 static double deadline;
@@ -102,13 +102,15 @@ static void touch(char *p, size_t len)
 enum op {
 	OP_MMAP, OP_MUNMAP, OP_MREMAP, OP_MPROTECT, OP_FORK, OP_DONTNEED,
 	OP_COLLAPSE, OP_COLLAPSE_SHMEM, OP_MOVE_PAGES, OP_MIGRATE_PAGES,
-	OP_URING_REGISTER, OP_URING_UNREGISTER, NR_OPS
+	OP_URING_REGISTER, OP_URING_UNREGISTER, OP_HUGETLB_MAP,
+	OP_HUGETLB_FORK, OP_HUGETLB_PIN, OP_HUGETLB_MOVE, NR_OPS
 };
 
 static const char *const op_names[NR_OPS] = {
 	"mmap", "munmap", "mremap", "mprotect", "fork_exit", "madv_dontneed",
 	"madv_collapse", "madv_collapse_shmem", "move_pages", "migrate_pages",
-	"uring_register", "uring_unregister",
+	"uring_register", "uring_unregister", "hugetlb_map", "hugetlb_fork",
+	"hugetlb_pin", "hugetlb_move",
 };
 
 static atomic_ulong ops[NR_OPS];
@@ -303,11 +305,70 @@ static void *churn_fork(void *arg)
 	return NULL;
 }
 
+/*
+ * hugetlb: map 2 MiB pages (private and of a shared memfd), fault them,
+ * fork a child that writes one (COW of a hugetlb page) and exits, pin one
+ * as an io_uring buffer, move_pages it to the other node, unmap. Needs
+ * huge pages reserved (88-stress does); without them only the maps count.
+ */
+static void *churn_hugetlb(void *arg)
+{
+	uint64_t s = (uintptr_t)arg * 7919 + getpid();
+	int mfd = memfd_create("pw-churn-huge", MFD_HUGETLB);
+	struct io_uring_params params;
+	int ufd, to = 1;
+
+	memset(&params, 0, sizeof(params));
+	ufd = syscall(__NR_io_uring_setup, 4, &params);
+	if (mfd < 0 || ftruncate(mfd, 2 * HPAGE_SZ) || ufd < 0)
+		return NULL;
+	while (running()) {
+		bool shared = rnd(&s) % 2;
+		char *p = mmap(NULL, 2 * HPAGE_SZ, PROT_READ | PROT_WRITE,
+			       shared ? MAP_SHARED : MAP_PRIVATE | MAP_ANONYMOUS |
+			       MAP_HUGETLB, shared ? mfd : -1, 0);
+		struct iovec iov = { p, HPAGE_SZ };
+		void *page = p;
+		int status;
+		pid_t pid;
+
+		count(OP_HUGETLB_MAP, p == MAP_FAILED ? -1 : 0);
+		if (p == MAP_FAILED) {
+			usleep(10000);
+			continue;
+		}
+		/* SIGBUS when the pool is empty: touch only what madvise got */
+		if (madvise(p, 2 * HPAGE_SZ, MADV_POPULATE_WRITE)) {
+			munmap(p, 2 * HPAGE_SZ);
+			continue;
+		}
+		pid = fork();
+		if (pid == 0) {
+			p[HPAGE_SZ] = 2;	/* COW of a private hugetlb page */
+			_exit(0);
+		}
+		if (pid > 0 && waitpid(pid, NULL, 0) == pid)
+			count(OP_HUGETLB_FORK, 0);
+		if (syscall(__NR_io_uring_register, ufd, IORING_REGISTER_BUFFERS,
+			    &iov, 1) >= 0) {
+			count(OP_HUGETLB_PIN, 0);
+			syscall(__NR_io_uring_register, ufd,
+				IORING_UNREGISTER_BUFFERS, NULL, 0);
+		}
+		count(OP_HUGETLB_MOVE, syscall(SYS_move_pages, 0, 1, &page, &to,
+					       &status, MPOL_MF_MOVE));
+		to = !to;
+		munmap(p, 2 * HPAGE_SZ);
+	}
+	close(ufd);
+	return NULL;
+}
+
 static int cmd_target(double seconds)
 {
 	void *(*const fn[])(void *) = {
 		churn_vmas, churn_vmas, churn_thp, churn_migrate, churn_uring,
-		churn_fork,
+		churn_fork, churn_hugetlb,
 	};
 	enum { NT = sizeof(fn) / sizeof(fn[0]) };
 	pthread_t t[NT];
@@ -410,11 +471,13 @@ static void check_record(struct tally *t, const struct pagewatch_page *r,
 		bad(t, "pfn %lx: mapping facts in a kpage record %" PRIx64, index, fl);
 	if (!kpage && (fl & F(PFN_VALID)))
 		bad(t, "index %lx: pfn_valid outside kpage %" PRIx64, index, fl);
-	if (!(fl & F(THP)) != !r->order)
-		bad(t, "index %lx: thp without order > 0 or back, order %u %" PRIx64,
+	/* a large folio is either THP or hugetlb, never both */
+	if (!(fl & (F(THP) | F(HUGETLB))) != !r->order ||
+	    ((fl & F(THP)) && (fl & F(HUGETLB))))
+		bad(t, "index %lx: thp or hugetlb without order > 0 or back, order %u %" PRIx64,
 		    index, r->order, fl);
-	if ((fl & F(PIN_EXACT)) && !(fl & F(THP)))
-		bad(t, "index %lx: pin_exact without thp %" PRIx64, index, fl);
+	if ((fl & F(PIN_EXACT)) && !(fl & (F(THP) | F(HUGETLB))))
+		bad(t, "index %lx: pin_exact without thp or hugetlb %" PRIx64, index, fl);
 	if ((fl & F(MIGRATION)) &&
 	    (!(fl & F(UNSTABLE)) || r->refcount || r->mapcount || r->pincount))
 		bad(t, "index %lx: migration record not unstable or with counts %" PRIx64,

@@ -54,7 +54,7 @@ static char *map_pages(unsigned long pages, int flags)
 
 	if (p == MAP_FAILED)
 		die("mmap");
-	if (madvise(p, pages * PAGE_SZ, MADV_NOHUGEPAGE))
+	if (madvise(p, pages * PAGE_SZ, MADV_NOHUGEPAGE) && errno != EINVAL)
 		die("madvise(MADV_NOHUGEPAGE)");
 	return p;
 }
@@ -114,7 +114,8 @@ static void layout_maps(unsigned long pages)
 	if (raw == MAP_FAILED)
 		die("mmap thp");
 	thp = (char *)(((unsigned long)raw + THP_SZ - 1) & ~(THP_SZ - 1));
-	if (madvise(thp, THP_SZ, MADV_HUGEPAGE))
+	/* EINVAL: a kernel without THP (Debian's PREEMPT_RT build) */
+	if (madvise(thp, THP_SZ, MADV_HUGEPAGE) && errno != EINVAL)
 		die("madvise(MADV_HUGEPAGE)");
 	thp[0] = 1;	/* one write fault maps the whole PMD */
 	write_pages(thp, THP_SZ / PAGE_SZ);
@@ -163,7 +164,7 @@ static void layout_sparse(unsigned long pages)
 
 	if (p == MAP_FAILED)
 		die("mmap 1 TiB");
-	if (madvise(p, len, MADV_NOHUGEPAGE))
+	if (madvise(p, len, MADV_NOHUGEPAGE) && errno != EINVAL)
 		die("madvise(MADV_NOHUGEPAGE)");
 	run = p + 300 * gib + THP_SZ - pages / 2 * PAGE_SZ;
 	dropped = p + 300 * gib + 4 * THP_SZ;

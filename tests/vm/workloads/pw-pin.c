@@ -161,14 +161,15 @@ int main(int argc, char **argv)
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (small.p == MAP_FAILED)
 		die("mmap small", errno);
-	if (madvise(small.p, small.len, MADV_NOHUGEPAGE))
+	/* EINVAL: a kernel without THP (Debian's PREEMPT_RT build) */
+	if (madvise(small.p, small.len, MADV_NOHUGEPAGE) && errno != EINVAL)
 		die("madvise(MADV_NOHUGEPAGE)", errno);
 	spare.len = small.len;
 	spare.p = mmap(NULL, spare.len, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (spare.p == MAP_FAILED)
 		die("mmap spare", errno);
-	if (madvise(spare.p, spare.len, MADV_NOHUGEPAGE))
+	if (madvise(spare.p, spare.len, MADV_NOHUGEPAGE) && errno != EINVAL)
 		die("madvise(MADV_NOHUGEPAGE)", errno);
 	raw = mmap(NULL, 2 * THP_SZ, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -176,7 +177,7 @@ int main(int argc, char **argv)
 		die("mmap thp", errno);
 	thp.p = (char *)(((unsigned long)raw + THP_SZ - 1) & ~(THP_SZ - 1));
 	thp.len = THP_SZ;
-	if (madvise(thp.p, thp.len, MADV_HUGEPAGE))
+	if (madvise(thp.p, thp.len, MADV_HUGEPAGE) && errno != EINVAL)
 		die("madvise(MADV_HUGEPAGE)", errno);
 	write_all(&small);
 	bind_to_own_node(&small);

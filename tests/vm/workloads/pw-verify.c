@@ -409,7 +409,8 @@ static int truth_node(const struct truth *t, uint64_t pfn)
 
 enum check {
 	C_PRESENT, C_PFN, C_SWAP, C_MAPCOUNT, C_THP, C_ANON, C_ZERO,
-	C_COMPOUND, C_NODE, C_ANON_EXCLUSIVE, C_PIN_ESTIMATE, NR_CHECKS
+	C_COMPOUND, C_NODE, C_ANON_EXCLUSIVE, C_PIN_ESTIMATE, C_HUGETLB,
+	NR_CHECKS
 };
 
 static const char *const check_names[NR_CHECKS] = {
@@ -424,6 +425,7 @@ static const char *const check_names[NR_CHECKS] = {
 	[C_NODE] = "node_matches_sysfs_memory_block",
 	[C_ANON_EXCLUSIVE] = "anon_exclusive_matches_kpageflags",
 	[C_PIN_ESTIMATE] = "small_pincount_is_refcount_over_bias",
+	[C_HUGETLB] = "hugetlb_matches_kpageflags_huge",
 };
 
 struct tally {
@@ -492,6 +494,8 @@ static void page_compare(struct truth *t, unsigned long addr,
 	FLAG_CHECK(C_THP, PAGEWATCH_PAGE_THP, KPF_THP);
 	FLAG_CHECK(C_ANON, PAGEWATCH_PAGE_ANON, KPF_ANON);
 	FLAG_CHECK(C_ZERO, PAGEWATCH_PAGE_ZERO, KPF_ZERO_PAGE);
+	/* KPF_HUGE: PageHuge(), on the head and every tail page */
+	FLAG_CHECK(C_HUGETLB, PAGEWATCH_PAGE_HUGETLB, KPF_HUGE);
 	/*
 	 * PG_anon_exclusive is per page for small anon pages on both kernels
 	 * (6.12 sets KPF_KSM on every anon page: that bit cannot exclude KSM)
@@ -638,6 +642,7 @@ static int cmd_truth(int argc, char **argv)
 struct numa_line {
 	unsigned long start;
 	long node[MAX_NODES];
+	long page_kb;		/* kernelpagesize_kB: 2048 for 2 MiB hugetlb */
 };
 
 /* Kernel-internal kpageflags bit: PG_reserved */
@@ -706,6 +711,7 @@ static size_t numa_maps_read(pid_t pid, struct numa_line **out)
 			if (sscanf(tok, "N%d=%ld", &node, &count) == 2 &&
 			    node >= 0 && node < MAX_NODES)
 				one.node[node] = count;
+			sscanf(tok, "kernelpagesize_kB=%ld", &one.page_kb);
 		}
 		l = realloc(l, (n + 1) * sizeof(*l));
 		if (!l)
@@ -742,6 +748,14 @@ static int cmd_numa_maps(int argc, char **argv)
 				if (nl[j].start == v[i].start)
 					break;
 			count_nodes(fd, v[i].start, v[i].end, counts);
+			/*
+			 * numa_maps counts a hugetlb VMA's pages whole
+			 * (gather_hugetlb_stats(): one per huge entry), the
+			 * module per 4 KiB page
+			 */
+			for (int n = 0; j < nnl && nl[j].page_kb > 4 &&
+					n < MAX_NODES; n++)
+				counts[n] /= nl[j].page_kb / 4;
 			same = j < nnl &&
 			       !memcmp(counts, nl[j].node, sizeof(counts));
 			if (!same && try == RETRIES) {
@@ -1000,7 +1014,9 @@ static void inv_check(const struct pagewatch_page *r, bool want_file,
 		      unsigned long *checked, unsigned long *bad,
 		      unsigned long va)
 {
-	bool thp = rec_flag(r, PAGEWATCH_PAGE_THP);
+	/* a large folio is THP or hugetlb (exactly one of them) */
+	bool thp = rec_flag(r, PAGEWATCH_PAGE_THP) !=
+		   rec_flag(r, PAGEWATCH_PAGE_HUGETLB);
 	bool ok[INV_NR];
 	int i;
 
