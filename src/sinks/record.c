@@ -97,7 +97,9 @@ int record_open(struct recorder **rp, const char *path,
 		free(r);
 		return -ENOMEM;
 	}
-	memcpy(r->regions, opts->regions, opts->nr_regions * sizeof(*r->regions));
+	if (opts->nr_regions)
+		memcpy(r->regions, opts->regions,
+		       opts->nr_regions * sizeof(*r->regions));
 	r->opts.regions = r->regions;
 	*rp = r;
 	return 0;

@@ -39,17 +39,30 @@ start_layout dense 2048
 pages=$("$pw" -p "$target" --snapshot --format json --vma '[anon]' 2>/dev/null |
 	head -n 1 | sed 's/.*"pages":\([0-9]*\).*/\1/')
 records=$((pages * 48 / 1024))
+# Under AddressSanitizer the peak RSS is the sanitizer's (shadow memory,
+# quarantine), not pagewatch's: the plain build checks it, this one still
+# checks that spooled and kept pages print the same
+sanitized=
+grep -q __asan_init "$pw" 2>/dev/null && sanitized=yes
+# rss_check TEXT TEST...: a peak RSS check, or the reason it cannot be one
+rss_check() {
+	if [ -n "$sanitized" ]; then
+		skip "$1: AddressSanitizer build, its RSS is not pagewatch's"
+	else
+		check "$@"
+	fi
+}
 check "the dense target has its 524,288 pages ($pages)" [ "$pages" -ge 524288 ]
 for args in "--format json" "--format csv" "--format text" \
 	"--format text --threads 3" "--format json --filter node=0" \
 	"--format csv --all --range 0x$start-0x$end"; do
 	kib=$(rss_kib $args)
-	check "$args: peak RSS $kib KiB, under the pages' $records KiB of records" \
+	rss_check "$args: peak RSS $kib KiB, under the pages' $records KiB of records" \
 		[ "${kib:-999999999}" -lt "$records" ]
 done
 kib=$("$pw_target" time 1 "$pw" -p "$target" --snapshot -n 2 -i 0.25 \
 	--format csv 2>/dev/null | awk '{ print $3 }')
-check "-n 2 keeps its pages to compare them: $kib KiB, over $records KiB" \
+rss_check "-n 2 keeps its pages to compare them: $kib KiB, over $records KiB" \
 	[ "${kib:-0}" -gt "$records" ]
 for f in json csv text; do
 	"$pw" -p "$target" --snapshot --format $f --vma '[anon]' 2>/dev/null |
@@ -65,6 +78,6 @@ kill "$target"
 start_layout reserve 1
 range="0x$start-$(printf '0x%x' $((0x$start + 16 * 1073741824)))"
 kib=$(rss_kib --format csv --all --range "$range")
-check "--all over 16 GiB of a reservation: peak RSS $kib KiB, under 32 MiB" \
+rss_check "--all over 16 GiB of a reservation: peak RSS $kib KiB, under 32 MiB" \
 	[ "${kib:-999999999}" -lt 32768 ]
 exit $failed
