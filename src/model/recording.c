@@ -500,7 +500,9 @@ static int apply_tick(struct snapshot *state, const struct recording_tick *t,
 		olds = malloc((state->nr_pages + 1) * sizeof(*olds));
 		if (!olds)
 			return -ENOMEM;
-		memcpy(olds, state->pages, state->nr_pages * sizeof(*olds));
+		if (state->nr_pages)	/* no pages: maybe no array either */
+			memcpy(olds, state->pages,
+			       state->nr_pages * sizeof(*olds));
 		err = apply_flags(state, t, olds, why);
 		if (err) {
 			free(olds);
@@ -855,8 +857,9 @@ int recording_state(struct recording *rec, size_t tick, struct snapshot *snap)
 	snap->changes = calloc(t->nr_changes + 1, sizeof(*snap->changes));
 	if (!snap->pages || !snap->changes)
 		goto err_nomem;
-	memcpy(snap->pages, rec->cur.pages,
-	       rec->cur.nr_pages * sizeof(*snap->pages));
+	if (rec->cur.nr_pages)
+		memcpy(snap->pages, rec->cur.pages,
+		       rec->cur.nr_pages * sizeof(*snap->pages));
 	snap->nr_pages = snap->cap_pages = rec->cur.nr_pages;
 	for (size_t i = 0; i < t->nr_changes; i++) {
 		size_t at = snapshot_page_index(snap, t->changes[i].vaddr);

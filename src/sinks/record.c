@@ -380,7 +380,8 @@ static int keep_state(struct recorder *r, const struct snapshot *snap)
 	if (!pages)
 		return -ENOMEM;
 	r->pages = pages;
-	memcpy(pages, snap->pages, snap->nr_pages * sizeof(*pages));
+	if (snap->nr_pages)
+		memcpy(pages, snap->pages, snap->nr_pages * sizeof(*pages));
 	r->nr_pages = snap->nr_pages;
 	if (r->maps && maps_equal(r->maps, r->nr_maps, snap->mappings,
 				  snap->nr_mappings))
