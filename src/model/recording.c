@@ -1034,18 +1034,14 @@ int recording_select(struct snapshot *snap, uint64_t start, uint64_t end,
 static const struct snapshot_page *tick_page(const struct recording_tick *t,
 					     uint64_t vaddr)
 {
-	size_t lo = 0, hi = t->nr_pages;
+	/* the tick's pages are sorted as a snapshot's: its search */
+	const struct snapshot view = {
+		.pages = t->pages, .nr_pages = t->nr_pages,
+	};
+	size_t i = snapshot_page_index(&view, vaddr);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->pages[mid].vaddr < vaddr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < t->nr_pages && t->pages[lo].vaddr == vaddr ?
-	       &t->pages[lo] : NULL;
+	return i < t->nr_pages && t->pages[i].vaddr == vaddr ?
+	       &t->pages[i] : NULL;
 }
 
 static bool tick_gone(const struct recording_tick *t, uint64_t vaddr)
