@@ -27,6 +27,16 @@ start=$1 end=$2
 
 tm() { tmux -L pwjb "$@"; }
 cpu_ticks() { awk '{ print $14 + $15 }' /proc/$1/stat 2>/dev/null; }
+# the collector thread's ticks (it names itself pw-collector)
+collector_ticks() {
+	local t
+	for t in /proc/$1/task/*; do
+		[ "$(cat $t/comm 2>/dev/null)" = pw-collector ] || continue
+		awk '{ print $14 + $15 }' $t/stat
+		return
+	done
+	echo 0
+}
 lag_of() { sed -n 's/.*on screen within \([0-9.]*\)s.*/\1/p'; }
 
 # run LABEL FLAGS CHURN: one session, its CPU over $secs s and its header;
@@ -44,6 +54,7 @@ run() {
 	[ "$churn" = yes ] && { pw-jfile churn $tgt $start $end 1 $((secs + 2)) > /tmp/jb.churn & mover=$!; }
 	sleep 1
 	t0=$(cpu_ticks $pw)
+	c0=$(collector_ticks $pw)
 	lag=0
 	for _ in $(seq $secs); do
 		sleep 1
@@ -51,11 +62,14 @@ run() {
 		[ -n "$l" ] && lag=$(awk -v a=$lag -v b=$l 'BEGIN { print (b > a ? b : a) }')
 	done
 	t1=$(cpu_ticks $pw)
+	c1=$(collector_ticks $pw)
 	header=$(tm capture-pane -p -t pw | grep -o 'snapshot #.*' | head -n 1)
 	[ -n "$mover" ] && wait $mover
 	tm kill-server 2>/dev/null
 	cpu=$(awk -v a=$t0 -v b=$t1 -v s=$secs -v hz=$hz 'BEGIN { printf "%.2f", (b - a) * 100 / hz / s }')
+	coll=$(awk -v a=$c0 -v b=$c1 -v s=$secs -v hz=$hz 'BEGIN { printf "%.2f", (b - a) * 100 / hz / s }')
 	say "$(printf '%-30s %6s %% of a CPU  | %s' "$label" "$cpu" "$header")"
+	say "    of which the collector thread: $coll %"
 	[ -s /tmp/jb.churn ] && say "    churn: $(cat /tmp/jb.churn)"
 	rm -f /tmp/jb.churn
 }

@@ -10,8 +10,18 @@
 #include "collect/follow.h"
 #include "model/snapshot_merge.h"
 
-/* More ranges than this are read as one from the first to the last */
-#define FOLLOW_MAX_RANGES	64
+/*
+ * Announced ranges closer than this are read as one: a few pages more
+ * cost less than one more read. The kernel announces a migration of N
+ * scattered pages as N one-page ranges.
+ */
+#define FOLLOW_JOIN_GAP		(16 * 4096ULL)
+/*
+ * More ranges than this join across wider holes until they fit: a
+ * refresh's reads stay bounded, and a flood costs a read of the span
+ * rather than one read per page
+ */
+#define FOLLOW_MAX_RANGES	8192
 
 static int64_t ns_of(clockid_t clock)
 {
@@ -71,7 +81,15 @@ long follow_events(struct follow *f, struct page_event *evs, size_t nr,
 		return 0;
 	if (nr > KMOD_JOURNAL_BATCH)
 		nr = KMOD_JOURNAL_BATCH;
-	got = kmod_journal_read(&f->journal, f->recs, nr);
+	if (f->nr_stash) {
+		got = (long)(nr < f->nr_stash ? nr : f->nr_stash);
+		memcpy(f->recs, f->stash, (size_t)got * sizeof(f->recs[0]));
+		memmove(f->stash, f->stash + got,
+			(f->nr_stash - (size_t)got) * sizeof(f->stash[0]));
+		f->nr_stash -= (size_t)got;
+	} else {
+		got = kmod_journal_read(&f->journal, f->recs, nr);
+	}
 	if (got <= 0) {
 		if (got == 0)
 			f->ended = true;
@@ -94,17 +112,75 @@ long follow_events(struct follow *f, struct page_event *evs, size_t nr,
 
 int follow_wait(struct follow *f, int timeout_ms)
 {
+	if (f->nr_stash)
+		return 1;
 	return kmod_journal_wait(&f->journal, timeout_ms);
 }
 
-/* Sort and join the dirty ranges; too many become one */
+/* Is [START, END) within one of RANGES[0..NR) in part? */
+static bool overlaps(const struct snapshot_range *ranges, size_t nr,
+		     uint64_t start, uint64_t end)
+{
+	size_t lo = 0, hi = nr;
+
+	/* the first range that ends after START */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ranges[mid].end <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < nr && ranges[lo].start < end;
+}
+
+long follow_raced(struct follow *f, const struct snapshot_range *ranges,
+		  size_t nr, struct snapshot_range **cut)
+{
+	struct snapshot_range *v;
+	size_t n = 0;
+	long got;
+
+	*cut = NULL;
+	if (!f->nr_stash && !f->ended) {
+		got = kmod_journal_read(&f->journal, f->stash, KMOD_JOURNAL_BATCH);
+		/* 0 (ended) and -EAGAIN alike: nothing came */
+		f->nr_stash = got > 0 ? (size_t)got : 0;
+	}
+	if (!f->nr_stash)
+		return 0;
+	v = malloc(f->nr_stash * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < f->nr_stash; i++) {
+		const struct kmod_journal_record *rec = &f->stash[i];
+		uint64_t start = rec->start & ~4095ULL;
+		uint64_t end = (rec->end + 4095) & ~4095ULL;
+
+		if (rec->kind == PAGEWATCH_JOURNAL_OVERFLOW ||
+		    rec->kind == PAGEWATCH_JOURNAL_EXITED ||
+		    !overlaps(ranges, nr, start, end))
+			continue;
+		v[n++] = (struct snapshot_range){ start, end };
+	}
+	if (!n) {
+		free(v);
+		return 0;
+	}
+	*cut = v;
+	return (long)snapshot_ranges_join(v, n);
+}
+
+/* Sort and join the dirty ranges, across wider holes while too many */
 static size_t coalesce(struct snapshot_range *r, size_t nr)
 {
-	size_t n = snapshot_ranges_join(r, nr);
+	uint64_t gap = FOLLOW_JOIN_GAP;
+	size_t n = snapshot_ranges_join_near(r, nr, gap);
 
-	if (n > FOLLOW_MAX_RANGES) {
-		r[0].end = r[n - 1].end;
-		n = 1;
+	while (n > FOLLOW_MAX_RANGES) {
+		gap *= 4;
+		n = snapshot_ranges_join_near(r, n, gap);
 	}
 	return n;
 }
@@ -127,6 +203,8 @@ static int reread_ranges(struct follow *f, struct snapshot *model,
 			 size_t *pages)
 {
 	struct snapshot part, merged = { 0 };
+	struct snapshot_range *raced, *rest = NULL;
+	long cut;
 	int err;
 
 	err = collect_ranges(f->c, &part, ranges, nr);
@@ -134,7 +212,20 @@ static int reread_ranges(struct follow *f, struct snapshot *model,
 		return err;
 	if (pages)
 		*pages = part.nr_pages;
-	err = snapshot_merge(model, &part, ranges, nr, &merged);
+	/* what changed while it was read is read again after its records */
+	cut = follow_raced(f, ranges, nr, &raced);
+	if (cut > 0)
+		err = snapshot_part_cut(&part, ranges, nr, raced, (size_t)cut,
+					&rest, &nr);
+	else
+		err = (int)cut;
+	free(raced);
+	if (err) {
+		snapshot_free(&part);
+		return err;
+	}
+	err = snapshot_merge(model, &part, rest ? rest : ranges, nr, &merged);
+	free(rest);
 	snapshot_free(&part);
 	if (err) {
 		snapshot_free(&merged);

@@ -29,6 +29,12 @@ struct follow {
 	size_t cap_dirty;
 	struct kmod_journal_record recs[KMOD_JOURNAL_BATCH];
 	/*
+	 * Records that came while ranges were read (follow_raced()): the
+	 * next follow_events() hands them out first
+	 */
+	struct kmod_journal_record stash[KMOD_JOURNAL_BATCH];
+	size_t nr_stash;
+	/*
 	 * Handed every event follow_watch() reads (NULL: none), seen through
 	 * its BASE: a recording keeps them. Nonzero stops the watch.
 	 */
@@ -63,6 +69,19 @@ long follow_events(struct follow *f, struct page_event *evs, size_t nr,
  */
 size_t follow_take_dirty(struct follow *f, const struct snapshot_range **ranges,
 			 bool *all);
+
+/*
+ * After RANGES[0..NR) (sorted, disjoint) were read: the parts of them
+ * over which a record came meanwhile, sorted and joined, into *CUT (the
+ * caller frees it); how many, or -ENOMEM. The kernel announces a change
+ * before it makes it, so the read may hold a change whose record, not
+ * yet read, would then be counted against it (a MADV_DONTNEED of pinned
+ * pages counting none): the caller leaves these parts out of what it
+ * read (snapshot_part_cut()). Their records, handed out by the next
+ * follow_events(), announce them again.
+ */
+long follow_raced(struct follow *f, const struct snapshot_range *ranges,
+		  size_t nr, struct snapshot_range **cut);
 
 /* Wait up to TIMEOUT_MS for an event: 1, 0, or -errno */
 int follow_wait(struct follow *f, int timeout_ms);

@@ -24,37 +24,62 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
+/* The mapping at the iterator, within the snapshot's range: [*LO, *HI) */
+static void mapping_bounds(const struct pieces *it, uint64_t *lo, uint64_t *hi)
+{
+	const struct snapshot *snap = it->snap;
+	const struct maps_entry *map = &snap->mappings[it->mapping];
+
+	*lo = map->start;
+	*hi = map->end;
+	if (snap->range_end) {
+		*lo = max_u64(*lo, snap->range_start);
+		*hi = min_u64(*hi, snap->range_end);
+	}
+}
+
+/*
+ * Mappings and ranges are both sorted and disjoint: one walk of the two
+ * lists, whichever ends first steps on, so that the session's thousands
+ * of journal ranges cost their number plus the mappings', not the product.
+ */
 bool pieces_next(struct pieces *it, size_t *mapping, uint64_t *start,
 		 uint64_t *end)
 {
-	const struct snapshot *snap = it->snap;
-	size_t nr = it->ranges ? it->nr_ranges : 1;
+	const struct snapshot_range *r;
+	uint64_t lo, hi;
 
-	while (it->mapping < snap->nr_mappings) {
-		const struct maps_entry *map = &snap->mappings[it->mapping];
-		size_t r = it->range;
-		uint64_t lo = map->start, hi = map->end;
-
-		*mapping = it->mapping;
-		if (++it->range >= nr) {
-			it->range = 0;
+	while (it->mapping < it->snap->nr_mappings) {
+		mapping_bounds(it, &lo, &hi);
+		if (lo >= hi) {
 			it->mapping++;
-		}
-		if (r >= nr)
 			continue;
-		if (snap->range_end) {
-			lo = max_u64(lo, snap->range_start);
-			hi = min_u64(hi, snap->range_end);
 		}
-		if (it->ranges) {
-			lo = max_u64(lo, it->ranges[r].start);
-			hi = min_u64(hi, it->ranges[r].end);
-		}
-		if (lo < hi) {
+		*mapping = it->mapping;
+		if (!it->ranges) {
+			it->mapping++;
 			*start = lo;
 			*end = hi;
 			return true;
 		}
+		if (it->range >= it->nr_ranges)
+			return false;
+		r = &it->ranges[it->range];
+		if (r->end <= lo) {
+			it->range++;
+			continue;
+		}
+		if (r->start >= hi) {
+			it->mapping++;
+			continue;
+		}
+		*start = max_u64(lo, r->start);
+		*end = min_u64(hi, r->end);
+		if (r->end <= hi)
+			it->range++;
+		else
+			it->mapping++;
+		return true;
 	}
 	return false;
 }

@@ -11,7 +11,8 @@
 /*
  * The pieces of address space a collection reads, in address order: each
  * of the snapshot's mappings within the snapshot's range and, when RANGES
- * are given (the session's rolling refresh), within each of those.
+ * are given (the session's refreshes; sorted and disjoint), within each
+ * of those.
  */
 struct pieces {
 	const struct snapshot *snap;

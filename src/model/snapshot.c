@@ -46,6 +46,35 @@ size_t snapshot_page_index(const struct snapshot *snap, uint64_t vaddr)
 	return lo;
 }
 
+size_t snapshot_page_seek(const struct snapshot *snap, size_t from,
+			  uint64_t vaddr)
+{
+	size_t lo = from, hi, step = 1;
+
+	/* the next few by hand: a dense walk finds its page there */
+	for (int i = 0; i < 8; i++, lo++)
+		if (lo >= snap->nr_pages || snap->pages[lo].vaddr >= vaddr)
+			return lo;
+	/* then strides that double, and a binary search in the last one */
+	hi = lo;
+	while (hi < snap->nr_pages && snap->pages[hi].vaddr < vaddr) {
+		lo = hi + 1;
+		hi += step;
+		step *= 2;
+	}
+	if (hi > snap->nr_pages)
+		hi = snap->nr_pages;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (snap->pages[mid].vaddr < vaddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 void snapshot_pages_release(const struct snapshot *snap, size_t from,
 			    size_t to)
 {

@@ -178,6 +178,14 @@ void snapshot_pages_release(const struct snapshot *snap, size_t from,
 
 /* Index of the first page of SNAP at or after VADDR (nr_pages if none). */
 size_t snapshot_page_index(const struct snapshot *snap, uint64_t vaddr);
+/*
+ * The same, for a VADDR at or after page FROM's: it steps, then gallops,
+ * so that a walk in address order costs the distance's logarithm, not
+ * the distance (the session compares a few scattered pages with a
+ * model of millions)
+ */
+size_t snapshot_page_seek(const struct snapshot *snap, size_t from,
+			  uint64_t vaddr);
 
 const char *snapshot_source_name(unsigned int src);
 

@@ -189,13 +189,20 @@ static int cmp_range(const void *a, const void *b)
 
 size_t snapshot_ranges_join(struct snapshot_range *r, size_t nr)
 {
+	return snapshot_ranges_join_near(r, nr, 0);
+}
+
+size_t snapshot_ranges_join_near(struct snapshot_range *r, size_t nr,
+				 uint64_t gap)
+{
 	size_t n = 0;
 
 	if (!nr)
 		return 0;
 	qsort(r, nr, sizeof(*r), cmp_range);
 	for (size_t i = 1; i < nr; i++) {
-		if (r[i].start <= r[n].end) {
+		if (r[i].start <= r[n].end ||
+		    r[i].start - r[n].end <= gap) {
 			if (r[i].end > r[n].end)
 				r[n].end = r[i].end;
 			continue;
@@ -203,6 +210,61 @@ size_t snapshot_ranges_join(struct snapshot_range *r, size_t nr)
 		r[++n] = r[i];
 	}
 	return n + 1;
+}
+
+/* RANGES[0..NR) without CUT[0..NR_CUT) into V: how many pieces */
+static size_t ranges_cut(const struct snapshot_range *ranges, size_t nr,
+			 const struct snapshot_range *cut, size_t nr_cut,
+			 struct snapshot_range *v)
+{
+	size_t n = 0, c = 0;
+
+	for (size_t r = 0; r < nr; r++) {
+		uint64_t at = ranges[r].start, end = ranges[r].end;
+
+		while (c < nr_cut && cut[c].end <= at)
+			c++;
+		/* each cut inside splits the range once: NR + NR_CUT at most */
+		for (size_t k = c; k < nr_cut && cut[k].start < end; k++) {
+			if (cut[k].start > at)
+				v[n++] = (struct snapshot_range){ at, cut[k].start };
+			if (cut[k].end > at)
+				at = cut[k].end;
+		}
+		if (at < end)
+			v[n++] = (struct snapshot_range){ at, end };
+	}
+	return n;
+}
+
+int snapshot_part_cut(struct snapshot *part,
+		      const struct snapshot_range *ranges, size_t nr,
+		      const struct snapshot_range *cut, size_t nr_cut,
+		      struct snapshot_range **rest, size_t *nr_rest)
+{
+	struct snapshot_range *v;
+	size_t c = 0, kept = 0;
+
+	*rest = NULL;
+	/* a spool's pages are a read-only mapping of its file */
+	if (part->pages_mapped)
+		return -EINVAL;
+	v = malloc((nr + nr_cut + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	*nr_rest = ranges_cut(ranges, nr, cut, nr_cut, v);
+	for (size_t p = 0; p < part->nr_pages; p++) {
+		uint64_t vaddr = part->pages[p].vaddr;
+
+		while (c < nr_cut && cut[c].end <= vaddr)
+			c++;
+		if (c < nr_cut && cut[c].start <= vaddr)
+			continue;
+		part->pages[kept++] = part->pages[p];
+	}
+	part->nr_pages = kept;
+	*rest = v;
+	return 0;
 }
 
 /* The facts of a page as read: tracking's results left out */

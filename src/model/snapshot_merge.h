@@ -32,7 +32,21 @@ int snapshot_merge(const struct snapshot *model, struct snapshot *part,
 bool snapshot_part_unchanged(const struct snapshot *model,
 			     const struct snapshot *part,
 			     const struct snapshot_range *ranges, size_t nr);
+/*
+ * Leave CUT[0..NR_CUT) out of PART, read over RANGES[0..NR) (both sorted
+ * and disjoint; PART's pages in memory, not a spool): its pages there are
+ * dropped and *REST gets RANGES without CUT (the caller frees it), in
+ * *NR_REST pieces, so that merging PART over *REST keeps the model's
+ * pages in CUT as they were. -ENOMEM, -EINVAL for a spool.
+ */
+int snapshot_part_cut(struct snapshot *part,
+		      const struct snapshot_range *ranges, size_t nr,
+		      const struct snapshot_range *cut, size_t nr_cut,
+		      struct snapshot_range **rest, size_t *nr_rest);
 /* RANGES[0..NR) sorted and joined where they touch or overlap: the new count */
 size_t snapshot_ranges_join(struct snapshot_range *ranges, size_t nr);
+/* The same, and joined across holes of GAP bytes or fewer */
+size_t snapshot_ranges_join_near(struct snapshot_range *ranges, size_t nr,
+				 uint64_t gap);
 
 #endif

@@ -99,8 +99,7 @@ int track_compare(const struct snapshot *old, struct snapshot *new,
 		struct snapshot_page *page = &new->pages[n];
 		const struct snapshot_page *prev;
 
-		while (o < old->nr_pages && old->pages[o].vaddr < page->vaddr)
-			o++;
+		o = snapshot_page_seek(old, o, page->vaddr);
 		if (o == old->nr_pages || old->pages[o].vaddr != page->vaddr)
 			continue;
 		prev = &old->pages[o];

@@ -88,6 +88,8 @@ static void *collector_main(void *arg)
 	struct session *s = arg;
 	double last_snap = -1e9, last_rate = -1e9;
 
+	/* its own name in /proc/PID/task: what it costs apart from the screen */
+	pthread_setname_np(pthread_self(), "pw-collector");
 	open_journal(s);
 
 	pthread_mutex_lock(&s->lock);

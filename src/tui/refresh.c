@@ -226,8 +226,12 @@ static int refresh_rolling(struct session *s, struct session_frame *prev,
 	return 0;
 }
 
-/* Journal records read per refresh at most; the rest wait for the next */
-#define LIVE_MAX_EVENTS		4096
+/*
+ * Journal records read per refresh at most, the rest waiting for the next:
+ * four default rings, so that a mover as fast as the kernel's ring is
+ * deep never leaves a backlog that grows (a backlog is lag on screen)
+ */
+#define LIVE_MAX_EVENTS		(4 * PAGEWATCH_JOURNAL_RING)
 
 /*
  * Log the journal's records since the last refresh, seen through MODEL;
@@ -274,6 +278,33 @@ static void note_lag(struct session *s, double oldest)
 	pthread_mutex_unlock(&s->lock);
 }
 
+/*
+ * The parts of R[0..*NR) over which the journal announced a change while
+ * they were read leave PART and R: their records, logged at the next
+ * refresh, are seen against the model as it was before (the kernel
+ * announces first, then changes), and they are read again after them.
+ */
+static int leave_out_raced(struct session *s, struct snapshot *part,
+			   struct snapshot_range **r, size_t *nr)
+{
+	struct snapshot_range *cut, *rest;
+	long n = follow_raced(&s->follow, *r, *nr, &cut);
+	int err;
+
+	if (n == 0)
+		return 0;
+	err = n < 0 ? (int)n :
+	      snapshot_part_cut(part, *r, *nr, cut, (size_t)n, &rest, nr);
+	free(cut);
+	if (err) {
+		snapshot_free(part);
+		return err;
+	}
+	free(*r);
+	*r = rest;
+	return 0;
+}
+
 /* refresh_live(): nothing changed, no frame to publish */
 #define REFRESH_UNCHANGED	1
 
@@ -317,6 +348,8 @@ static int refresh_live(struct session *s, struct session_frame *prev,
 
 	cpu = thread_cpu();
 	err = collect_ranges(s->ctx, &part, r, nr);
+	if (!err)
+		err = leave_out_raced(s, &part, &r, &nr);
 	if (!err && !nr_dirty && snapshot_part_unchanged(model, &part, r, nr)) {
 		/*
 		 * Quiet: nothing announced, and the safety slice found the

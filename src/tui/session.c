@@ -460,8 +460,7 @@ static int log_pins(struct session *s, const struct snapshot *prev,
 		const struct snapshot_page *page = &cur->pages[n], *old;
 		bool was, is;
 
-		while (o < prev->nr_pages && prev->pages[o].vaddr < page->vaddr)
-			o++;
+		o = snapshot_page_seek(prev, o, page->vaddr);
 		if (o == prev->nr_pages || prev->pages[o].vaddr != page->vaddr)
 			continue;
 		old = &prev->pages[o];

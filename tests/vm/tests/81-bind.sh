@@ -10,7 +10,11 @@ V=/pagewatch/bin/pw-verify
 
 pw-bind 0 16 > /tmp/bind.out &
 tpid=$!
-pw_wait_line /tmp/bind.out .
+if ! pw_wait_line /tmp/bind.out '^[0-9a-f][0-9a-f]* [0-9a-f][0-9a-f]*$'; then
+	pw_fail bind_workload_ready "pw-bind printed no range in 15 s: '$(cat /tmp/bind.out)'; its status: $(cat /proc/$tpid/status 2>/dev/null | head -3 | tr '\n' ' ')"
+	kill $tpid 2>/dev/null
+	exit 0
+fi
 a0=$(cut -d' ' -f1 /tmp/bind.out)
 a1=$(printf '%x' $((0x$a0 + 4096)))
 
