@@ -21,7 +21,7 @@
  * refresh's reads stay bounded, and a flood costs a read of the span
  * rather than one read per page
  */
-#define FOLLOW_MAX_RANGES	8192
+#define FOLLOW_MAX_RANGES	65536
 
 static int64_t ns_of(clockid_t clock)
 {

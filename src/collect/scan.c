@@ -3,8 +3,9 @@
  * Running the readers of one collection: list the populated regions (with
  * PAGEMAP_SCAN, 6.7+, or the module's SEEK_DATA), size the keeper from
  * their page count, cut them into one share per reader thread and join
- * the readers; without a list (6.1 without the module, or --all) one
- * reader walks every page of every piece.
+ * the readers; without a list (6.1 without the module, --all, or a
+ * refresh's ranges of a few pages each) one reader walks every page of
+ * every piece.
  */
 #include "config.h"
 
@@ -68,6 +69,10 @@ static int read_alone(const struct sources *src, struct snapshot *snap,
 		cap = list->pages;
 	} else if (snap->all) {
 		cap = pieces_count_pages(snap, ranges, nr_ranges);
+	} else if (ranges) {
+		/* at most every page of them: a refresh's small ranges */
+		cap = pieces_count_pages(snap, ranges, nr_ranges);
+		exact = false;
 	} else {
 		/* before 6.7 the resident set is the first guess */
 		cap = snap->proc.rss_kib / 4 + 1024;
@@ -166,12 +171,37 @@ out:
 	return err;
 }
 
+/*
+ * Are RANGES (a refresh's) so small that listing their populated regions
+ * costs as much as reading them? A list costs a call per piece at least,
+ * as each read does; below this many pages a piece, reading it is all.
+ */
+#define SCAN_LIST_MIN_PIECE	64
+
+static bool pieces_small(const struct snapshot *snap,
+			 const struct snapshot_range *ranges, size_t nr_ranges)
+{
+	struct pieces it;
+	uint64_t start, end, pages = 0, pieces = 0;
+	size_t mapping;
+
+	if (!ranges)
+		return false;
+	pieces_init(&it, snap, ranges, nr_ranges);
+	while (pieces_next(&it, &mapping, &start, &end)) {
+		pages += (end - start) / 4096;
+		pieces++;
+	}
+	return pages <= pieces * SCAN_LIST_MIN_PIECE;
+}
+
 int scan_pages(const struct sources *src, struct snapshot *snap,
 	       const struct snapshot_range *ranges, size_t nr_ranges,
 	       unsigned int threads, struct keeper *keeper)
 {
 	struct region_list list = { 0 };
-	bool listed = (src->scan_ok || src->kmod_seek_ok) && !snap->all;
+	bool listed = (src->scan_ok || src->kmod_seek_ok) && !snap->all &&
+		      !pieces_small(snap, ranges, nr_ranges);
 	unsigned int n = 1;
 	int err = 0;
 

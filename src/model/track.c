@@ -46,11 +46,34 @@ static int add_change(struct snapshot *new, size_t *cap, size_t index,
 	return 0;
 }
 
+/*
+ * Need the old PFN of change C be asked about? Not for a page that went
+ * to another node and was seen not pinned before: the kernel migrates no
+ * folio that a pin holds (folio_migrate_mapping() wants its refcount to
+ * be the expected one), so a pin could only have come after that look
+ * and before a replacement that was no migration. A mover of thousands
+ * of pages a second would otherwise cost one read per old PFN.
+ */
+static bool ask_old_pfn(const struct snapshot *old, const struct snapshot *new,
+			const struct snapshot_change *c)
+{
+	const struct snapshot_page *page = &new->pages[c->page];
+	size_t o = snapshot_page_index(old, page->vaddr);
+	const struct snapshot_page *prev = &old->pages[o];
+
+	if (o == old->nr_pages || prev->vaddr != page->vaddr ||
+	    !node_changed(prev, page))
+		return true;
+	return !snapshot_page_known(prev, SNAPSHOT_KNOWN_KMOD) ||
+	       snapshot_page_test(prev, PAGEWATCH_PAGE_MAYBE_PINNED);
+}
+
 /* Ask once, for every changed page at once, whether its old PFN is pinned. */
-static int mark_diverged(struct snapshot *new, const struct track_pin_query *query)
+static int mark_diverged(const struct snapshot *old, struct snapshot *new,
+			 const struct track_pin_query *query)
 {
 	uint64_t *pfns = NULL;
-	bool *pinned = NULL;
+	bool *pinned = NULL, *ask = NULL;
 	size_t nr = 0;
 	int err = -ENOMEM;
 
@@ -58,10 +81,15 @@ static int mark_diverged(struct snapshot *new, const struct track_pin_query *que
 	pinned = malloc((new->nr_changes ? new->nr_changes : 1) * sizeof(*pinned));
 	if (!pfns || !pinned)
 		goto out_free;
+	ask = malloc((new->nr_changes ? new->nr_changes : 1) * sizeof(*ask));
+	if (!ask)
+		goto out_free;
 	for (size_t i = 0; i < new->nr_changes; i++) {
 		const struct snapshot_page *page = &new->pages[new->changes[i].page];
 
-		if (new->changes[i].old_pfn != page->pfn)
+		ask[i] = new->changes[i].old_pfn != page->pfn &&
+			 ask_old_pfn(old, new, &new->changes[i]);
+		if (ask[i])
 			pfns[nr++] = new->changes[i].old_pfn;
 	}
 	err = nr ? query->pinned(query->ctx, pfns, pinned, nr) : 0;
@@ -73,13 +101,15 @@ static int mark_diverged(struct snapshot *new, const struct track_pin_query *que
 
 		if (new->changes[i].old_pfn == page->pfn)
 			continue;
+		/* a moved page not asked about: not pinned, as the kernel says */
 		page->flags |= SNAPSHOT_BIT(SNAPSHOT_KNOWN_DIVERGED);
-		if (pinned[nr++])
+		if (ask[i] && pinned[nr++])
 			page->flags |= SNAPSHOT_BIT(SNAPSHOT_PAGE_DIVERGED);
 	}
 out_free:
 	free(pfns);
 	free(pinned);
+	free(ask);
 	return err;
 }
 
@@ -125,7 +155,7 @@ int track_compare(const struct snapshot *old, struct snapshot *new,
 	}
 	if (!query || !new->nr_changes)
 		return 0;
-	err = mark_diverged(new, query);
+	err = mark_diverged(old, new, query);
 	/* a failed pin query leaves divergence unknown, not the snapshot */
 	return err == -ENOMEM ? err : 0;
 }

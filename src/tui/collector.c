@@ -37,7 +37,7 @@ static void run_due(struct session *s, double *last_snap, double *last_rate)
 
 	pthread_mutex_lock(&s->lock);
 	rate = now - *last_rate >= s->status.interval;
-	snap = now - *last_snap >= s->status.interval;
+	snap = now - *last_snap >= s->status.snap_every;
 	pthread_mutex_unlock(&s->lock);
 	if (rate) {
 		*last_rate = now;
@@ -45,7 +45,8 @@ static void run_due(struct session *s, double *last_snap, double *last_rate)
 	}
 	if (snap && !s->status.exited) {
 		*last_snap = now;
-		refresh_run(s);
+		/* a quiet look at the journal has nothing to show */
+		snap = refresh_run(s);
 	}
 	if (snap || rate)
 		session_notify(s);

@@ -102,9 +102,11 @@ static int refresh_text(const struct session_status *st, char *line, size_t len)
 
 	if (st->live)
 		return snprintf(line, len,
-				"snapshot #%u, live (journal): changes every %.2gs (on screen within %.2fs), all mappings every %s%.0fs",
-				st->seq, st->interval, st->journal_lag,
-				st->cycle_measured ? "" : "~", st->cycle);
+				"snapshot #%u, live (journal): changes every %.2gs (on screen within %.2fs, at worst %.2fs), all mappings every %s%.0fs (%.0f ms CPU a refresh)",
+				st->seq, st->snap_every, st->journal_lag,
+				st->journal_lag_worst,
+				st->cycle_measured ? "" : "~", st->cycle,
+				st->collect_cpu * 1e3);
 	if (!st->rolling)
 		return snprintf(line, len, "snapshot #%u, polling every %.2gs",
 				st->seq, st->interval);

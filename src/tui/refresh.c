@@ -275,6 +275,8 @@ static void note_lag(struct session *s, double oldest)
 	/* decays, so one slow refresh does not stay on screen for ever */
 	s->status.journal_lag = lag > 0.8 * s->status.journal_lag ?
 				lag : 0.8 * s->status.journal_lag;
+	if (lag > s->status.journal_lag_worst)
+		s->status.journal_lag_worst = lag;
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -309,10 +311,10 @@ static int leave_out_raced(struct session *s, struct snapshot *part,
 #define REFRESH_UNCHANGED	1
 
 /*
- * Live: the ranges the journal announced since the last refresh, and a
- * slice of the rest as a safety net (a quarter of the rolling budget, so
- * an idle target costs little), compared page by page and merged into the
- * model; lost records mean a full refresh.
+ * Live: the ranges the journal announced since the last refresh, and once
+ * an interval a slice of the rest as a safety net (an eighth of the
+ * rolling budget, so that an idle target costs little), compared page by
+ * page and merged into the model; lost records mean a full refresh.
  */
 static int refresh_live(struct session *s, struct session_frame *prev,
 			struct session_frame *f, size_t *read)
@@ -323,10 +325,10 @@ static int refresh_live(struct session *s, struct session_frame *prev,
 	const struct snapshot_range *dirty;
 	struct snapshot_range *r;
 	struct snapshot part;
-	size_t nr, nr_dirty, slice = budget_pages(s) / 4;
-	uint64_t slice_end;
+	size_t nr, nr_dirty, slice = budget_pages(s) / 8;
+	uint64_t slice_end = 0;
 	double now = now_sec(), cpu, oldest;
-	bool all;
+	bool all, with_slice;
 	int err;
 
 	err = log_journal(s, model, &oldest);
@@ -341,10 +343,20 @@ static int refresh_live(struct session *s, struct session_frame *prev,
 	if (!r)
 		return -ENOMEM;
 	memcpy(r, dirty, nr * sizeof(*r));
-	r[nr].start = s->scan_pos;
-	slice_end = snapshot_slice_end(model, s->scan_pos, slice);
-	r[nr].end = slice_end;
-	nr = snapshot_ranges_join(r, nr + 1);
+	/* the journal's looks in between read what it announced only */
+	with_slice = now - s->last_slice >= 0.99 * s->status.interval;
+	if (with_slice) {
+		s->last_slice = now;
+		r[nr].start = s->scan_pos;
+		slice_end = snapshot_slice_end(model, s->scan_pos, slice);
+		r[nr++].end = slice_end;
+	}
+	if (!nr) {
+		free(r);
+		note_lag(s, oldest);
+		return REFRESH_UNCHANGED;
+	}
+	nr = snapshot_ranges_join(r, nr);
 
 	cpu = thread_cpu();
 	err = collect_ranges(s->ctx, &part, r, nr);
@@ -365,7 +377,8 @@ static int refresh_live(struct session *s, struct session_frame *prev,
 		snapshot_free(&part);
 		free(r);
 		note_lag(s, oldest);
-		advance_slice(s, model, slice, slice_end, now);
+		if (with_slice)
+			advance_slice(s, model, slice, slice_end, now);
 		return REFRESH_UNCHANGED;
 	}
 	if (!err) {
@@ -380,7 +393,8 @@ static int refresh_live(struct session *s, struct session_frame *prev,
 	if (err)
 		return err;
 	note_lag(s, oldest);
-	advance_slice(s, model, slice, slice_end, now);
+	if (with_slice)
+		advance_slice(s, model, slice, slice_end, now);
 	return 0;
 }
 
@@ -480,7 +494,9 @@ static void account(struct session *s, bool rolling, size_t read, double cpu)
 	session_frame_put(s, f);
 	pthread_mutex_lock(&s->lock);
 	s->status.collect_cpu = cpu;
-	s->status.snap_every = s->status.interval;
+	/* live: a look at the journal four times an interval (refresh_run()) */
+	s->status.snap_every = s->status.live ? s->status.interval / 4 :
+						s->status.interval;
 	if (s->status.live) {
 		/* the journal says what to read: no rolling decision */
 	} else if (!rolling && cpu > budget) {
@@ -495,12 +511,31 @@ static void account(struct session *s, bool rolling, size_t read, double cpu)
 	pthread_mutex_unlock(&s->lock);
 }
 
-void refresh_run(struct session *s)
+/*
+ * Live, the collector comes four times an interval: it refreshes when the
+ * journal has records (a change waits a quarter of an interval at most,
+ * then the refresh, which a burst of thousands of moved pages makes last
+ * longer: on screen within one), and once an interval anyway for the
+ * safety slice; in between a quiet target costs one poll().
+ */
+static bool live_quiet_tick(struct session *s, double now)
 {
-	double cpu = thread_cpu();
+	if (!s->follow_ok || !s->last_refresh ||
+	    now - s->last_refresh >= 0.99 * s->status.interval)
+		return false;
+	return follow_wait(&s->follow, 0) == 0;
+}
+
+bool refresh_run(struct session *s)
+{
+	double cpu = thread_cpu(), now = now_sec();
 	bool rolling = false;
 	size_t read;
 
+	if (live_quiet_tick(s, now))
+		return false;
+	s->last_refresh = now;
 	read = take(s, &rolling);
 	account(s, rolling, read, thread_cpu() - cpu);
+	return true;
 }

@@ -99,8 +99,10 @@ void session_free(struct session *s)
 	}
 	free(s->events);
 	free(s->hist);
-	free(s->spare);
-	s->spare = NULL;
+	for (int i = 0; i < SESSION_SPARES; i++) {
+		free(s->spare[i]);
+		s->spare[i] = NULL;
+	}
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->cond);
 	s->events = NULL;
@@ -150,9 +152,11 @@ void session_frame_put(struct session *s, struct session_frame *f)
 	 * The next rolling refresh reuses the page array: a fresh one of a
 	 * 4 GiB target's is 48 MiB the kernel would fault in and zero.
 	 */
-	if (last && !s->spare) {
-		s->spare = f->snap.pages;
-		s->spare_cap = f->snap.cap_pages;
+	for (int i = 0; last && f->snap.pages && i < SESSION_SPARES; i++) {
+		if (s->spare[i])
+			continue;
+		s->spare[i] = f->snap.pages;
+		s->spare_cap[i] = f->snap.cap_pages;
 		f->snap.pages = NULL;
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -190,10 +194,15 @@ void session_set_focus(struct session *s, uint64_t start, uint64_t end,
 void session_take_spare(struct session *s, struct snapshot *snap)
 {
 	pthread_mutex_lock(&s->lock);
-	snap->pages = s->spare;
-	snap->cap_pages = s->spare_cap;
-	s->spare = NULL;
-	s->spare_cap = 0;
+	for (int i = 0; i < SESSION_SPARES; i++) {
+		if (!s->spare[i])
+			continue;
+		snap->pages = s->spare[i];
+		snap->cap_pages = s->spare_cap[i];
+		s->spare[i] = NULL;
+		s->spare_cap[i] = 0;
+		break;
+	}
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -334,46 +343,83 @@ static uint16_t page_node(const struct snapshot_page *page)
 	       page->node : PAGEWATCH_NODE_NONE;
 }
 
-/* Extend the history with CUR's changes: one merge of two sorted lists. */
+/* Room for NR entries of history, grown by doubling */
+static int hist_reserve(struct session *s, size_t nr)
+{
+	struct session_hist *grown;
+	size_t cap = s->cap_hist ? s->cap_hist : 256;
+
+	if (nr <= s->cap_hist)
+		return 0;
+	while (cap < nr)
+		cap *= 2;
+	grown = realloc(s->hist, cap * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	s->hist = grown;
+	s->cap_hist = cap;
+	return 0;
+}
+
+/* CUR's move of one page into H: a fresh entry starts at its old place */
+static void hist_move(struct session_hist *h, bool fresh,
+		      const struct snapshot *prev, const struct snapshot *cur,
+		      const struct snapshot_change *c)
+{
+	const struct snapshot_page *page = &cur->pages[c->page];
+
+	if (fresh) {
+		memset(h, 0, sizeof(*h));
+		h->vaddr = page->vaddr;
+		hist_push(h, c->old_pfn, c->old_node, prev->seq,
+			  prev->time.tv_sec);
+	}
+	h->moves++;
+	hist_push(h, page->pfn, page_node(page), cur->seq, cur->time.tv_sec);
+}
+
+/*
+ * Extend the history with CUR's changes (sorted by address, as the
+ * history): merged in place from the end, so that a refresh costs the
+ * entries it moves aside for fresh ones, not a copy of the whole history
+ * (hundreds of thousands of pages while a mover runs).
+ */
 static int apply_history(struct session *s, const struct snapshot *prev,
 			 const struct snapshot *cur)
 {
-	struct session_hist *merged, *h;
-	size_t o = 0, n = 0, fresh = 0;
+	size_t fresh = 0, i, k;
 
-	for (size_t i = 0; i < cur->nr_changes; i++) {
-		uint64_t vaddr = cur->pages[cur->changes[i].page].vaddr;
+	for (size_t c = 0; c < cur->nr_changes; c++) {
+		uint64_t vaddr = cur->pages[cur->changes[c].page].vaddr;
 		size_t at = hist_lower(s, vaddr);
 
 		if (at == s->nr_hist || s->hist[at].vaddr != vaddr)
 			fresh++;
 	}
-	merged = malloc((s->nr_hist + fresh + 1) * sizeof(*merged));
-	if (!merged)
+	if (hist_reserve(s, s->nr_hist + fresh + 1))
 		return -ENOMEM;
-	for (size_t i = 0; i < cur->nr_changes; i++) {
-		const struct snapshot_change *c = &cur->changes[i];
-		const struct snapshot_page *page = &cur->pages[c->page];
+	i = s->nr_hist;
+	k = s->nr_hist + fresh;
+	for (size_t c = cur->nr_changes; c-- > 0;) {
+		uint64_t vaddr = cur->pages[cur->changes[c].page].vaddr;
+		size_t at;
 
-		while (o < s->nr_hist && s->hist[o].vaddr < page->vaddr)
-			merged[n++] = s->hist[o++];
-		h = &merged[n++];
-		if (o < s->nr_hist && s->hist[o].vaddr == page->vaddr) {
-			*h = s->hist[o++];
-		} else {
-			memset(h, 0, sizeof(*h));
-			h->vaddr = page->vaddr;
-			hist_push(h, c->old_pfn, c->old_node, prev->seq,
-				  prev->time.tv_sec);
+		if (k == i) {
+			/* every fresh one placed: the rest are in their place */
+			at = hist_lower(s, vaddr);
+			hist_move(&s->hist[at], false, prev, cur, &cur->changes[c]);
+			continue;
 		}
-		h->moves++;
-		hist_push(h, page->pfn, page_node(page), cur->seq, cur->time.tv_sec);
+		while (i > 0 && s->hist[i - 1].vaddr > vaddr)
+			s->hist[--k] = s->hist[--i];
+		if (i > 0 && s->hist[i - 1].vaddr == vaddr) {
+			s->hist[--k] = s->hist[--i];
+			hist_move(&s->hist[k], false, prev, cur, &cur->changes[c]);
+		} else {
+			hist_move(&s->hist[--k], true, prev, cur, &cur->changes[c]);
+		}
 	}
-	while (o < s->nr_hist)
-		merged[n++] = s->hist[o++];
-	free(s->hist);
-	s->hist = merged;
-	s->nr_hist = n;
+	s->nr_hist += fresh;
 	return 0;
 }
 
@@ -504,6 +550,7 @@ void session_reset_log(struct session *s)
 	free(s->hist);
 	s->hist = NULL;
 	s->nr_hist = 0;
+	s->cap_hist = 0;
 	s->status.moved = 0;
 	pthread_mutex_unlock(&s->lock);
 }

@@ -63,6 +63,8 @@ struct session_hist {
 	} e[SESSION_HIST_MAX];
 };
 
+#define SESSION_SPARES		2
+
 /* A finished snapshot, shared by the collector and the UI. */
 struct session_frame {
 	int refs;
@@ -102,6 +104,7 @@ struct session_status {
 	 * the last few refreshes
 	 */
 	double journal_lag;
+	double journal_lag_worst;	/* the largest since the session began */
 	bool cycle_measured;
 	double cycle;
 	uint64_t focus_bytes;
@@ -152,6 +155,9 @@ struct session {
 
 	struct session_hist *hist;	/* sorted by vaddr */
 	size_t nr_hist;
+	size_t cap_hist;
+	double last_refresh;		/* now_sec() of the last one, 0 before */
+	double last_slice;		/* ... and of the last live safety slice */
 
 	/* what the UI looks at: session_set_focus() */
 	uint64_t focus_start, focus_end, focus_cursor;
@@ -163,8 +169,13 @@ struct session {
 	double read_cpu;		/* the last slice's reading */
 	struct follow follow;		/* the journal, when live */
 	bool follow_ok;
-	struct snapshot_page *spare;	/* a freed frame's page array */
-	size_t spare_cap;
+	/*
+	 * Freed frames' page arrays, for the next refreshes: two, as the
+	 * screen may still hold the frame before the latest while the
+	 * collector builds the next
+	 */
+	struct snapshot_page *spare[SESSION_SPARES];
+	size_t spare_cap[SESSION_SPARES];
 	/* what the log's events are stamped with (NULL: the clock) */
 	const struct timespec *stamp;
 	/* --record: each published frame and each journal record read */
@@ -242,8 +253,11 @@ int refresh_step(struct session *s, const struct snapshot *model,
 		 struct snapshot *part, const struct snapshot_range *ranges,
 		 size_t nr, const struct track_pin_query *query,
 		 struct snapshot *merged);
-/* Take, compare and publish one refresh; account for its cost. */
-void refresh_run(struct session *s);
+/*
+ * Take, compare and publish one refresh; account for its cost. False when
+ * a live look at the journal found nothing to refresh.
+ */
+bool refresh_run(struct session *s);
 
 /* replay.c: the collector of a replay, and what the UI asks of it */
 void *replay_main(void *arg);

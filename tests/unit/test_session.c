@@ -381,10 +381,63 @@ START_TEST(test_part_unchanged_only_when_pages_and_mappings_are_the_same)
 }
 END_TEST
 
+/*
+ * Rounds of moves over interleaved pages: every page's history holds
+ * each of its moves, whichever round made it first or again, and the
+ * history stays sorted whatever mix of fresh and known pages a round has
+ */
+START_TEST(test_history_of_many_pages_moved_in_interleaved_rounds)
+{
+	enum { PAGES = 600, ROUNDS = 5 };
+	struct snapshot snap[ROUNDS + 1];
+	struct session_hist h;
+	struct session s;
+	unsigned int moves[PAGES] = { 0 };
+
+	ck_assert_int_eq(session_init(&s, NULL, 1.0), 0);
+	for (int r = 0; r <= ROUNDS; r++) {
+		model_init(&snap[r], "[heap]");
+		/* round R moves the pages whose number is a multiple of R + 1 */
+		for (uint64_t p = 0; p < PAGES; p++) {
+			bool moved = r > 0 && p % (uint64_t)(r + 1) == 0;
+
+			moves[p] += moved;
+			model_add(&snap[r], 0x10000 + p * 0x1000,
+				  0x1000 + p + 0x10000 * moves[p], moves[p] % 2,
+				  MODEL_PRESENT);
+		}
+		snap[r].seq = (unsigned int)r;
+		if (r)
+			step(&s, &snap[r - 1], &snap[r]);
+	}
+	size_t ever = 0;
+
+	for (uint64_t p = 0; p < PAGES; p++) {
+		bool known = session_history(&s, 0x10000 + p * 0x1000, &h);
+
+		ever += moves[p] > 0;
+		ck_assert(known == (moves[p] > 0));
+		if (!known)
+			continue;
+		ck_assert_uint_eq(h.moves, moves[p]);
+		ck_assert_uint_eq(h.nr, moves[p] + 1);
+		ck_assert_uint_eq(h.e[0].pfn, 0x1000 + p);
+		ck_assert_uint_eq(h.e[h.nr - 1].pfn, 0x1000 + p + 0x10000 * moves[p]);
+	}
+	/* the multiples of 2, 3 or 5 below 600 */
+	ck_assert_uint_eq(ever, 440);
+	ck_assert_uint_eq(session_moved_in(&s, 0, UINT64_MAX), ever);
+	for (int r = 0; r <= ROUNDS; r++)
+		snapshot_free(&snap[r]);
+	session_free(&s);
+}
+END_TEST
+
 static void add(TCase *tc)
 {
 	tcase_add_test(tc, test_migrated_page_is_logged_with_old_and_new_node);
 	tcase_add_test(tc, test_history_keeps_first_sighting_and_each_move);
+	tcase_add_test(tc, test_history_of_many_pages_moved_in_interleaved_rounds);
 	tcase_add_test(tc, test_moved_in_counts_distinct_pages_of_a_range);
 	tcase_add_test(tc, test_pin_change_is_logged_when_the_module_saw_both);
 	tcase_add_test(tc, test_many_changes_are_logged_once_per_mapping);

@@ -99,6 +99,56 @@ START_TEST(test_pfn_change_on_the_same_node_is_replaced_not_migrated_nor_diverge
 }
 END_TEST
 
+/* The fake module, counting the PFNs it was asked about */
+static size_t asked;
+
+static int counting_pinned(void *ctx, const uint64_t *pfns, bool *pinned,
+			   size_t nr)
+{
+	asked += nr;
+	return fake_pinned(ctx, pfns, pinned, nr);
+}
+
+/*
+ * A page seen unpinned that went to another node is not asked about: the
+ * kernel migrates no pinned folio. One seen pinned, or replaced on its
+ * node, or whose counts were unknown, is.
+ */
+START_TEST(test_only_old_pfns_a_pin_could_hold_are_asked_about)
+{
+	const struct track_pin_query counting = { counting_pinned, NULL };
+	const uint64_t kmod = MODEL_PRESENT | SNAPSHOT_BIT(SNAPSHOT_KNOWN_KMOD);
+	const uint64_t pinned = kmod | SNAPSHOT_BIT(PAGEWATCH_PAGE_MAYBE_PINNED);
+	struct snapshot old, new;
+
+	model_init(&old, "[heap]");
+	model_init(&new, "[heap]");
+	/* moved, seen unpinned: not asked, known not diverged */
+	model_add(&old, 0x2000, 0x200, 0, kmod);
+	model_add(&new, 0x2000, 0x9200, 1, kmod);
+	/* moved, seen pinned, still pinned (0x100): asked, diverged */
+	model_add(&old, 0x3000, 0x100, 0, pinned);
+	model_add(&new, 0x3000, 0x9300, 1, kmod);
+	/* replaced on its node, seen unpinned: asked */
+	model_add(&old, 0x4000, 0x400, 0, kmod);
+	model_add(&new, 0x4000, 0x401, 0, kmod);
+	/* moved, counts never read (no module then): asked */
+	model_add(&old, 0x5000, 0x500, 0, MODEL_PRESENT);
+	model_add(&new, 0x5000, 0x9500, 1, kmod);
+	asked = 0;
+	ck_assert_int_eq(track_compare(&old, &new, &counting), 0);
+	ck_assert_uint_eq(asked, 3);
+	for (size_t i = 0; i < 4; i++)
+		ck_assert(snapshot_page_test(&new.pages[i], SNAPSHOT_KNOWN_DIVERGED));
+	ck_assert(!snapshot_page_test(&new.pages[0], SNAPSHOT_PAGE_DIVERGED));
+	ck_assert(snapshot_page_test(&new.pages[1], SNAPSHOT_PAGE_DIVERGED));
+	ck_assert(!snapshot_page_test(&new.pages[2], SNAPSHOT_PAGE_DIVERGED));
+	ck_assert(!snapshot_page_test(&new.pages[3], SNAPSHOT_PAGE_DIVERGED));
+	snapshot_free(&old);
+	snapshot_free(&new);
+}
+END_TEST
+
 START_TEST(test_pfn_change_without_module_leaves_divergence_unknown)
 {
 	struct snapshot old, new;
@@ -190,6 +240,7 @@ static void add(TCase *tc)
 	tcase_add_test(tc, test_unchanged_page_is_neither_migrated_nor_diverged);
 	tcase_add_test(tc, test_page_on_another_node_is_migrated_with_old_node_and_pfn);
 	tcase_add_test(tc, test_pfn_change_while_old_pfn_pinned_is_diverged);
+	tcase_add_test(tc, test_only_old_pfns_a_pin_could_hold_are_asked_about);
 	tcase_add_test(tc, test_pfn_change_on_the_same_node_is_replaced_not_migrated_nor_diverged);
 	tcase_add_test(tc, test_pfn_change_without_module_leaves_divergence_unknown);
 	tcase_add_test(tc, test_failed_pin_query_leaves_divergence_unknown);
