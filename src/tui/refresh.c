@@ -311,6 +311,34 @@ static int leave_out_raced(struct session *s, struct snapshot *part,
 #define REFRESH_UNCHANGED	1
 
 /*
+ * What a live refresh reads: DIRTY[0..*NR) and, once an interval, the
+ * next SLICE pages of the safety pass (*WITH_SLICE, ending at *SLICE_END);
+ * sorted and joined, *NR of them. NULL without memory.
+ */
+static struct snapshot_range *live_ranges(struct session *s,
+					  const struct snapshot *model,
+					  const struct snapshot_range *dirty,
+					  size_t *nr, size_t slice, double now,
+					  bool *with_slice, uint64_t *slice_end)
+{
+	struct snapshot_range *r = malloc((*nr + 1) * sizeof(*r));
+
+	if (!r)
+		return NULL;
+	memcpy(r, dirty, *nr * sizeof(*r));
+	/* the journal's looks in between read what it announced only */
+	*with_slice = now - s->last_slice >= 0.99 * s->status.interval;
+	if (*with_slice) {
+		s->last_slice = now;
+		r[*nr].start = s->scan_pos;
+		*slice_end = snapshot_slice_end(model, s->scan_pos, slice);
+		r[(*nr)++].end = *slice_end;
+	}
+	*nr = snapshot_ranges_join(r, *nr);
+	return r;
+}
+
+/*
  * Live: the ranges the journal announced since the last refresh, and once
  * an interval a slice of the rest as a safety net (an eighth of the
  * rolling budget, so that an idle target costs little), compared page by
@@ -339,24 +367,15 @@ static int refresh_live(struct session *s, struct session_frame *prev,
 		session_note(s, "journal: records were lost: everything read again");
 		return refresh_full(s, prev, f, read);
 	}
-	r = malloc((nr + 1) * sizeof(*r));
+	r = live_ranges(s, model, dirty, &nr, slice, now, &with_slice,
+			&slice_end);
 	if (!r)
 		return -ENOMEM;
-	memcpy(r, dirty, nr * sizeof(*r));
-	/* the journal's looks in between read what it announced only */
-	with_slice = now - s->last_slice >= 0.99 * s->status.interval;
-	if (with_slice) {
-		s->last_slice = now;
-		r[nr].start = s->scan_pos;
-		slice_end = snapshot_slice_end(model, s->scan_pos, slice);
-		r[nr++].end = slice_end;
-	}
 	if (!nr) {
 		free(r);
 		note_lag(s, oldest);
 		return REFRESH_UNCHANGED;
 	}
-	nr = snapshot_ranges_join(r, nr);
 
 	cpu = thread_cpu();
 	err = collect_ranges(s->ctx, &part, r, nr);
