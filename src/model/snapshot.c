@@ -31,10 +31,10 @@ const char *snapshot_source_name(unsigned int src)
 	return src < SNAPSHOT_SRC_NR ? source_names[src] : NULL;
 }
 
-size_t snapshot_page_index(const struct snapshot *snap, uint64_t vaddr)
+/* The first of SNAP's pages [LO, HI) at or after VADDR (HI if none) */
+static size_t lower_bound(const struct snapshot *snap, size_t lo, size_t hi,
+			  uint64_t vaddr)
 {
-	size_t lo = 0, hi = snap->nr_pages;
-
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -44,6 +44,11 @@ size_t snapshot_page_index(const struct snapshot *snap, uint64_t vaddr)
 			hi = mid;
 	}
 	return lo;
+}
+
+size_t snapshot_page_index(const struct snapshot *snap, uint64_t vaddr)
+{
+	return lower_bound(snap, 0, snap->nr_pages, vaddr);
 }
 
 size_t snapshot_page_seek(const struct snapshot *snap, size_t from,
@@ -64,15 +69,7 @@ size_t snapshot_page_seek(const struct snapshot *snap, size_t from,
 	}
 	if (hi > snap->nr_pages)
 		hi = snap->nr_pages;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (snap->pages[mid].vaddr < vaddr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return lower_bound(snap, lo, hi, vaddr);
 }
 
 void snapshot_pages_release(const struct snapshot *snap, size_t from,
