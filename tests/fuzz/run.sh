@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # run.sh [SECONDS]: build every tests/fuzz/fuzz_*.c with clang's libFuzzer,
 # AddressSanitizer and UndefinedBehaviorSanitizer, and run each for SECONDS
-# (default 20, or PW_FUZZ_SECONDS) starting from its committed seed corpus
+# (default 20, or PW_FUZZ_SECONDS; one per CPU at a time) starting from
+# its committed seed corpus
 # tests/fuzz/corpus/NAME/. New inputs and crash artifacts go to
 # $PW_FUZZ_DIR (default .cache/fuzz). One PASS or FAIL line per harness,
 # then "fuzz: N passed, N failed". Exit status 1 when one failed, 77 when
@@ -42,32 +43,51 @@ cflags=(-g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined
 export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
-passed=0 failed=0
-for harness in "$here"/fuzz_*.c; do
-	name=$(basename "$harness" .c)
-	name=${name#fuzz_}
-	src=()
+# fuzz_one NAME: build and run one harness; its PASS or FAIL line (and
+# the failure's details) go to $out/NAME.result
+fuzz_one() {
+	local name=$1 bin=$out/fuzz_$1 work=$out/corpus-$1 runs f src=()
 	for f in ${sources[$name]:-}; do src+=("$top/$f"); done
-	bin=$out/fuzz_$name
-	if ! "$cc" "${cflags[@]}" -o "$bin" "$harness" "${src[@]}" ${libs[$name]:-} \
+	if ! "$cc" "${cflags[@]}" -o "$bin" "$here/fuzz_$name.c" "${src[@]}" ${libs[$name]:-} \
 		>"$out/$name.build.log" 2>&1; then
 		echo "FAIL fuzz:$name builds"
 		sed 's/^/  | /' "$out/$name.build.log" | head -n 20
-		failed=$((failed + 1))
-		continue
+		return
 	fi
-	work=$out/corpus-$name
 	mkdir -p "$work"
 	if "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 \
 		-artifact_prefix="$out/$name-" "$work" "$here/corpus/$name" \
 		>"$out/$name.log" 2>&1; then
 		runs=$(grep -oE 'Done [0-9]+ runs' "$out/$name.log" | tail -n 1 | tr -dc '0-9')
 		echo "PASS fuzz:$name (${runs:-?} inputs in ${secs}s, corpus $(ls "$work" | wc -l))"
-		passed=$((passed + 1))
 	else
 		echo "FAIL fuzz:$name"
 		grep -E 'ERROR|SUMMARY|assertion|runtime error|Test unit written|^    #[0-9]' \
 			"$out/$name.log" | head -n 25 | sed 's/^/  | /'
+	fi
+}
+
+# one harness per CPU at a time (each is single-threaded, and each still
+# gets its SECONDS of a whole CPU); results in the harnesses' order
+names=()
+for harness in "$here"/fuzz_*.c; do
+	name=$(basename "$harness" .c)
+	names+=("${name#fuzz_}")
+done
+jobs_max=$(nproc)
+for name in "${names[@]}"; do
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
+		wait -n
+	done
+	fuzz_one "$name" >"$out/$name.result" 2>&1 &
+done
+wait
+passed=0 failed=0
+for name in "${names[@]}"; do
+	cat "$out/$name.result"
+	if grep -q '^PASS' "$out/$name.result"; then
+		passed=$((passed + 1))
+	else
 		failed=$((failed + 1))
 	fi
 done

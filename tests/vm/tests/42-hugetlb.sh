@@ -167,7 +167,7 @@ set -- $(pw_region /tmp/share.out share)
 start=$1
 touched_end=$(printf '%x' $(( 0x$start + 4 * 2097152 )))
 reads=0 bad=""
-end_at=$(( $(date +%s) + ${PW_HUGE_SHARE_SECONDS:-20} ))
+end_at=$(( $(date +%s) + ${PW_HUGE_SHARE_SECONDS:-12} ))
 while [ "$(date +%s)" -lt "$end_at" ]; do
 	seen=$(pw-verify dump $pid $start $touched_end |
 		awk '$8 ~ /(^|,)present(,|$)/ && $8 ~ /(^|,)hugetlb(,|$)/ && $4 == 9 && ($6 == 1 || $6 == 2) { n++ } END { print n + 0 }')

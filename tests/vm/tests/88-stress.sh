@@ -19,11 +19,11 @@
 # module unloads afterwards, and memory comes back (see the leak check).
 # The rig checks dmesg for Oops/WARNING/BUG/bad page/lockup/stall.
 # Duration: pw.stress_seconds= on the kernel command line (PW_STRESS_SECONDS
-# on the host, `make soak-vm`), default 60.
+# on the host, `make soak-vm`), default 40 (30 on the RT kernel, tests/vm/run).
 
 pw_require_module
 secs=$(sed -n 's/.*pw.stress_seconds=\([0-9]*\).*/\1/p' /proc/cmdline)
-: "${secs:=60}"
+: "${secs:=40}"
 # pw.stress_readers=0: the targets alone, to tell the kernel's own memory
 # drift from the module's (PW_STRESS_READERS on the host)
 nreaders=$(sed -n 's/.*pw.stress_readers=\([0-9]*\).*/\1/p' /proc/cmdline)
