@@ -383,8 +383,11 @@ int reader_regions(struct reader *r, const struct region *regions, size_t nr,
 	while (i < nr) {
 		struct region run = regions[i++];
 
-		/* one read through a small hole beats two reads */
-		while (i < nr && regions[i].mapping == run.mapping &&
+		/*
+		 * one read through a small hole beats two reads, within one
+		 * piece: a hole between two is outside what was asked for
+		 */
+		while (i < nr && regions[i].piece == run.piece &&
 		       regions[i].start - run.end <= READER_MERGE_GAP * 4096 &&
 		       regions[i].end - run.start <= PAGEMAP_BATCH * 4096ULL)
 			run.end = regions[i++].end;

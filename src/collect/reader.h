@@ -52,7 +52,7 @@ void reader_free(struct reader *r);
 int reader_range(struct reader *r, size_t mapping, uint64_t start,
 		 uint64_t end, struct page_consumer *c);
 
-/* Read REGIONS[0..NR) in order, through small holes between them. */
+/* Read REGIONS[0..NR) in order, through small holes within a piece. */
 int reader_regions(struct reader *r, const struct region *regions, size_t nr,
 		   struct page_consumer *c);
 

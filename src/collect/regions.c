@@ -15,7 +15,7 @@
 
 /* The list grows by doubling. */
 static int region_add(struct region_list *list, uint64_t start, uint64_t end,
-		      size_t mapping)
+		      size_t mapping, size_t piece)
 {
 	if (list->nr == list->cap) {
 		size_t cap = list->cap ? 2 * list->cap : 256;
@@ -26,14 +26,14 @@ static int region_add(struct region_list *list, uint64_t start, uint64_t end,
 		list->v = v;
 		list->cap = cap;
 	}
-	list->v[list->nr++] = (struct region){ start, end, mapping };
+	list->v[list->nr++] = (struct region){ start, end, mapping, piece };
 	list->pages += (end - start) / 4096;
 	return 0;
 }
 
 /* The populated regions of [START, END) of mapping I, by PAGEMAP_SCAN. */
 static int list_piece_scan(const struct sources *src, pid_t pid,
-			   struct region_list *list, size_t i,
+			   struct region_list *list, size_t i, size_t piece,
 			   uint64_t start, uint64_t end)
 {
 	struct pagemap_region found[SCAN_REGIONS];
@@ -47,7 +47,8 @@ static int list_piece_scan(const struct sources *src, pid_t pid,
 		if (got < 0)
 			return procs_alive(pid) ? (int)got : -ESRCH;
 		for (long j = 0; j < got; j++) {
-			err = region_add(list, found[j].start, found[j].end, i);
+			err = region_add(list, found[j].start, found[j].end, i,
+					 piece);
 			if (err)
 				return err;
 		}
@@ -63,7 +64,7 @@ static int list_piece_scan(const struct sources *src, pid_t pid,
  * SEEK_HOLE to the end of its run, skipping empty page-table levels.
  */
 static int list_piece_seek(const struct sources *src,
-			   struct region_list *list, size_t i,
+			   struct region_list *list, size_t i, size_t piece,
 			   uint64_t start, uint64_t end)
 {
 	uint64_t data, hole;
@@ -79,7 +80,7 @@ static int list_piece_seek(const struct sources *src,
 			return err;
 		if (hole > end)
 			hole = end;
-		err = region_add(list, data, hole, i);
+		err = region_add(list, data, hole, i, piece);
 		if (err)
 			return err;
 		start = hole;
@@ -97,10 +98,29 @@ int regions_list(const struct sources *src, const struct snapshot *snap,
 	int err;
 
 	pieces_init(&it, snap, ranges, nr_ranges);
-	while (pieces_next(&it, &i, &start, &end)) {
+	for (size_t piece = 0; pieces_next(&it, &i, &start, &end); piece++) {
 		err = src->scan_ok ?
-		      list_piece_scan(src, snap->pid, list, i, start, end) :
-		      list_piece_seek(src, list, i, start, end);
+		      list_piece_scan(src, snap->pid, list, i, piece, start,
+				      end) :
+		      list_piece_seek(src, list, i, piece, start, end);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int regions_of_pieces(const struct snapshot *snap,
+		      const struct snapshot_range *ranges, size_t nr_ranges,
+		      struct region_list *list)
+{
+	struct pieces it;
+	uint64_t start, end;
+	size_t i;
+	int err;
+
+	pieces_init(&it, snap, ranges, nr_ranges);
+	for (size_t piece = 0; pieces_next(&it, &i, &start, &end); piece++) {
+		err = region_add(list, start, end, i, piece);
 		if (err)
 			return err;
 	}

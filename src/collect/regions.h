@@ -8,11 +8,16 @@
 #include "collect/pieces.h"
 #include "collect/sources.h"
 
-/* A populated run [start, end) of mapping MAPPING */
+/*
+ * A populated run [start, end) of mapping MAPPING, found in the PIECE-th
+ * piece of its collection (pieces.h): a reader joins runs of one piece
+ * only, so that it never reads a page outside the ranges it was given
+ */
 struct region {
 	uint64_t start;
 	uint64_t end;
 	size_t mapping;
+	size_t piece;
 };
 
 /* Regions in address order, and the pages they hold */
@@ -32,6 +37,15 @@ struct region_list {
 int regions_list(const struct sources *src, const struct snapshot *snap,
 		 const struct snapshot_range *ranges, size_t nr_ranges,
 		 struct region_list *list);
+
+/*
+ * Every piece of SNAP (RANGES as for pieces) as one region, populated or
+ * not: a refresh's small ranges, which a list would cost as much as
+ * reading them. Free LIST->v with free().
+ */
+int regions_of_pieces(const struct snapshot *snap,
+		      const struct snapshot_range *ranges, size_t nr_ranges,
+		      struct region_list *list);
 
 /*
  * Cut LIST into N shares of about equal pages (a region may be cut in

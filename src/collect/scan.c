@@ -5,7 +5,7 @@
  * their page count, cut them into one share per reader thread and join
  * the readers; without a list (6.1 without the module, --all, or a
  * refresh's ranges of a few pages each) one reader walks every page of
- * every piece.
+ * every piece, or, for thousands of small ranges, each thread a share.
  */
 #include "config.h"
 
@@ -132,10 +132,13 @@ static int run_shares(struct share *sh, unsigned int n)
 	return err;
 }
 
-/* N reader threads, each over its share of the regions of LIST. */
+/*
+ * N reader threads, each over its share of the regions of LIST; EXACT:
+ * every page of LIST is populated (listed), else some may be holes.
+ */
 static int read_shared(const struct sources *src, struct snapshot *snap,
 		       const struct region_list *list, unsigned int n,
-		       struct keeper *keeper)
+		       bool exact, struct keeper *keeper)
 {
 	size_t first[SCAN_MAX_THREADS + 1];
 	uint64_t pages[SCAN_MAX_THREADS];
@@ -151,7 +154,7 @@ static int read_shared(const struct sources *src, struct snapshot *snap,
 		goto out;
 	}
 	regions_share(list, n, cut, first, pages);
-	err = keeper->ops->split(keeper, n, pages, true);
+	err = keeper->ops->split(keeper, n, pages, exact);
 	for (unsigned int k = 0; k < n && !err; k++) {
 		err = reader_init(&sh[k].r, src, snap, keeper);
 		sh[k].r.failed = &failed;
@@ -178,21 +181,24 @@ out:
  */
 #define SCAN_LIST_MIN_PIECE	64
 
+/* *PIECES gets their number */
 static bool pieces_small(const struct snapshot *snap,
-			 const struct snapshot_range *ranges, size_t nr_ranges)
+			 const struct snapshot_range *ranges, size_t nr_ranges,
+			 uint64_t *pieces)
 {
 	struct pieces it;
-	uint64_t start, end, pages = 0, pieces = 0;
+	uint64_t start, end, pages = 0;
 	size_t mapping;
 
+	*pieces = 0;
 	if (!ranges)
 		return false;
 	pieces_init(&it, snap, ranges, nr_ranges);
 	while (pieces_next(&it, &mapping, &start, &end)) {
 		pages += (end - start) / 4096;
-		pieces++;
+		(*pieces)++;
 	}
-	return pages <= pieces * SCAN_LIST_MIN_PIECE;
+	return pages <= *pieces * SCAN_LIST_MIN_PIECE;
 }
 
 int scan_pages(const struct sources *src, struct snapshot *snap,
@@ -200,8 +206,10 @@ int scan_pages(const struct sources *src, struct snapshot *snap,
 	       unsigned int threads, struct keeper *keeper)
 {
 	struct region_list list = { 0 };
+	uint64_t pieces;
+	bool small = pieces_small(snap, ranges, nr_ranges, &pieces);
 	bool listed = (src->scan_ok || src->kmod_seek_ok) && !snap->all &&
-		      !pieces_small(snap, ranges, nr_ranges);
+		      !small;
 	unsigned int n = 1;
 	int err = 0;
 
@@ -210,9 +218,20 @@ int scan_pages(const struct sources *src, struct snapshot *snap,
 		if (err)
 			goto out;
 		n = scan_threads(threads, list.pages);
+	} else if (small) {
+		/*
+		 * Thousands of small ranges (the journal's) cost their
+		 * reads, each as much as SCAN_LIST_MIN_PIECE pages: shared
+		 * among threads as that many pages would be
+		 */
+		n = scan_threads(threads, pieces * SCAN_LIST_MIN_PIECE);
+		if (n > 1)
+			err = regions_of_pieces(snap, ranges, nr_ranges, &list);
+		if (err)
+			goto out;
 	}
 	if (n > 1)
-		err = read_shared(src, snap, &list, n, keeper);
+		err = read_shared(src, snap, &list, n, listed, keeper);
 	else
 		err = read_alone(src, snap, ranges, nr_ranges,
 				 listed ? &list : NULL, keeper);

@@ -111,7 +111,13 @@ int snapshot_merge(const struct snapshot *model, struct snapshot *part,
 	memset(merged, 0, sizeof(*merged));
 	if (!pages || cap < need) {
 		free(pages);
-		cap = need;
+		/*
+		 * An eighth more than this merge needs: a spare array (the
+		 * session's) then fits the next merges too, whose parts vary
+		 * in size; a new array of a large model costs a page fault
+		 * per 4 KiB on its first write, tenths of a second.
+		 */
+		cap = need + need / 8;
 		pages = malloc(cap * sizeof(*pages));
 	}
 	at = malloc((part->nr_pages + 1) * sizeof(*at));

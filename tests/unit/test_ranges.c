@@ -4,12 +4,17 @@
  * holes, every piece of every mapping within them is read once and in
  * address order however many there are, a walk over a large model finds
  * each page a scattered part holds, and what changed while it was read
- * can be left out of a read, the model keeping its pages there.
+ * can be left out of a read, the model keeping its pages there. The last
+ * tests read this test's own pages through /proc (no module).
  */
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
+#include "collect/collect.h"
 #include "collect/pieces.h"
 #include "model/snapshot_merge.h"
 #include "unit.h"
@@ -242,6 +247,83 @@ START_TEST(test_merging_a_cut_part_keeps_the_models_pages_in_the_cut)
 }
 END_TEST
 
+/* NR pages of this process, each written once; unmapped by the caller */
+static uint64_t own_pages(size_t nr)
+{
+	char *p = mmap(NULL, nr * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ck_assert_ptr_ne(p, MAP_FAILED);
+	for (size_t i = 0; i < nr; i++)
+		p[i * PAGE] = 1;
+	return (uint64_t)(uintptr_t)p;
+}
+
+static void open_self(struct collect *c, unsigned int threads)
+{
+	struct collect_opts opts = { .pid = getpid(), .no_kmod = true,
+				     .threads = threads };
+
+	ck_assert_int_eq(collect_open(c, &opts), 0);
+}
+
+START_TEST(test_a_read_of_ranges_holds_no_page_outside_them)
+{
+	/* a large range and a one-page range 20 pages after it: close
+	 * enough for a reader to read through the hole between them, were
+	 * it allowed to */
+	uint64_t base = own_pages(256);
+	struct snapshot_range r[] = {
+		{ base, base + 150 * PAGE },
+		{ base + 170 * PAGE, base + 171 * PAGE },
+	};
+	struct collect c;
+	struct snapshot part;
+
+	open_self(&c, 1);
+	ck_assert_int_eq(collect_ranges(&c, &part, r, 2), 0);
+	ck_assert_uint_eq(part.nr_pages, 151);
+	for (size_t i = 0; i < part.nr_pages; i++) {
+		uint64_t v = part.pages[i].vaddr;
+
+		ck_assert(v < r[0].end || v == r[1].start);
+	}
+	snapshot_free(&part);
+	collect_close(&c);
+	munmap((void *)(uintptr_t)base, 256 * PAGE);
+}
+END_TEST
+
+START_TEST(test_thousands_of_one_page_ranges_read_by_threads_equal_one_reader)
+{
+	uint64_t base = own_pages(6000);
+	struct snapshot_range *r = calloc(3000, sizeof(*r));
+	struct snapshot alone, shared;
+	struct collect c;
+
+	for (size_t i = 0; i < 3000; i++)
+		r[i] = (struct snapshot_range){ base + 2 * i * PAGE,
+						base + (2 * i + 1) * PAGE };
+	open_self(&c, 1);
+	ck_assert_int_eq(collect_ranges(&c, &alone, r, 3000), 0);
+	c.opts.threads = 4;
+	ck_assert_int_eq(collect_ranges(&c, &shared, r, 3000), 0);
+	ck_assert_uint_eq(alone.nr_pages, 3000);
+	ck_assert_uint_eq(shared.nr_pages, 3000);
+	for (size_t i = 0; i < 3000; i++) {
+		ck_assert_uint_eq(shared.pages[i].vaddr, r[i].start);
+		ck_assert_uint_eq(shared.pages[i].vaddr, alone.pages[i].vaddr);
+		ck_assert_uint_eq(shared.pages[i].flags, alone.pages[i].flags);
+		ck_assert_uint_eq(shared.pages[i].pfn, alone.pages[i].pfn);
+	}
+	snapshot_free(&alone);
+	snapshot_free(&shared);
+	collect_close(&c);
+	free(r);
+	munmap((void *)(uintptr_t)base, 6000 * PAGE);
+}
+END_TEST
+
 static void add(TCase *tc)
 {
 	tcase_add_test(tc, test_ranges_join_across_holes_no_wider_than_the_gap);
@@ -252,6 +334,8 @@ static void add(TCase *tc)
 	tcase_add_test(tc, test_a_seek_from_any_page_finds_the_first_at_or_after_an_address);
 	tcase_add_test(tc, test_a_cut_leaves_its_pages_and_splits_the_ranges_around_it);
 	tcase_add_test(tc, test_merging_a_cut_part_keeps_the_models_pages_in_the_cut);
+	tcase_add_test(tc, test_a_read_of_ranges_holds_no_page_outside_them);
+	tcase_add_test(tc, test_thousands_of_one_page_ranges_read_by_threads_equal_one_reader);
 }
 
 int main(void)
