@@ -135,8 +135,12 @@ static bool overlaps(const struct snapshot_range *ranges, size_t nr,
 	return lo < nr && ranges[lo].start < end;
 }
 
-long follow_raced(struct follow *f, const struct snapshot_range *ranges,
-		  size_t nr, struct snapshot_range **cut)
+/*
+ * The parts of RANGES[0..NR) over which a record came since they were
+ * read, sorted and joined, into *CUT; how many, or -ENOMEM
+ */
+static long raced_parts(struct follow *f, const struct snapshot_range *ranges,
+			size_t nr, struct snapshot_range **cut)
 {
 	struct snapshot_range *v;
 	size_t n = 0;
@@ -172,6 +176,22 @@ long follow_raced(struct follow *f, const struct snapshot_range *ranges,
 	return (long)snapshot_ranges_join(v, n);
 }
 
+int follow_leave_out_raced(struct follow *f, struct snapshot *part,
+			   const struct snapshot_range *ranges, size_t *nr,
+			   struct snapshot_range **rest)
+{
+	struct snapshot_range *cut;
+	long n = raced_parts(f, ranges, *nr, &cut);
+	int err;
+
+	*rest = NULL;
+	if (n <= 0)
+		return (int)n;
+	err = snapshot_part_cut(part, ranges, *nr, cut, (size_t)n, rest, nr);
+	free(cut);
+	return err;
+}
+
 /* Sort and join the dirty ranges, across wider holes while too many */
 static size_t coalesce(struct snapshot_range *r, size_t nr)
 {
@@ -203,8 +223,7 @@ static int reread_ranges(struct follow *f, struct snapshot *model,
 			 size_t *pages)
 {
 	struct snapshot part, merged = { 0 };
-	struct snapshot_range *raced, *rest = NULL;
-	long cut;
+	struct snapshot_range *rest;
 	int err;
 
 	err = collect_ranges(f->c, &part, ranges, nr);
@@ -213,13 +232,7 @@ static int reread_ranges(struct follow *f, struct snapshot *model,
 	if (pages)
 		*pages = part.nr_pages;
 	/* what changed while it was read is read again after its records */
-	cut = follow_raced(f, ranges, nr, &raced);
-	if (cut > 0)
-		err = snapshot_part_cut(&part, ranges, nr, raced, (size_t)cut,
-					&rest, &nr);
-	else
-		err = (int)cut;
-	free(raced);
+	err = follow_leave_out_raced(f, &part, ranges, &nr, &rest);
 	if (err) {
 		snapshot_free(&part);
 		return err;

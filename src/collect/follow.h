@@ -29,7 +29,7 @@ struct follow {
 	size_t cap_dirty;
 	struct kmod_journal_record recs[KMOD_JOURNAL_BATCH];
 	/*
-	 * Records that came while ranges were read (follow_raced()): the
+	 * Records that came while ranges were read (follow_leave_out_raced()): the
 	 * next follow_events() hands them out first
 	 */
 	struct kmod_journal_record stash[KMOD_JOURNAL_BATCH];
@@ -71,17 +71,19 @@ size_t follow_take_dirty(struct follow *f, const struct snapshot_range **ranges,
 			 bool *all);
 
 /*
- * After RANGES[0..NR) (sorted, disjoint) were read: the parts of them
- * over which a record came meanwhile, sorted and joined, into *CUT (the
- * caller frees it); how many, or -ENOMEM. The kernel announces a change
- * before it makes it, so the read may hold a change whose record, not
- * yet read, would then be counted against it (a MADV_DONTNEED of pinned
- * pages counting none): the caller leaves these parts out of what it
- * read (snapshot_part_cut()). Their records, handed out by the next
- * follow_events(), announce them again.
+ * After PART was read over RANGES[0..*NR) (sorted, disjoint): the parts
+ * of them over which a record came meanwhile leave PART, and *REST gets
+ * the ranges without them (*NR of them; the caller frees it), or NULL
+ * when no record came (RANGES stand). 0 or -ENOMEM; PART stays the
+ * caller's either way. The kernel announces a change before it makes it,
+ * so the read may hold a change whose record, not yet read, would then be
+ * counted against it (a MADV_DONTNEED of pinned pages counting none):
+ * the model keeps its pages there, and those records, handed out by the
+ * next follow_events(), announce the parts again.
  */
-long follow_raced(struct follow *f, const struct snapshot_range *ranges,
-		  size_t nr, struct snapshot_range **cut);
+int follow_leave_out_raced(struct follow *f, struct snapshot *part,
+			   const struct snapshot_range *ranges, size_t *nr,
+			   struct snapshot_range **rest);
 
 /* Wait up to TIMEOUT_MS for an event: 1, 0, or -errno */
 int follow_wait(struct follow *f, int timeout_ms);

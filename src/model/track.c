@@ -55,10 +55,11 @@ static int add_change(struct snapshot *new, size_t *cap, size_t index,
  * of pages a second would otherwise cost one read per old PFN.
  */
 static bool ask_old_pfn(const struct snapshot *old, const struct snapshot *new,
-			const struct snapshot_change *c)
+			const struct snapshot_change *c, size_t *at)
 {
 	const struct snapshot_page *page = &new->pages[c->page];
-	size_t o = snapshot_page_index(old, page->vaddr);
+	/* changes come in address order: each seek starts at the last */
+	size_t o = *at = snapshot_page_seek(old, *at, page->vaddr);
 	const struct snapshot_page *prev = &old->pages[o];
 
 	if (o == old->nr_pages || prev->vaddr != page->vaddr ||
@@ -74,7 +75,7 @@ static int mark_diverged(const struct snapshot *old, struct snapshot *new,
 {
 	uint64_t *pfns = NULL;
 	bool *pinned = NULL, *ask = NULL;
-	size_t nr = 0;
+	size_t nr = 0, at = 0;
 	int err = -ENOMEM;
 
 	pfns = malloc((new->nr_changes ? new->nr_changes : 1) * sizeof(*pfns));
@@ -88,7 +89,7 @@ static int mark_diverged(const struct snapshot *old, struct snapshot *new,
 		const struct snapshot_page *page = &new->pages[new->changes[i].page];
 
 		ask[i] = new->changes[i].old_pfn != page->pfn &&
-			 ask_old_pfn(old, new, &new->changes[i]);
+			 ask_old_pfn(old, new, &new->changes[i], &at);
 		if (ask[i])
 			pfns[nr++] = new->changes[i].old_pfn;
 	}

@@ -280,33 +280,6 @@ static void note_lag(struct session *s, double oldest)
 	pthread_mutex_unlock(&s->lock);
 }
 
-/*
- * The parts of R[0..*NR) over which the journal announced a change while
- * they were read leave PART and R: their records, logged at the next
- * refresh, are seen against the model as it was before (the kernel
- * announces first, then changes), and they are read again after them.
- */
-static int leave_out_raced(struct session *s, struct snapshot *part,
-			   struct snapshot_range **r, size_t *nr)
-{
-	struct snapshot_range *cut, *rest;
-	long n = follow_raced(&s->follow, *r, *nr, &cut);
-	int err;
-
-	if (n == 0)
-		return 0;
-	err = n < 0 ? (int)n :
-	      snapshot_part_cut(part, *r, *nr, cut, (size_t)n, &rest, nr);
-	free(cut);
-	if (err) {
-		snapshot_free(part);
-		return err;
-	}
-	free(*r);
-	*r = rest;
-	return 0;
-}
-
 /* refresh_live(): nothing changed, no frame to publish */
 #define REFRESH_UNCHANGED	1
 
@@ -351,7 +324,7 @@ static int refresh_live(struct session *s, struct session_frame *prev,
 	bool have_query = sources_pin_query(&s->ctx->src, &query);
 	const struct snapshot *model = &prev->snap;
 	const struct snapshot_range *dirty;
-	struct snapshot_range *r;
+	struct snapshot_range *r, *rest;
 	struct snapshot part;
 	size_t nr, nr_dirty, slice = budget_pages(s) / 8;
 	uint64_t slice_end = 0;
@@ -379,42 +352,47 @@ static int refresh_live(struct session *s, struct session_frame *prev,
 
 	cpu = thread_cpu();
 	err = collect_ranges(s->ctx, &part, r, nr);
-	if (!err)
-		err = leave_out_raced(s, &part, &r, &nr);
-	if (!err && !nr_dirty && snapshot_part_unchanged(model, &part, r, nr)) {
+	if (err) {
+		free(r);
+		return err;
+	}
+	/* what changed while it was read is read again after its records */
+	err = follow_leave_out_raced(&s->follow, &part, r, &nr, &rest);
+	if (rest) {
+		free(r);
+		r = rest;
+	}
+	if (err) {
+		snapshot_free(&part);
+		free(r);
+		return err;
+	}
+	s->read_cpu = thread_cpu() - cpu;
+	*read = part.nr_pages;
+	if (!nr_dirty && snapshot_part_unchanged(model, &part, r, nr)) {
 		/*
 		 * Quiet: nothing announced, and the safety slice found the
 		 * model right. No frame: the screen and the model stay as
 		 * they are, so an idle target costs its slice, not a copy of
 		 * every page per refresh.
 		 */
-		s->read_cpu = thread_cpu() - cpu;
-		*read = part.nr_pages;
 		pthread_mutex_lock(&s->lock);
 		s->status.seq = part.seq;
 		pthread_mutex_unlock(&s->lock);
-		snapshot_free(&part);
-		free(r);
-		note_lag(s, oldest);
-		if (with_slice)
-			advance_slice(s, model, slice, slice_end, now);
-		return REFRESH_UNCHANGED;
-	}
-	if (!err) {
-		s->read_cpu = thread_cpu() - cpu;
-		*read = part.nr_pages;
+		err = REFRESH_UNCHANGED;
+	} else {
 		session_take_spare(s, &f->snap);
 		err = refresh_step(s, model, &part, r, nr,
 				   have_query ? &query : NULL, &f->snap);
-		snapshot_free(&part);
 	}
+	snapshot_free(&part);
 	free(r);
-	if (err)
+	if (err < 0)
 		return err;
 	note_lag(s, oldest);
 	if (with_slice)
 		advance_slice(s, model, slice, slice_end, now);
-	return 0;
+	return err;
 }
 
 /* --record: the frame published; a failure ends the recording, not the view */
