@@ -98,6 +98,14 @@ done
 ) > $dir/snapshots.out 2>&1 &
 snapper=$!
 
+# children_of PID: /proc/CHILD of every process whose parent is PID
+children_of() {
+	local st
+	for st in /proc/[0-9]*/stat; do
+		[ "$(cut -d' ' -f4 $st 2>/dev/null)" = "$1" ] && echo "${st%/stat}"
+	done
+}
+
 targets=0 killed=0 dying=""
 rm -f $dir/ops
 while [ "$(date +%s)" -lt "$end" ]; do
@@ -107,6 +115,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
 	[ $life -lt 1 ] && life=1
 	pw-churn target $life > $dir/target.out 2>&1 &
 	t=$!
+	born=$(date +%s)
 	# readers never see a half-written PID file
 	echo $t > $pidfile.new && mv $pidfile.new $pidfile
 	# a target still running 5 s after its time (emulated 6.1 under this
@@ -119,9 +128,10 @@ while [ "$(date +%s)" -lt "$end" ]; do
 		sleep 0.2
 	done
 	if ! grep -q '^ops total' $dir/target.out && kill -0 $t 2>/dev/null; then
-		# where its threads are: a figure for the logs
-		for task in /proc/$t/task/*; do
-			pw_info "overdue target $t thread ${task##*/}: state $(cut -d' ' -f3 $task/stat 2>/dev/null)," \
+		# where its threads and their children are: figures for the logs
+		pw_info "overdue target $t: started $(( $(date +%s) - born )) s ago, to live $life s"
+		for task in /proc/$t/task/* $(children_of $t); do
+			pw_info "overdue target $t ${task#/proc/}: state $(cut -d' ' -f3 $task/stat 2>/dev/null)," \
 				"wchan $(cat $task/wchan 2>/dev/null), stack $(head -n 6 $task/stack 2>/dev/null | awk '{ print $2 }' | tr '\n' ' ')"
 		done
 		# a thread deep in migrate_pages(2) on emulated 6.1 has taken
