@@ -157,3 +157,8 @@ int numa_nr_nodes(void)
 {
 	return numa_available() < 0 ? 1 : numa_max_node() + 1;
 }
+
+int numa_own_memory_unbalanced(void)
+{
+	return set_mempolicy(MPOL_LOCAL, NULL, 0) ? -errno : 0;
+}

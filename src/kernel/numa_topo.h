@@ -37,6 +37,15 @@ unsigned int numa_topo_pfn_node(const struct numa_topo *topo, uint64_t pfn);
  * no target nodes moves nothing and needs no CAP_SYS_ADMIN, only the
  * right to ptrace-read PID. NR 0 asks whether it may. 0 or -errno.
  */
+/*
+ * Keep this process's own memory out of NUMA balancing, placed as by
+ * default (on the local node): set_mempolicy(MPOL_LOCAL) leaves
+ * MPOL_F_MOF unset, and task_numa_work() skips a VMA whose policy lacks
+ * it (vma_policy_mof(), checked on 6.1 and 6.12). Threads created
+ * afterwards inherit it. 0 or -errno (a kernel without NUMA).
+ */
+int numa_own_memory_unbalanced(void);
+
 /* Nodes the machine can have (highest + 1; 1 without NUMA) */
 int numa_nr_nodes(void);
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/numa_topo.h"
 #include "tui/clock.h"
 #include "tui/session.h"
 
@@ -114,6 +115,14 @@ int session_start(struct session *s)
 {
 	int err;
 
+	/*
+	 * The session rewrites page arrays of tens of megabytes several
+	 * times a second: were NUMA balancing to mark them, one refresh
+	 * would take thousands of hint faults (16,000 in a third of a
+	 * second measured under emulation). Best effort: a kernel without
+	 * NUMA has nothing to mark.
+	 */
+	(void)numa_own_memory_unbalanced();
 	/* a replay's frames come from its recording, not from a process */
 	err = pthread_create(&s->thread, NULL,
 			     s->rec ? replay_main : collector_main, s);
