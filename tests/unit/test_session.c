@@ -2,10 +2,13 @@
 /* The session's model: event log, page history, moved counts; rate parsing. */
 #include "config.h"
 
+#include <errno.h>
+#include <numaif.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "model.h"
+#include "kernel/numa_topo.h"
 #include "kernel/perf_events.h"
 #include "model/track.h"
 #include "tui/session.h"
@@ -433,6 +436,20 @@ START_TEST(test_history_of_many_pages_moved_in_interleaved_rounds)
 }
 END_TEST
 
+START_TEST(test_the_sessions_own_memory_is_left_out_of_numa_balancing)
+{
+	/* placed locally as by default, but without MPOL_F_MOF, so that
+	 * NUMA balancing's scanner skips the session's page arrays */
+	int mode = -1, err = numa_own_memory_unbalanced();
+
+	if (err == -ENOSYS)
+		return;		/* a kernel without NUMA: nothing to mark */
+	ck_assert_int_eq(err, 0);
+	ck_assert_int_eq(get_mempolicy(&mode, NULL, 0, NULL, 0), 0);
+	ck_assert_int_eq(mode, MPOL_LOCAL);
+}
+END_TEST
+
 static void add(TCase *tc)
 {
 	tcase_add_test(tc, test_migrated_page_is_logged_with_old_and_new_node);
@@ -450,6 +467,7 @@ static void add(TCase *tc)
 	tcase_add_test(tc, test_merge_drops_pages_of_a_mapping_that_went_away);
 	tcase_add_test(tc, test_part_unchanged_only_when_pages_and_mappings_are_the_same);
 	tcase_add_test(tc, test_slice_end_counts_pages_of_the_model);
+	tcase_add_test(tc, test_the_sessions_own_memory_is_left_out_of_numa_balancing);
 }
 
 int main(void)
