@@ -166,9 +166,13 @@ static size_t union_ranges(struct snapshot_range *r, size_t nr)
 	return 1;
 }
 
-/* The next slice starts at SLICE_END; past the last page a cycle ended */
+/*
+ * The next slice starts at SLICE_END; past the last page a cycle ended.
+ * Slices come EVERY seconds (the first cycle's length is guessed from it).
+ */
 static void advance_slice(struct session *s, const struct snapshot *model,
-			  size_t slice, uint64_t slice_end, double now)
+			  size_t slice, uint64_t slice_end, double now,
+			  double every)
 {
 	pthread_mutex_lock(&s->lock);
 	if (slice_end == UINT64_MAX) {
@@ -182,7 +186,7 @@ static void advance_slice(struct session *s, const struct snapshot *model,
 		s->scan_pos = slice_end;
 	}
 	if (!s->status.cycle_measured)
-		s->status.cycle = s->status.interval *
+		s->status.cycle = every *
 				  (double)(model->nr_pages / (slice ? slice : 1) + 1);
 	pthread_mutex_unlock(&s->lock);
 }
@@ -222,7 +226,7 @@ static int refresh_rolling(struct session *s, struct session_frame *prev,
 	if (err)
 		return err;
 
-	advance_slice(s, model, slice, slice_end, now);
+	advance_slice(s, model, slice, slice_end, now, s->status.interval);
 	return 0;
 }
 
@@ -284,8 +288,17 @@ static void note_lag(struct session *s, double oldest)
 #define REFRESH_UNCHANGED	1
 
 /*
- * What a live refresh reads: DIRTY[0..*NR) and, once an interval, the
- * next SLICE pages of the safety pass (*WITH_SLICE, ending at *SLICE_END);
+ * The live safety pass: a slice every this many intervals, of this share
+ * of the rolling budget (an eighth an interval). One read of two
+ * intervals' pages pays a read's fixed costs (the target's maps, status
+ * and the listing) once, not twice: an idle target costs less.
+ */
+#define LIVE_SLICE_INTERVALS	2
+#define LIVE_SLICE_SHARE	(LIVE_SLICE_INTERVALS / 8.0)
+
+/*
+ * What a live refresh reads: DIRTY[0..*NR) and, every
+ * LIVE_SLICE_INTERVALS intervals, the next SLICE pages of the safety pass (*WITH_SLICE, ending at *SLICE_END);
  * sorted and joined, *NR of them. NULL without memory.
  */
 static struct snapshot_range *live_ranges(struct session *s,
@@ -300,7 +313,8 @@ static struct snapshot_range *live_ranges(struct session *s,
 		return NULL;
 	memcpy(r, dirty, *nr * sizeof(*r));
 	/* the journal's looks in between read what it announced only */
-	*with_slice = now - s->last_slice >= 0.99 * s->status.interval;
+	*with_slice = now - s->last_slice >=
+		      0.99 * LIVE_SLICE_INTERVALS * s->status.interval;
 	if (*with_slice) {
 		s->last_slice = now;
 		r[*nr].start = s->scan_pos;
@@ -312,8 +326,8 @@ static struct snapshot_range *live_ranges(struct session *s,
 }
 
 /*
- * Live: the ranges the journal announced since the last refresh, and once
- * an interval a slice of the rest as a safety net (an eighth of the
+ * Live: the ranges the journal announced since the last refresh, and now
+ * and then a slice of the rest as a safety net (LIVE_SLICE_SHARE of the
  * rolling budget, so that an idle target costs little), compared page by
  * page and merged into the model; lost records mean a full refresh.
  */
@@ -326,7 +340,8 @@ static int refresh_live(struct session *s, struct session_frame *prev,
 	const struct snapshot_range *dirty;
 	struct snapshot_range *r, *rest;
 	struct snapshot part;
-	size_t nr, nr_dirty, slice = budget_pages(s) / 8;
+	size_t nr, nr_dirty;
+	size_t slice = (size_t)(budget_pages(s) * LIVE_SLICE_SHARE);
 	uint64_t slice_end = 0;
 	double now = now_sec(), cpu, oldest;
 	bool all, with_slice;
@@ -391,7 +406,8 @@ static int refresh_live(struct session *s, struct session_frame *prev,
 		return err;
 	note_lag(s, oldest);
 	if (with_slice)
-		advance_slice(s, model, slice, slice_end, now);
+		advance_slice(s, model, slice, slice_end, now,
+			      LIVE_SLICE_INTERVALS * s->status.interval);
 	return err;
 }
 
