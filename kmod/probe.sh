@@ -32,11 +32,9 @@ ${MAKE:-make} -C "$kdir" M="$(pwd)/probes" -k -j"$(nproc 2>/dev/null || echo 1)"
 	$targets >/dev/null 2>&1
 for p in "$@"; do
 	sym=$(sed -n 's|^/\* tests: \([A-Za-z0-9_]*\) \*/$|\1|p' "probes/$p.c")
-	if [ -f "probes/$p.o" ]; then
-		echo "probe $p: present ($sym)" >>"$log"
-		continue
-	fi
-	out=$(${MAKE:-make} -C "$kdir" M="$(pwd)/probes" "$p.o" 2>&1)
+	out=
+	[ -f "probes/$p.o" ] ||
+		out=$(${MAKE:-make} -C "$kdir" M="$(pwd)/probes" "$p.o" 2>&1)
 	if [ -f "probes/$p.o" ]; then
 		echo "probe $p: present ($sym)" >>"$log"
 		continue

@@ -29,8 +29,9 @@ struct follow {
 	size_t cap_dirty;
 	struct kmod_journal_record recs[KMOD_JOURNAL_BATCH];
 	/*
-	 * Records that came while ranges were read (follow_leave_out_raced()): the
-	 * next follow_events() hands them out first
+	 * Records that came while ranges were read
+	 * (follow_leave_out_raced()): the next follow_events() hands them
+	 * out first
 	 */
 	struct kmod_journal_record stash[KMOD_JOURNAL_BATCH];
 	size_t nr_stash;

@@ -88,9 +88,13 @@ static int list_piece_seek(const struct sources *src,
 	return 0;
 }
 
-int regions_list(const struct sources *src, const struct snapshot *snap,
-		 const struct snapshot_range *ranges, size_t nr_ranges,
-		 struct region_list *list)
+/*
+ * Each piece of SNAP's into LIST: its populated regions, listed from SRC,
+ * or the whole piece when SRC is NULL
+ */
+static int list_pieces(const struct sources *src, const struct snapshot *snap,
+		       const struct snapshot_range *ranges, size_t nr_ranges,
+		       struct region_list *list)
 {
 	struct pieces it;
 	uint64_t start, end;
@@ -99,32 +103,31 @@ int regions_list(const struct sources *src, const struct snapshot *snap,
 
 	pieces_init(&it, snap, ranges, nr_ranges);
 	for (size_t piece = 0; pieces_next(&it, &i, &start, &end); piece++) {
-		err = src->scan_ok ?
-		      list_piece_scan(src, snap->pid, list, i, piece, start,
-				      end) :
-		      list_piece_seek(src, list, i, piece, start, end);
+		if (!src)
+			err = region_add(list, start, end, i, piece);
+		else if (src->scan_ok)
+			err = list_piece_scan(src, snap->pid, list, i, piece,
+					      start, end);
+		else
+			err = list_piece_seek(src, list, i, piece, start, end);
 		if (err)
 			return err;
 	}
 	return 0;
 }
 
+int regions_list(const struct sources *src, const struct snapshot *snap,
+		 const struct snapshot_range *ranges, size_t nr_ranges,
+		 struct region_list *list)
+{
+	return list_pieces(src, snap, ranges, nr_ranges, list);
+}
+
 int regions_of_pieces(const struct snapshot *snap,
 		      const struct snapshot_range *ranges, size_t nr_ranges,
 		      struct region_list *list)
 {
-	struct pieces it;
-	uint64_t start, end;
-	size_t i;
-	int err;
-
-	pieces_init(&it, snap, ranges, nr_ranges);
-	for (size_t piece = 0; pieces_next(&it, &i, &start, &end); piece++) {
-		err = region_add(list, start, end, i, piece);
-		if (err)
-			return err;
-	}
-	return 0;
+	return list_pieces(NULL, snap, ranges, nr_ranges, list);
 }
 
 void regions_share(const struct region_list *list, unsigned int n,

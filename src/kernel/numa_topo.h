@@ -31,12 +31,17 @@ void numa_topo_free(struct numa_topo *topo);
 /* Node of PFN, or NUMA_TOPO_NODE_NONE when the map does not say. */
 unsigned int numa_topo_pfn_node(const struct numa_topo *topo, uint64_t pfn);
 
+/* Nodes the machine can have (highest + 1; 1 without NUMA) */
+int numa_nr_nodes(void);
+
 /*
  * The nodes of the pages at ADDRS[0..NR) of PID into NODES (negative:
  * -errno of that page, -ENOENT when none is mapped): move_pages(2) with
  * no target nodes moves nothing and needs no CAP_SYS_ADMIN, only the
  * right to ptrace-read PID. NR 0 asks whether it may. 0 or -errno.
  */
+int numa_pages_nodes(int pid, void **addrs, int *nodes, unsigned long nr);
+
 /*
  * Keep this process's own memory out of NUMA balancing, placed as by
  * default (on the local node): set_mempolicy(MPOL_LOCAL) leaves
@@ -45,10 +50,5 @@ unsigned int numa_topo_pfn_node(const struct numa_topo *topo, uint64_t pfn);
  * afterwards inherit it. 0 or -errno (a kernel without NUMA).
  */
 int numa_own_memory_unbalanced(void);
-
-/* Nodes the machine can have (highest + 1; 1 without NUMA) */
-int numa_nr_nodes(void);
-
-int numa_pages_nodes(int pid, void **addrs, int *nodes, unsigned long nr);
 
 #endif

@@ -298,8 +298,9 @@ static void note_lag(struct session *s, double oldest)
 
 /*
  * What a live refresh reads: DIRTY[0..*NR) and, every
- * LIVE_SLICE_INTERVALS intervals, the next SLICE pages of the safety pass (*WITH_SLICE, ending at *SLICE_END);
- * sorted and joined, *NR of them. NULL without memory.
+ * LIVE_SLICE_INTERVALS intervals, the next SLICE pages of the safety pass
+ * (*WITH_SLICE, ending at *SLICE_END); sorted and joined, *NR of them.
+ * NULL without memory.
  */
 static struct snapshot_range *live_ranges(struct session *s,
 					  const struct snapshot *model,
