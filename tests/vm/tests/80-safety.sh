@@ -47,7 +47,9 @@ racer=$!
 pw_wait_line /tmp/safety-race.out .
 $V read-until-gone $racer > /tmp/safety-race.res 2>/tmp/safety-race.err &
 reader=$!
-sleep 0.5
+# killed mid-loop, once the reader is bound and went round once: a loaded
+# host may take longer than any fixed sleep to start it
+pw_wait_line /tmp/safety-race.err "one full round" 300
 kill -9 $racer
 wait $racer 2>/dev/null
 i=0

@@ -1341,7 +1341,9 @@ static int cmd_read_until_gone(int argc, char **argv)
 					 (v[i].end - v[i].start) / PAGE_SZ, recs);
 		if (got < 0)
 			break;
-		rounds++;
+		/* the caller kills the target once a round was read whole */
+		if (!rounds++)
+			fprintf(stderr, "pw-verify: one full round read\n");
 	}
 	/* stderr: the caller shows it when the errno is not the expected one */
 	fprintf(stderr, "pw-verify: %lu full rounds before the error\n", rounds);
