@@ -9,6 +9,7 @@
  *   pw_common.c                       open check, PID lookup, record
  *                                     sources, the text view's target,
  *                                     flag names
+ *   pw_count.c                        a source's records, counted
  *   pw_walk.c pw_seek.c               an address space's page tables
  *   pw_hugetlb.c                      the huge PTEs of hugetlb VMAs
  *   pw_entry.c                        one leaf entry in PTE format
@@ -156,6 +157,10 @@ void pw_target_put(struct pw_target *copy);
 void pw_target_set(struct pw_target *new);
 void pw_target_exit(void);
 
+/* pw_count.c */
+int pw_count_records(struct pw_source *src, unsigned long index,
+		     unsigned long nr, struct pagewatch_count *c);
+
 /* pw_walk.c */
 long pw_walk_fill(struct pw_source *src, unsigned long vpn,
 		  unsigned long left, struct pagewatch_page *buf);
@@ -179,6 +184,8 @@ void pw_fill_pte_swap(pte_t pte, struct pagewatch_page *rec);
 
 /* pw_page.c */
 void pw_page_fill(struct pagewatch_page *rec, struct page *page);
+void pw_folio_fill_rest(struct pagewatch_page *rec, struct page *page,
+			unsigned long nr);
 long pw_kpage_fill(struct pw_source *src, unsigned long pfn,
 		   unsigned long left, struct pagewatch_page *buf);
 unsigned long pw_kpage_end_pfn(void);

@@ -128,12 +128,15 @@ static void pw_fill_huge_present(struct vm_area_struct *vma, pte_t pte,
 		head = pfn_to_page(pfn);
 	else
 		pw_rec_set(&proto, PAGEWATCH_PAGE_SPECIAL);
-	for (i = 0; i < nr; i++, rec++) {
-		*rec = proto;
-		rec->pfn = cpu_to_le64(pfn + idx + i);
-		if (head)
-			pw_page_fill(rec, head + idx + i);
+	for (i = 0; i < nr; i++) {
+		rec[i] = proto;
+		rec[i].pfn = cpu_to_le64(pfn + idx + i);
 	}
+	if (!head)
+		return;
+	/* one folio under the huge PTE's lock: ANON_EXCLUSIVE is the head's */
+	pw_page_fill(rec, head + idx);
+	pw_folio_fill_rest(rec, head + idx, nr);
 }
 
 /*

@@ -37,7 +37,8 @@ static int pw_version_show(struct seq_file *m, void *v)
 		 PAGEWATCH_FEATURE_KPAGE " "
 		 PAGEWATCH_FEATURE_SEEK_DATA " "
 		 PAGEWATCH_FEATURE_JOURNAL " "
-		 PAGEWATCH_FEATURE_HUGETLB "\n");
+		 PAGEWATCH_FEATURE_HUGETLB " "
+		 PAGEWATCH_FEATURE_COUNT "\n");
 	pw_seq_flag_lines(m);
 	return 0;
 }

@@ -131,6 +131,31 @@ void pw_page_fill(struct pagewatch_page *rec, struct page *page)
 }
 
 /*
+ * @rec[1..@nr) for the pages after @page of one folio mapped by one leaf
+ * entry (a PMD or hugetlb leaf, read under its lock), @rec[0] filled for
+ * @page and each record's pfn set: what pw_page_fill() reads is the
+ * folio's (node, order, refcount, pincount, pins, kind), and the leaf's
+ * facts and ANON_EXCLUSIVE are the caller's for the whole leaf, so only a
+ * page's own mapcount is read for each. numa_maps counts a PMD the same
+ * way, once for its pages (gather_stats() with HPAGE_PMD_NR).
+ */
+void pw_folio_fill_rest(struct pagewatch_page *rec, struct page *page,
+			unsigned long nr)
+{
+	struct folio *folio = page_folio(page);
+	unsigned long i;
+	__le64 pfn;
+
+	for (i = 1; i < nr; i++) {
+		pfn = rec[i].pfn;
+		rec[i] = rec[0];
+		rec[i].pfn = pfn;
+		rec[i].mapcount = cpu_to_le32(pw_count(pw_page_mapcount(page + i,
+									folio)));
+	}
+}
+
+/*
  * One past the highest PFN kpage answers for. max_pfn is not exported;
  * the sparsemem limit bounds every PFN pfn_to_online_page() can accept.
  */

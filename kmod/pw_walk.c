@@ -333,14 +333,16 @@ static void pw_fill_pmd_leaf(struct vm_area_struct *vma, pmd_t pmd,
 	    pw_pmd_savedwrite(vma, pmd, excl))
 		pw_rec_set(&proto, PAGEWATCH_PAGE_SAVEDWRITE);
 
-	for (i = 0; i < nr; i++, rec++) {
-		*rec = proto;
-		rec->pfn = cpu_to_le64(pfn + i);
-		if (!head)
-			continue;
-		pw_page_fill(rec, pfn_to_page(pfn + i));
-		pw_rec_assign(rec, PAGEWATCH_PAGE_ANON_EXCLUSIVE, excl);
+	for (i = 0; i < nr; i++) {
+		rec[i] = proto;
+		rec[i].pfn = cpu_to_le64(pfn + i);
 	}
+	if (!head)
+		return;
+	/* one folio under the PMD lock: read once, then each mapcount */
+	pw_page_fill(rec, pfn_to_page(pfn));
+	pw_rec_assign(rec, PAGEWATCH_PAGE_ANON_EXCLUSIVE, excl);
+	pw_folio_fill_rest(rec, pfn_to_page(pfn), nr);
 }
 
 static void pw_fill_pmd_migration(pmd_t pmd, unsigned long idx,

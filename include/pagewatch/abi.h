@@ -37,6 +37,14 @@
  *            below 0 or at or past that end, and for SEEK_DATA when no
  *            data follows; -ENXIO / -ESRCH / -EINTR as for read(). A hint
  *            of the moment: the target may change before the next read.
+ *            ioctl(PAGEWATCH_IOC_COUNT, struct pagewatch_count *)
+ *            (feature "count"): the records a read of [start, end) would
+ *            return, counted in the kernel and never copied out (see
+ *            struct pagewatch_count): a per-mapping summary in one call
+ *            per range. -EINVAL unless start < end, both page aligned and
+ *            end within the address space; -ENXIO / -ESRCH / -EINTR as
+ *            for read(), -EFAULT for a bad pointer, -ENOTTY for any other
+ *            command.
  *   kpage    binary, per-PFN: pread() at offset pfn * record_size returns
  *            struct pagewatch_page records for consecutive PFNs (like
  *            /proc/kpageflags); only the page's own facts are set, never
@@ -95,6 +103,7 @@
 #ifndef _PAGEWATCH_ABI_H
 #define _PAGEWATCH_ABI_H
 
+#include <linux/ioctl.h>
 #include <linux/types.h>
 
 #define PAGEWATCH_ABI_VERSION		1
@@ -236,6 +245,31 @@ struct pagewatch_page {
 #define PAGEWATCH_FEATURE_JOURNAL		"journal"
 /* hugetlb pages and PUD leaves are read, not skipped */
 #define PAGEWATCH_FEATURE_HUGETLB		"hugetlb"
+/* PAGEWATCH_IOC_COUNT on the pages file */
+#define PAGEWATCH_FEATURE_COUNT			"count"
+
+/*
+ * The argument of PAGEWATCH_IOC_COUNT: the caller sets start and end
+ * (addresses, page aligned, end exclusive); the kernel zeroes the rest and
+ * counts the records of [start, end) exactly as a read of them would fill
+ * them (the same walk, one PTE table at a time). In the CPU's byte order,
+ * like any ioctl argument. Nodes at or past PAGEWATCH_COUNT_NODES are
+ * added up in present_beyond.
+ */
+#define PAGEWATCH_COUNT_NODES		64
+
+struct pagewatch_count {
+	__u64 start;
+	__u64 end;
+	__u64 with_state;	/* records with PRESENT, SWAP or MIGRATION */
+	__u64 present_beyond;	/* PRESENT with a node >= COUNT_NODES */
+	__u64 flag[64];		/* records with flag bit B set */
+	__u64 node_present[PAGEWATCH_COUNT_NODES];	/* PRESENT, by node */
+	__u64 node_hugetlb[PAGEWATCH_COUNT_NODES];	/* of those, HUGETLB */
+};
+
+#define PAGEWATCH_IOC_MAGIC		0xB8
+#define PAGEWATCH_IOC_COUNT	_IOWR(PAGEWATCH_IOC_MAGIC, 1, struct pagewatch_count)
 
 /*
  * One record of the journal file: a change the kernel announced to the

@@ -25,6 +25,13 @@ struct page_consumer {
 	/* PAGES[0..NR), the start of the last room(), are filled. */
 	int (*take)(struct page_consumer *c, struct snapshot_page *pages,
 		    size_t nr);
+	/*
+	 * Optional (NULL: pages only): instead of its pages, the module's
+	 * COUNTS of one range of mapping MAPPING, read whole, for a
+	 * consumer that only counts.
+	 */
+	int (*take_counts)(struct page_consumer *c, size_t mapping,
+			   const struct pagewatch_count *counts);
 };
 
 /*

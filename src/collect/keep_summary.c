@@ -21,6 +21,7 @@ struct summary_part {
 	struct snapshot_summary *sums;	/* one per mapping at most */
 	size_t nr_sums;
 	size_t nr_read;
+	bool counted;			/* the module counted some range */
 };
 
 struct keep_summary {
@@ -59,6 +60,20 @@ static int part_take(struct page_consumer *c, struct snapshot_page *pages,
 	return 0;
 }
 
+static int part_take_counts(struct page_consumer *c, size_t mapping,
+			    const struct pagewatch_count *counts)
+{
+	struct summary_part *p = (struct summary_part *)c;
+	uint64_t read;
+	int err;
+
+	err = snapshot_summary_add_counts(p->ks->k.snap, p->sums, &p->nr_sums,
+					  mapping, counts, &read);
+	p->nr_read += read;
+	p->counted = true;
+	return err;
+}
+
 static int keep_summary_split(struct keeper *k, unsigned int n,
 			      const uint64_t *pages, bool exact)
 {
@@ -76,6 +91,9 @@ static int keep_summary_split(struct keeper *k, unsigned int n,
 
 		p->c.room = part_room;
 		p->c.take = part_take;
+		/* a filter looks at each page: only all of them are counted */
+		if (!ks->keep && snapshot_summary_counts_fit(k->snap))
+			p->c.take_counts = part_take_counts;
 		p->ks = ks;
 		p->batch = malloc(PAGEMAP_BATCH * sizeof(*p->batch));
 		p->sums = calloc(mappings, sizeof(*p->sums));
@@ -123,6 +141,9 @@ static int keep_summary_finish(struct keeper *k)
 	struct snapshot *snap = k->snap;
 	struct summary_part *p = &ks->parts[0];
 
+	for (unsigned int i = 0; i < ks->n; i++)
+		if (ks->parts[i].counted)
+			snap->sources |= 1U << SNAPSHOT_SRC_KMOD_COUNT;
 	if (ks->n == 1) {
 		snap->summaries = p->sums;
 		snap->nr_summaries = p->nr_sums;

@@ -18,6 +18,8 @@ _Static_assert(PAGEMAP_BATCH <= 1 << KPAGE_SORT_SLOT_BITS,
 
 /* Read through holes of up to this many pages between populated runs */
 #define READER_MERGE_GAP	64
+/* Pages per count call: a failed reader is seen between two (1 GiB) */
+#define READER_COUNT_PAGES	(1ULL << 18)
 
 /* Build a page from its pagemap entry and, when bound, the module's record. */
 static void merge_page(const struct sources *src, bool prot_none,
@@ -118,6 +120,7 @@ int reader_init(struct reader *r, const struct sources *src,
 	r->sysfs_node = snapshot_has(snap, SNAPSHOT_SRC_SYSFS_NODE);
 	r->query_node = snapshot_has(snap, SNAPSHOT_SRC_MOVE_PAGES);
 	r->kmod_only = kmod && !keeper->need_pagemap;
+	r->kmod_count = r->kmod_only && src->kmod.version.feature_count;
 
 	r->raw = malloc(PAGEMAP_BATCH * sizeof(*r->raw));
 	if (!r->raw)
@@ -326,6 +329,33 @@ static long read_batch(struct reader *r, uint64_t addr, size_t want,
 	return r->kmod_only ? *nr_recs : got;
 }
 
+/*
+ * A range counted by the module for a consumer that only counts: one call
+ * per READER_COUNT_PAGES, the pages never leave the kernel.
+ */
+static int count_range(struct reader *r, size_t mapping, uint64_t start,
+		       uint64_t end, struct page_consumer *c)
+{
+	struct pagewatch_count counts;
+	int err;
+
+	for (uint64_t addr = start; addr < end; ) {
+		uint64_t next = end - addr > READER_COUNT_PAGES * 4096 ?
+				addr + READER_COUNT_PAGES * 4096 : end;
+
+		if (r->failed && atomic_load_explicit(r->failed,
+						      memory_order_relaxed))
+			return -ECANCELED;
+		err = kmod_count(&r->src->kmod, addr, next, &counts);
+		if (!err)
+			err = c->take_counts(c, mapping, &counts);
+		if (err)
+			return err;
+		addr = next;
+	}
+	return 0;
+}
+
 int reader_range(struct reader *r, size_t mapping, uint64_t start,
 		 uint64_t end, struct page_consumer *c)
 {
@@ -334,6 +364,8 @@ int reader_range(struct reader *r, size_t mapping, uint64_t start,
 	uint64_t addr = start;
 	int err;
 
+	if (r->kmod_count && c->take_counts)
+		return count_range(r, mapping, start, end, c);
 	while (addr < end) {
 		size_t want = (end - addr) / 4096;
 		long got, nr_recs, i = 0;

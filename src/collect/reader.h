@@ -28,6 +28,7 @@ struct reader {
 	int *nodes;
 	uint32_t *asked;	/* the page of each address asked */
 	bool kmod_only;		/* the module's records alone, no pagemap */
+	bool kmod_count;	/* and it counts them itself for a counter */
 	uint64_t *raw;		/* PAGEMAP_BATCH pagemap entries */
 	struct kmod_page *recs;	/* PAGEMAP_BATCH records, with the module */
 	struct pagewatch_page *kbuf;	/* the module's raw records */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "kernel/kmod_client.h"
@@ -61,6 +62,8 @@ int kmod_parse_version(const char *text, struct kmod_version *version)
 			version->feature_seek_data = true;
 		if (word_is(w, n, PAGEWATCH_FEATURE_JOURNAL))
 			version->feature_journal = true;
+		if (word_is(w, n, PAGEWATCH_FEATURE_COUNT))
+			version->feature_count = true;
 		w += n;
 		w += strspn(w, " ,\t");
 	}
@@ -201,6 +204,17 @@ static long read_records(int fd, uint64_t index, struct kmod_page *pages,
 			break;
 	}
 	return (long)done;
+}
+
+int kmod_count(const struct kmod *kmod, uint64_t start, uint64_t end,
+	       struct pagewatch_count *count)
+{
+	if (!kmod->version.feature_count)
+		return -EOPNOTSUPP;
+	memset(count, 0, sizeof(*count));
+	count->start = start;
+	count->end = end;
+	return ioctl(kmod->pages_fd, PAGEWATCH_IOC_COUNT, count) ? -errno : 0;
 }
 
 long kmod_read_pages(const struct kmod *kmod, uint64_t vaddr,

@@ -35,6 +35,7 @@ struct kmod_version {
 	bool feature_savedwrite;	/* savedwrite_bit or _derived */
 	bool feature_seek_data;		/* SEEK_DATA/SEEK_HOLE on pages */
 	bool feature_journal;		/* the journal file */
+	bool feature_count;		/* PAGEWATCH_IOC_COUNT on pages */
 	char features[256];
 };
 
@@ -82,6 +83,14 @@ void kmod_decode(const struct pagewatch_page *raw, struct kmod_page *page);
 long kmod_read_pages(const struct kmod *kmod, uint64_t vaddr,
 		     struct kmod_page *pages, size_t nr,
 		     struct pagewatch_page *buf);
+
+/*
+ * The records of [START, END) (page aligned) counted by the module, not
+ * read: COUNT as PAGEWATCH_IOC_COUNT fills it. -EOPNOTSUPP without the
+ * count feature; -ESRCH once the target exited; else -errno.
+ */
+int kmod_count(const struct kmod *kmod, uint64_t start, uint64_t end,
+	       struct pagewatch_count *count);
 
 /*
  * The first address at or after VADDR (page aligned) whose page is data

@@ -24,6 +24,7 @@ static const char *const source_names[SNAPSHOT_SRC_NR] = {
 	[SNAPSHOT_SRC_LIBNUMA] = "libnuma",
 	[SNAPSHOT_SRC_LIBPROC2] = "libproc2",
 	[SNAPSHOT_SRC_MOVE_PAGES] = "move_pages",
+	[SNAPSHOT_SRC_KMOD_COUNT] = "kmod_count",
 };
 
 const char *snapshot_source_name(unsigned int src)

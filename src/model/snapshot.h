@@ -104,6 +104,7 @@ enum snapshot_source {
 	SNAPSHOT_SRC_LIBNUMA,
 	SNAPSHOT_SRC_LIBPROC2,
 	SNAPSHOT_SRC_MOVE_PAGES,	/* nodes from move_pages(2), no PFN */
+	SNAPSHOT_SRC_KMOD_COUNT,	/* the module counted a summary's pages */
 	SNAPSHOT_SRC_NR
 };
 

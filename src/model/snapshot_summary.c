@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "model/snapshot_summary.h"
 
@@ -61,23 +62,81 @@ void snapshot_summary_known(const struct snapshot *snap, bool *known)
 					 snapshot_has(snap, SNAPSHOT_SRC_KMOD_KPAGE);
 }
 
+static int summary_nodes(const struct snapshot *snap)
+{
+	return snap->nr_nodes > 0 ? snap->nr_nodes : 1;
+}
+
+/*
+ * The summary of MAPPING: the last of ALL[0..*N) while counts come in
+ * address order, else a new one. NULL when out of memory.
+ */
+static struct snapshot_summary *summary_of(const struct snapshot *snap,
+					   struct snapshot_summary *all,
+					   size_t *n, size_t mapping)
+{
+	struct snapshot_summary *sum = *n ? &all[*n - 1] : NULL;
+	int nodes = summary_nodes(snap);
+
+	if (sum && sum->mapping == mapping)
+		return sum;
+	sum = &all[*n];
+	memset(sum, 0, sizeof(*sum));
+	sum->mapping = mapping;
+	snapshot_summary_known(snap, sum->known);
+	sum->node_pages = calloc(2 * (size_t)nodes, sizeof(uint64_t));
+	if (!sum->node_pages)
+		return NULL;
+	sum->node_hugetlb = sum->node_pages + nodes;
+	(*n)++;
+	return sum;
+}
+
+bool snapshot_summary_counts_fit(const struct snapshot *snap)
+{
+	return summary_nodes(snap) <= PAGEWATCH_COUNT_NODES;
+}
+
+int snapshot_summary_add_counts(const struct snapshot *snap,
+				struct snapshot_summary *all, size_t *n,
+				size_t mapping,
+				const struct pagewatch_count *counts,
+				uint64_t *pages_read)
+{
+	uint64_t pages = (counts->end - counts->start) / 4096;
+	int nodes = summary_nodes(snap);
+	struct snapshot_summary *sum;
+
+	/* the pages a reader hands on: those with state, or all of them */
+	*pages_read = snap->all ? pages : counts->with_state;
+	if (!*pages_read)
+		return 0;
+	sum = summary_of(snap, all, n, mapping);
+	if (!sum)
+		return -ENOMEM;
+	/* the snapshot's own bits (migrated...) count nothing untracked */
+	for (unsigned int c = 0; c < SNAPSHOT_COUNT_NR; c++)
+		if (count_bits[c] < 64)
+			sum->count[c] += counts->flag[count_bits[c]];
+	for (int node = 0; node < nodes && node < PAGEWATCH_COUNT_NODES;
+	     node++) {
+		sum->node_pages[node] += counts->node_present[node];
+		sum->node_hugetlb[node] += counts->node_hugetlb[node];
+	}
+	return 0;
+}
+
 int snapshot_summary_add(const struct snapshot *snap,
 			 struct snapshot_summary *all, size_t *n,
 			 const struct snapshot_page *page)
 {
-	struct snapshot_summary *sum = *n ? &all[*n - 1] : NULL;
-	int nodes = snap->nr_nodes > 0 ? snap->nr_nodes : 1;
+	int nodes = summary_nodes(snap);
+	struct snapshot_summary *sum;
 
 	/* pages come sorted by address: a new mapping starts a new line */
-	if (!sum || sum->mapping != page->mapping) {
-		sum = &all[(*n)++];
-		sum->mapping = page->mapping;
-		snapshot_summary_known(snap, sum->known);
-		sum->node_pages = calloc(2 * (size_t)nodes, sizeof(uint64_t));
-		if (!sum->node_pages)
-			return -ENOMEM;
-		sum->node_hugetlb = sum->node_pages + nodes;
-	}
+	sum = summary_of(snap, all, n, page->mapping);
+	if (!sum)
+		return -ENOMEM;
 	/* the session summarizes a million pages a second: no branches */
 	for (unsigned int c = 0; c < SNAPSHOT_COUNT_NR; c++)
 		sum->count[c] += (page->flags >> count_bits[c]) & 1;

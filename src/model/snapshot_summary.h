@@ -33,4 +33,22 @@ int snapshot_summary_add(const struct snapshot *snap,
 			 struct snapshot_summary *all, size_t *n,
 			 const struct snapshot_page *page);
 
+/*
+ * Whether the module's counts (struct pagewatch_count) hold every node
+ * SNAP's summaries count.
+ */
+bool snapshot_summary_counts_fit(const struct snapshot *snap);
+
+/*
+ * Count the module's COUNTS of one range of mapping MAPPING, read whole,
+ * in ALL[0..*N) as snapshot_summary_add() of each of its pages would:
+ * only pages with state (present, swap, migration) count as read, unless
+ * SNAP->all. *PAGES_READ: how many did.
+ */
+int snapshot_summary_add_counts(const struct snapshot *snap,
+				struct snapshot_summary *all, size_t *n,
+				size_t mapping,
+				const struct pagewatch_count *counts,
+				uint64_t *pages_read);
+
 #endif

@@ -18,6 +18,10 @@ START_TEST(test_version_file_gives_abi_record_size_and_features)
 	ck_assert(v.feature_kpage);
 	ck_assert(v.feature_savedwrite);
 	ck_assert(v.feature_seek_data);
+	/* a module before PAGEWATCH_IOC_COUNT: summaries count pages */
+	ck_assert(!v.feature_count);
+	ck_assert_int_eq(kmod_parse_version("abi 1\nrecord_size 32\nfeatures kpage seek_data journal hugetlb count\n", &v), 0);
+	ck_assert(v.feature_count);
 }
 END_TEST
 

@@ -9,6 +9,7 @@
 
 #include "model.h"
 #include "sinks/output.h"
+#include "model/snapshot_summary.h"
 #include "model/track.h"
 #include "unit.h"
 
@@ -277,6 +278,113 @@ START_TEST(test_json_summary_gives_one_object_per_mapping)
 }
 END_TEST
 
+/* The module's counts of SNAP's pages in [START, END), as the ioctl makes them */
+static void count_like_the_module(const struct snapshot *snap, uint64_t start,
+				  uint64_t end, struct pagewatch_count *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->start = start;
+	c->end = end;
+	for (size_t i = 0; i < snap->nr_pages; i++) {
+		const struct snapshot_page *p = &snap->pages[i];
+		uint64_t kmod = p->flags & SNAPSHOT_FLAGS_KMOD;
+
+		if (p->vaddr < start || p->vaddr >= end)
+			continue;
+		c->with_state += snapshot_page_test(p, PAGEWATCH_PAGE_PRESENT) ||
+				 snapshot_page_test(p, PAGEWATCH_PAGE_SWAP) ||
+				 snapshot_page_test(p, PAGEWATCH_PAGE_MIGRATION);
+		for (int b = 0; b < 64; b++)
+			c->flag[b] += kmod >> b & 1;
+		if (snapshot_page_test(p, PAGEWATCH_PAGE_PRESENT) &&
+		    snapshot_page_known(p, SNAPSHOT_KNOWN_NODE)) {
+			c->node_present[p->node]++;
+			c->node_hugetlb[p->node] +=
+				snapshot_page_test(p, PAGEWATCH_PAGE_HUGETLB);
+		}
+	}
+}
+
+/* What a reader hands on without --all: pages with state */
+static bool has_state(const struct snapshot_page *p, const void *arg)
+{
+	(void)arg;
+	return snapshot_page_test(p, PAGEWATCH_PAGE_PRESENT) ||
+	       snapshot_page_test(p, PAGEWATCH_PAGE_SWAP) ||
+	       snapshot_page_test(p, PAGEWATCH_PAGE_MIGRATION);
+}
+
+START_TEST(test_summary_of_module_counts_equals_summary_of_pages)
+{
+	const uint64_t hugetlb = SNAPSHOT_BIT(PAGEWATCH_PAGE_HUGETLB) |
+				 SNAPSHOT_BIT(PAGEWATCH_PAGE_PMD);
+	struct snapshot_summary *pages_sums, counted[3] = { 0 };
+	size_t nr_pages_sums, nr_counted = 0;
+	uint64_t read, total = 0;
+	struct snapshot snap;
+
+	model_init(&snap, "[heap]");
+	snap.sources |= 1U << SNAPSHOT_SRC_KMOD;
+	/* three mappings: mixed pages, hugetlb pages, pages with no state */
+	snap.mappings = realloc(snap.mappings, 3 * sizeof(*snap.mappings));
+	snap.nr_mappings = 3;
+	snap.mappings[1] = snap.mappings[0];
+	snap.mappings[1].start = 0x200000;
+	snap.mappings[1].end = 0x600000;
+	snap.mappings[1].path = strdup("/dev/hugepages/x");
+	snap.mappings[2] = snap.mappings[1];
+	snap.mappings[2].start = 0x600000;
+	snap.mappings[2].end = 0x700000;
+	snap.mappings[2].path = strdup("[stack]");
+	model_add(&snap, 0x1000, 10, 0, MODEL_PRESENT);
+	model_add(&snap, 0x2000, 11, 1, MODEL_PRESENT |
+		  SNAPSHOT_BIT(PAGEWATCH_PAGE_THP));
+	model_add(&snap, 0x3000, 12, 1, MODEL_PRESENT |
+		  SNAPSHOT_BIT(PAGEWATCH_PAGE_MAYBE_PINNED));
+	model_add(&snap, 0x4000, 13, 0, MODEL_PRESENT |
+		  SNAPSHOT_BIT(PAGEWATCH_PAGE_PROTNONE));
+	model_add(&snap, 0x5000, 77, PAGEWATCH_NODE_NONE,
+		  SNAPSHOT_BIT(PAGEWATCH_PAGE_SWAP));
+	for (int i = 0; i < 4; i++)
+		snap.pages[model_add(&snap, 0x200000 + i * 0x1000, 512 + i,
+				     i & 1, MODEL_PRESENT | hugetlb)].mapping = 1;
+	snap.pages[model_add(&snap, 0x600000, 0, PAGEWATCH_NODE_NONE,
+			     SNAPSHOT_BIT(PAGEWATCH_PAGE_MARKER))].mapping = 2;
+
+	/* the pages a reader keeps: those with state */
+	ck_assert_int_eq(snapshot_summarize(&snap, has_state, NULL,
+					    &pages_sums, &nr_pages_sums), 0);
+	for (size_t m = 0; m < 3; m++) {
+		struct pagewatch_count c;
+
+		count_like_the_module(&snap, snap.mappings[m].start,
+				      snap.mappings[m].end, &c);
+		ck_assert_int_eq(snapshot_summary_add_counts(&snap, counted,
+				 &nr_counted, m, &c, &read), 0);
+		total += read;
+	}
+	ck_assert_uint_eq(total, 9);
+	/* no line for the mapping whose only page has no state */
+	ck_assert_uint_eq(nr_pages_sums, 2);
+	ck_assert_uint_eq(nr_counted, nr_pages_sums);
+	for (size_t i = 0; i < nr_counted; i++) {
+		ck_assert_uint_eq(counted[i].mapping, pages_sums[i].mapping);
+		ck_assert_mem_eq(counted[i].count, pages_sums[i].count,
+				 sizeof(counted[i].count));
+		ck_assert_mem_eq(counted[i].known, pages_sums[i].known,
+				 sizeof(counted[i].known));
+		ck_assert_mem_eq(counted[i].node_pages, pages_sums[i].node_pages,
+				 2 * snap.nr_nodes * sizeof(uint64_t));
+	}
+	ck_assert_uint_eq(counted[1].node_hugetlb[0], 2);
+	ck_assert_uint_eq(counted[1].node_hugetlb[1], 2);
+	snapshot_summary_free(pages_sums, nr_pages_sums);
+	for (size_t i = 0; i < nr_counted; i++)
+		free(counted[i].node_pages);
+	snapshot_free(&snap);
+}
+END_TEST
+
 /* Is LINE one of the lines of TEXT? */
 static bool has_line(const char *text, const char *line)
 {
@@ -424,6 +532,7 @@ static void add(TCase *tc)
 	tcase_add_test(tc, test_json_shows_migration_with_old_node_and_pfn);
 	tcase_add_test(tc, test_json_pages_of_one_shape_keep_their_own_numbers);
 	tcase_add_test(tc, test_json_summary_gives_one_object_per_mapping);
+	tcase_add_test(tc, test_summary_of_module_counts_equals_summary_of_pages);
 	tcase_add_test(tc, test_text_page_lines_fit_in_100_columns);
 	tcase_add_test(tc, test_text_shows_unknown_values_as_dash);
 	tcase_add_test(tc, test_openmetrics_gauges_per_node_typed_with_unit_and_eof);

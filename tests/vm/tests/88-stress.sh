@@ -129,10 +129,11 @@ while [ "$(date +%s)" -lt "$end" ]; do
 	done
 	if ! grep -q '^ops total' $dir/target.out && kill -0 $t 2>/dev/null; then
 		# where its threads and their children are: figures for the logs
-		pw_info "overdue target $t: started $(( $(date +%s) - born )) s ago, to live $life s"
+		pw_info "overdue target $t: started $(( $(date +%s) - born )) s ago, to live $life s;" \
+			"$(grep -E '^(MemFree|MemAvailable|HugePages_Free|Shmem|AnonHugePages):' /proc/meminfo | tr -s ' ' | tr '\n' ' ')"
 		for task in /proc/$t/task/* $(children_of $t); do
 			pw_info "overdue target $t ${task#/proc/}: state $(cut -d' ' -f3 $task/stat 2>/dev/null)," \
-				"wchan $(cat $task/wchan 2>/dev/null), stack $(head -n 6 $task/stack 2>/dev/null | awk '{ print $2 }' | tr '\n' ' ')"
+				"wchan $(cat $task/wchan 2>/dev/null), stack $(head -n 14 $task/stack 2>/dev/null | awk '{ print $2 }' | tr '\n' ' ')"
 		done
 		# a thread deep in migrate_pages(2) on emulated 6.1 has taken
 		# most of a minute to see the signal: the next target starts

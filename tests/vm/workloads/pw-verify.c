@@ -67,6 +67,16 @@
  *                          migration record unstable with zero counts and
  *                          anon or file (with "file": file); prints
  *                          "check" lines, then "seen KIND N" counts
+ *   count-agree PID        every VMA, whole and without its first and last
+ *                          page: PAGEWATCH_IOC_COUNT's counts against the
+ *                          same counts made from the records read; a
+ *                          "check count_equals_records" line (pages)
+ *   count-errno PID|none|exited START END [badptr|badcmd]
+ *                          PAGEWATCH_IOC_COUNT of [START, END) on `pages`
+ *                          bound to PID (none: not bound; exited: to a
+ *                          child that exited and was reaped), with a bad
+ *                          pointer or an unknown
+ *                          command; prints OK or the errno name
  *   two-readers PID1 ADDR1 PID2 ADDR2 ROUNDS  two threads, each with its own
  *                          open `pages` file bound to its own target, read
  *                          their target's ADDR ROUNDS times at once and
@@ -89,6 +99,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -1561,6 +1572,164 @@ static int cmd_seek_errno(int argc, char **argv)
 	return 0;
 }
 
+/* ------------------------------------------------------------- counts */
+
+/* the counts PAGEWATCH_IOC_COUNT promises, made here from read records */
+static void count_records(const struct pagewatch_page *r, size_t n,
+			  struct pagewatch_count *c)
+{
+	const uint64_t state = 1ULL << PAGEWATCH_PAGE_PRESENT |
+			       1ULL << PAGEWATCH_PAGE_SWAP |
+			       1ULL << PAGEWATCH_PAGE_MIGRATION;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t flags = r[i].flags;
+
+		c->with_state += !!(flags & state);
+		for (int b = 0; b < 64; b++)
+			c->flag[b] += flags >> b & 1;
+		if (!(flags & 1ULL << PAGEWATCH_PAGE_PRESENT) ||
+		    r[i].node == PAGEWATCH_NODE_NONE)
+			continue;
+		if (r[i].node >= PAGEWATCH_COUNT_NODES) {
+			c->present_beyond++;
+			continue;
+		}
+		c->node_present[r[i].node]++;
+		c->node_hugetlb[r[i].node] +=
+			!!(flags & 1ULL << PAGEWATCH_PAGE_HUGETLB);
+	}
+}
+
+/* ioctl(PAGEWATCH_IOC_COUNT) of [START, END): 0 or errno */
+static int count_ioctl(int fd, unsigned long start, unsigned long end,
+		       struct pagewatch_count *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->start = start;
+	c->end = end;
+	return ioctl(fd, PAGEWATCH_IOC_COUNT, c) ? errno : 0;
+}
+
+/* the first field where A and B differ, for a message ("" when none) */
+static const char *count_diff(const struct pagewatch_count *a,
+			      const struct pagewatch_count *b)
+{
+	static char what[64];
+
+	what[0] = '\0';
+	if (a->with_state != b->with_state)
+		snprintf(what, sizeof(what), "with_state %llu/%llu",
+			 (unsigned long long)a->with_state,
+			 (unsigned long long)b->with_state);
+	for (int i = 0; !what[0] && i < 64; i++)
+		if (a->flag[i] != b->flag[i])
+			snprintf(what, sizeof(what), "flag %d %llu/%llu", i,
+				 (unsigned long long)a->flag[i],
+				 (unsigned long long)b->flag[i]);
+	for (int i = 0; !what[0] && i < PAGEWATCH_COUNT_NODES; i++)
+		if (a->node_present[i] != b->node_present[i] ||
+		    a->node_hugetlb[i] != b->node_hugetlb[i])
+			snprintf(what, sizeof(what), "node %d %llu/%llu", i,
+				 (unsigned long long)a->node_present[i],
+				 (unsigned long long)b->node_present[i]);
+	if (!what[0] && a->present_beyond != b->present_beyond)
+		snprintf(what, sizeof(what), "present_beyond");
+	return what;
+}
+
+/*
+ * Every VMA of a (stopped) PID whole, and each VMA but its first and last
+ * page (batches cut off a PMD): the module's counts against the records
+ * read, field by field
+ */
+static int cmd_count_agree(int argc, char **argv)
+{
+	pid_t pid = atoi(argv[0]);
+	int fd = pages_open(pid);
+	unsigned long checked = 0, bad = 0, ranges = 0, bad_ranges = 0;
+	struct pagewatch_page *recs;
+	struct vma *v;
+	size_t nr;
+
+	(void)argc;
+	if (maps_read(pid, &v, &nr))
+		die("maps");
+	recs = records_for_vmas(v, nr);
+	for (size_t i = 0; i < nr; i++) {
+		size_t n = (v[i].end - v[i].start) / PAGE_SZ;
+
+		for (int cut = 0; cut < 2; cut++) {
+			struct pagewatch_count want = { 0 }, got;
+			unsigned long start = v[i].start + cut * PAGE_SZ;
+			size_t len = n - 2 * cut;
+			const char *diff;
+			int err;
+
+			if (cut && n < 3)
+				continue;
+			if (pages_read(fd, start, len, recs) != (long)len)
+				die("read of a VMA's records");
+			count_records(recs, len, &want);
+			err = count_ioctl(fd, start, start + len * PAGE_SZ, &got);
+			diff = err ? errno_name(err) : count_diff(&want, &got);
+			ranges++;
+			checked += len;
+			if (!diff[0])
+				continue;
+			bad += len;
+			if (++bad_ranges <= 8)
+				printf("  count_equals_records %lx-%lx: %s (records/ioctl)\n",
+				       start, start + len * PAGE_SZ, diff);
+		}
+	}
+	/* pages, as every check line counts them; the ranges after */
+	printf("check count_equals_records checked=%lu bad=%lu ranges=%lu bad_ranges=%lu\n",
+	       checked, bad, ranges, bad_ranges);
+	free(recs);
+	free(v);
+	return 0;
+}
+
+/* PAGEWATCH_IOC_COUNT's errno for [START, END) of PID (none: unbound) */
+static int cmd_count_errno(int argc, char **argv)
+{
+	unsigned long start = strtoul(argv[1], NULL, 0);
+	unsigned long end = strtoul(argv[2], NULL, 0);
+	const char *how = argc > 3 ? argv[3] : "";
+	struct pagewatch_count c;
+	int fd, err;
+
+	if (!strcmp(argv[0], "none")) {
+		fd = open(kmod_file("pages"), O_RDWR);
+		if (fd < 0)
+			die("open " DEBUGFS "/pages");
+	} else if (!strcmp(argv[0], "exited")) {
+		pid_t child = fork();
+
+		if (child < 0)
+			die("fork");
+		if (!child) {
+			pause();
+			_exit(0);
+		}
+		fd = pages_open(child);
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+	} else {
+		fd = pages_open(atoi(argv[0]));
+	}
+	if (!strcmp(how, "badptr"))
+		err = ioctl(fd, PAGEWATCH_IOC_COUNT, (void *)16) ? errno : 0;
+	else if (!strcmp(how, "badcmd"))
+		err = ioctl(fd, _IOWR(PAGEWATCH_IOC_MAGIC, 2, struct pagewatch_count),
+			    &c) ? errno : 0;
+	else
+		err = count_ioctl(fd, start, end, &c);
+	printf("%s\n", errno_name(err));
+	return 0;
+}
+
 /* ---------------------------------------------------------------- main */
 
 static const struct command {
@@ -1590,6 +1759,8 @@ static const struct command {
 	{ "seek-errno", 3, cmd_seek_errno, "PID|none OFFSET data|hole|set" },
 	{ "invariants", 4, cmd_invariants, "PID START END SECONDS [file]" },
 	{ "two-readers", 5, cmd_two_readers, "PID1 ADDR1 PID2 ADDR2 ROUNDS" },
+	{ "count-agree", 1, cmd_count_agree, "PID" },
+	{ "count-errno", 3, cmd_count_errno, "PID|none|exited START END [badptr|badcmd]" },
 };
 
 int main(int argc, char **argv)
