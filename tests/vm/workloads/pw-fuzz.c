@@ -8,7 +8,9 @@
  * missing process, ranges past TASK_SIZE, reversed, unaligned, too long,
  * bad buffer pointers), then reads it with random offsets and sizes (zero,
  * unaligned, huge, past the end, into a bad pointer) and seeks at random
- * (every whence, SEEK_DATA and SEEK_HOLE included).
+ * (every whence, SEEK_DATA and SEEK_HOLE included), and asks for counts
+ * (PAGEWATCH_IOC_COUNT) of random ranges: aligned or not, reversed,
+ * empty, huge, past TASK_SIZE, through a bad pointer.
  * Every call must return a value or an errno from the list allowed for
  * that call; alarm() turns a call that blocks for 60 s into a failure.
  *
@@ -99,6 +101,9 @@ static const int allowed_open[] = { ENXIO, ESRCH, 0 };
 /* ESPIPE: the journal is not seekable */
 static const int allowed_seek[] = { EINVAL, ENXIO, ESRCH, EINTR, ESPIPE, 0 };
 static const int allowed_misc[] = { ENOTTY, ENODEV, EINVAL, EACCES, EBADF, 0 };
+/* PAGEWATCH_IOC_COUNT: ENOTTY on every file but pages */
+static const int allowed_count[] = { EINVAL, ENXIO, ESRCH, EINTR, EFAULT,
+				     ENOTTY, EBADF, 0 };
 
 static void result(long ret, const int *allowed, const char *what,
 		   const char *input)
@@ -311,6 +316,26 @@ static void one_iteration(int *fds)
 				struct pollfd pfd = { .fd = fds[f], .events = POLLIN };
 
 				ret = poll(&pfd, 1, 0) < 0 ? -1 : 0;
+			} else if (pick(2)) {
+				struct pagewatch_count *c = (void *)buf;
+				uint64_t start = random_offset() /
+						 PAGEWATCH_RECORD_SIZE * 4096;
+
+				/* ranges: aligned or not, reversed, empty, huge */
+				memset(c, 0, sizeof(*c));
+				c->start = pick(4) ? start : start + pick(4096);
+				c->end = pick(4) ? c->start + pick(1 << 24) :
+					 (pick(2) ? rnd() : c->start - pick(1 << 20));
+				if (pick(2))
+					c->end &= ~4095ULL;
+				CALL("ioctl count");
+				ret = ioctl(fds[f], PAGEWATCH_IOC_COUNT,
+					    pick(16) ? (void *)c : (void *)8);
+				snprintf(input, sizeof(input), "%s count %#llx-%#llx",
+					 file_names[f], (unsigned long long)c->start,
+					 (unsigned long long)c->end);
+				result(ret, allowed_count, "ioctl count", input);
+				break;
 			} else if (pick(2)) {
 				ret = ioctl(fds[f], (unsigned long)rnd(), buf);
 			} else {
