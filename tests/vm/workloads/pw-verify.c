@@ -257,6 +257,19 @@ static int pages_open(pid_t pid)
 	return fd;
 }
 
+/* pages bound to the PID ARG names, or left unbound for "none" */
+static int pages_open_arg(const char *arg)
+{
+	int fd;
+
+	if (strcmp(arg, "none"))
+		return pages_open(atoi(arg));
+	fd = open(kmod_file("pages"), O_RDWR);
+	if (fd < 0)
+		die("open " DEBUGFS "/pages");
+	return fd;
+}
+
 /* read N records from VADDR on; returns records read or -errno */
 static long pages_read(int fd, unsigned long vaddr, size_t n,
 		       struct pagewatch_page *out)
@@ -1557,13 +1570,7 @@ static int cmd_seek_errno(int argc, char **argv)
 	off_t off;
 	int fd;
 
-	if (!strcmp(argv[0], "none")) {
-		fd = open(kmod_file("pages"), O_RDWR);
-		if (fd < 0)
-			die("open " DEBUGFS "/pages");
-	} else {
-		fd = pages_open(atoi(argv[0]));
-	}
+	fd = pages_open_arg(argv[0]);
 	off = lseek(fd, (off_t)strtoll(argv[1], NULL, 0), whence);
 	if (off >= 0)
 		printf("OK %lld\n", (long long)off);
@@ -1700,11 +1707,7 @@ static int cmd_count_errno(int argc, char **argv)
 	struct pagewatch_count c;
 	int fd, err;
 
-	if (!strcmp(argv[0], "none")) {
-		fd = open(kmod_file("pages"), O_RDWR);
-		if (fd < 0)
-			die("open " DEBUGFS "/pages");
-	} else if (!strcmp(argv[0], "exited")) {
+	if (!strcmp(argv[0], "exited")) {
 		pid_t child = fork();
 
 		if (child < 0)
@@ -1717,7 +1720,7 @@ static int cmd_count_errno(int argc, char **argv)
 		kill(child, SIGKILL);
 		waitpid(child, NULL, 0);
 	} else {
-		fd = pages_open(atoi(argv[0]));
+		fd = pages_open_arg(argv[0]);
 	}
 	if (!strcmp(how, "badptr"))
 		err = ioctl(fd, PAGEWATCH_IOC_COUNT, (void *)16) ? errno : 0;
