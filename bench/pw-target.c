@@ -28,6 +28,9 @@
  *                            the same through the module's pages file
  *                            ($PAGEWATCH_KMOD_DIR, default
  *                            /sys/kernel/debug/pagewatch), 128 KiB preads
+ *   pw-target noop           nothing: the start-up floor, what starting
+ *                            any program linked against the C library
+ *                            alone costs (the dynamic loader, libc)
  *   pw-target time RUNS CMD [ARG...]
  *                            run CMD RUNS times, stdout to /dev/null;
  *                            print "WALL_MS CPU_MS MAXRSS_KIB": the median
@@ -372,6 +375,8 @@ static int time_runs(int runs, char **argv)
 
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "noop"))
+		return 0;
 	if (argc == 3 && !strcmp(argv[1], "churn"))
 		return churn(strtoull(argv[2], NULL, 0));
 	if (argc == 3 && strcmp(argv[1], "time"))
@@ -388,6 +393,7 @@ int main(int argc, char **argv)
 	if (argc >= 4 && !strcmp(argv[1], "time") && atoi(argv[2]) > 0)
 		return time_runs(atoi(argv[2]), argv + 3);
 	fprintf(stderr, "usage: pw-target dense|sparse|thp|plain|reserve|churn MIB\n"
+		"       pw-target noop\n"
 		"       pw-target pagemap|floor|kmod PID START END\n"
 		"       pw-target time RUNS CMD [ARG...]\n");
 	return 2;

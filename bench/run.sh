@@ -11,11 +11,14 @@
 #              sorted and batched, one thread (pw-target floor)
 #   kmod       the module's pages file over the touched range, a raw read
 #              (when the module is loaded): the floor of the module path
+#   exec       pw-target noop, a program linked against the C library
+#              alone that does nothing (1 MiB targets): the start-up floor
 #   json, csv, text   pagewatch -p PID --snapshot --format F > /dev/null
 #   json/1     the same with --threads 1
 #   summary, summary/1   pagewatch -p PID --snapshot --summary
 # Every pagewatch row shows its wall and CPU time as a ratio to numa_maps
-# and to its path's floor (kmod with the module, floor without), and its
+# and to its path's floor (kmod with the module, floor without; exec for
+# the 1 MiB start-up targets), and its
 # peak RSS (VmHWM, from wait4). After each target, one line per target of
 # issue 18 says "met" or "NOT met" with the figures it compares. Then the
 # 1 MiB start-up targets (a plain 1 MiB mapping, and 1 MiB in a 1 TiB
@@ -238,8 +241,9 @@ for layout in plain reserve; do
 	start_target "$layout" "$reserve" || continue
 	pages=$(( reserve * 256 ))
 	echo "$layout $reserve MiB$([ $layout = reserve ] && echo ' in a 1 TiB PROT_NONE reservation'): pid $target"
-	floor=none
+	floor=exec
 	measure numa_maps cat "/proc/$target/numa_maps"
+	measure exec "$tgt" noop
 	measure json "$pw" -p "$target" --snapshot --format json $flags
 	measure summary "$pw" -p "$target" --snapshot --summary $flags
 	verdict "start-up: $layout $reserve MiB json wall / numa_maps" \
