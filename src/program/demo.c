@@ -2,6 +2,7 @@
 /* pagewatch --demo: a target with one of everything pagewatch can show. */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -173,12 +174,44 @@ static void layout_shared(struct child *c)
 	    SHARED_BYTES / 4096, (int)pid);
 }
 
+/*
+ * liburing, opened by the demo's child alone: linked, every start of
+ * pagewatch mapped it for this one use. NULL functions when it cannot be
+ * opened; *WHY says why.
+ */
+static struct {
+	__typeof__(io_uring_queue_init) *queue_init;
+	__typeof__(io_uring_register_buffers) *register_buffers;
+} uring;
+
+static bool uring_load(const char **why)
+{
+	void *lib = dlopen(URING_SONAME, RTLD_NOW | RTLD_LOCAL);
+
+	if (!lib) {
+		*why = dlerror();
+		return false;
+	}
+	uring.queue_init = (__typeof__(uring.queue_init))
+		dlsym(lib, "io_uring_queue_init");
+	uring.register_buffers = (__typeof__(uring.register_buffers))
+		dlsym(lib, "io_uring_register_buffers");
+	*why = URING_SONAME " lacks io_uring_queue_init or io_uring_register_buffers";
+	return uring.queue_init && uring.register_buffers;
+}
+
 /* io_uring fixed buffers: FOLL_LONGTERM pins on every page. */
 static char *layout_pins(struct child *c, struct io_uring *ring)
 {
 	struct iovec iov[2];
 	char *pinned, *diverge;
+	const char *why;
 	int err;
+
+	if (!uring_load(&why)) {
+		say(c->out, "note liburing: %s: no pinned buffers\n", why);
+		return NULL;
+	}
 
 	pinned = map_anon(c, PINNED_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE,
 			  "pw-pinned");
@@ -188,7 +221,7 @@ static char *layout_pins(struct child *c, struct io_uring *ring)
 		return NULL;
 	memset(pinned, 0x22, PINNED_BYTES);
 	memset(diverge, 0x33, DIVERGE_BYTES);
-	err = io_uring_queue_init(4, ring, 0);
+	err = uring.queue_init(4, ring, 0);
 	if (err) {
 		say(c->out, "note io_uring: %s: no pinned buffers\n", strerror(-err));
 		return NULL;
@@ -197,7 +230,7 @@ static char *layout_pins(struct child *c, struct io_uring *ring)
 	iov[0].iov_len = PINNED_BYTES;
 	iov[1].iov_base = diverge;
 	iov[1].iov_len = DIVERGE_BYTES;
-	err = io_uring_register_buffers(ring, iov, 2);
+	err = uring.register_buffers(ring, iov, 2);
 	if (err) {
 		say(c->out, "note io_uring_register_buffers: %s: no pinned buffers\n",
 		    strerror(-err));

@@ -6,13 +6,14 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
+#include "model/gzlib.h"
 #include "model/recording.h"
 #include "sinks/output.h"
 #include "sinks/record.h"
 
 struct recorder {
+	const struct gzlib *gz;		/* zlib, opened by record_open() */
 	gzFile f;
 	struct record_opts opts;	/* its regions: ours, copied */
 	struct record_region *regions;
@@ -40,10 +41,10 @@ static void put(struct recorder *r, const char *s, size_t len)
 {
 	if (r->err || !len)
 		return;
-	if (gzwrite(r->f, s, (unsigned int)len) != (int)len) {
+	if (r->gz->write(r->f, s, (unsigned int)len) != (int)len) {
 		int zerr;
 
-		gzerror(r->f, &zerr);
+		r->gz->error(r->f, &zerr);
 		r->err = zerr == Z_ERRNO && errno ? -errno : -EIO;
 	}
 }
@@ -76,13 +77,18 @@ int record_open(struct recorder **rp, const char *path,
 {
 	size_t len = strlen(path);
 	bool gz = len > 3 && !strcmp(path + len - 3, ".gz");
-	struct recorder *r = calloc(1, sizeof(*r));
+	const struct gzlib *lib = gzlib_get(NULL);
+	struct recorder *r;
 
+	if (!lib)
+		return -ELIBACC;
+	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
+	r->gz = lib;
 	errno = 0;
 	/* "T": zlib writes plain text, through the same calls */
-	r->f = gzopen(path, gz ? "wb6" : "wT");
+	r->f = lib->open(path, gz ? "wb6" : "wT");
 	if (!r->f) {
 		int err = errno ? -errno : -ENOMEM;
 
@@ -93,7 +99,7 @@ int record_open(struct recorder **rp, const char *path,
 	/* the header is written with the first tick: the names are kept */
 	r->regions = calloc(opts->nr_regions + 1, sizeof(*r->regions));
 	if (!r->regions) {
-		gzclose(r->f);
+		lib->close(r->f);
 		free(r);
 		return -ENOMEM;
 	}
@@ -460,7 +466,7 @@ int record_close(struct recorder *r)
 		 r->ticks);
 	puts_r(r, r->line);
 	errno = 0;
-	zerr = gzclose(r->f);
+	zerr = r->gz->close(r->f);
 	err = r->err;
 	if (!err && zerr != Z_OK)
 		err = zerr == Z_ERRNO && errno ? -errno : -EIO;
