@@ -1051,6 +1051,18 @@ static int run_events(struct cli_opts *o)
 	return status;
 }
 
+/* -ENOTTY: the terminal; -ELIBACC: ncursesw could not be opened */
+static int session_error(const char *what, int err)
+{
+	if (err == -ELIBACC) {
+		fprintf(stderr, "pagewatch: %s needs ncursesw: %s; install it (Debian: libncursesw6) or use --snapshot\n",
+			what, tui_lib_error());
+		return CLI_EXIT_FAILURE;
+	}
+	fprintf(stderr, "pagewatch: %s: %s\n", what, strerror(-err));
+	return CLI_EXIT_FAILURE;
+}
+
 static int bad_terminal(void)
 {
 	fprintf(stderr, "pagewatch: cannot use terminal type '%s' (unknown, or it cannot move the cursor); set TERM (linux, screen, xterm...) or use --snapshot\n",
@@ -1123,9 +1135,7 @@ static int run_tui(struct cli_opts *o, struct demo *demo)
 					return CLI_EXIT_OK;
 				if (err == -ENOTTY)
 					return bad_terminal();
-				fprintf(stderr, "pagewatch: process picker: %s\n",
-					strerror(-err));
-				return CLI_EXIT_FAILURE;
+				return session_error("process picker", err);
 			}
 		}
 		err = collect_open(&ctx, &o->snap);
@@ -1155,10 +1165,8 @@ static int run_tui(struct cli_opts *o, struct demo *demo)
 	status = record_finish(o, rec, CLI_EXIT_OK);
 	if (err == -ENOTTY)
 		return bad_terminal();
-	if (err) {
-		fprintf(stderr, "pagewatch: interactive view: %s\n", strerror(-err));
-		return CLI_EXIT_FAILURE;
-	}
+	if (err)
+		return session_error("interactive view", err);
 	return status;
 }
 
@@ -1220,10 +1228,8 @@ static int run_tui_replay(struct cli_opts *o, struct recording *rec)
 	free(regions);
 	if (err == -ENOTTY)
 		return bad_terminal();
-	if (err) {
-		fprintf(stderr, "pagewatch: interactive replay: %s\n", strerror(-err));
-		return CLI_EXIT_FAILURE;
-	}
+	if (err)
+		return session_error("interactive replay", err);
 	return CLI_EXIT_OK;
 }
 

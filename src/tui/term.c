@@ -28,6 +28,8 @@ int tui_begin(void)
 
 	if (screen_on)
 		return 0;
+	if (curses_lib_open())
+		return -ELIBACC;
 	/* UTF-8 text in paths and line drawing; numbers stay in C style */
 	setlocale(LC_CTYPE, "");
 	/* a short wait tells Esc from the start of an arrow's sequence */
@@ -53,6 +55,11 @@ int tui_begin(void)
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED, NULL);
 	mouseinterval(0);
 	return 0;
+}
+
+const char *tui_lib_error(void)
+{
+	return curses_lib_error();
 }
 
 void tui_end(void)

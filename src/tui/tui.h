@@ -42,9 +42,14 @@ struct tui_opts {
 	const char *replay_name;
 };
 
-/* Enter and leave the full screen; tui_end() is safe without tui_begin(). */
+/*
+ * Enter and leave the full screen; tui_end() is safe without tui_begin().
+ * -ENOTTY for a terminal that cannot move the cursor, -ELIBACC when
+ * ncursesw cannot be opened (tui_lib_error() says why).
+ */
 int tui_begin(void);
 void tui_end(void);
+const char *tui_lib_error(void);
 
 /*
  * The process picker: 0 with *PID chosen, 1 when the user quit,

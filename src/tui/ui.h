@@ -3,7 +3,6 @@
 #ifndef PW_TUI_UI_H
 #define PW_TUI_UI_H
 
-#include <curses.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +10,7 @@
 #include "model/filter.h"
 #include "model/snapshot.h"
 #include "model/snapshot_summary.h"
+#include "tui/curses_lib.h"
 #include "tui/session.h"
 #include "tui/tui.h"
 
