@@ -24,9 +24,9 @@ declare -A sources=(
 	[sched]="src/kernel/perf_events.c src/kernel/textfile.c"
 	[kmod]="src/kernel/kmod_client.c src/kernel/kpage.c src/kernel/textfile.c"
 	[pagemap]="src/kernel/pagemap.c src/kernel/kpage.c"
-	[recording]="src/model/recording.c src/model/json_value.c src/model/snapshot.c src/model/filter.c src/kernel/maps.c"
+	[recording]="src/model/recording.c src/model/gzlib.c src/model/json_value.c src/model/snapshot.c src/model/filter.c src/kernel/maps.c"
 )
-declare -A libs=([sched]="-lpfm" [recording]="-lz")
+declare -A libs=([sched]="-lpfm")
 
 [ -f "$builddir/config.h" ] || { echo "fuzz: no config.h in $builddir: run scripts/build first" >&2; exit 2; }
 mkdir -p "$out"
