@@ -10,40 +10,30 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdbool.h>
-#include <stdio.h>
 
 #include "model/gzlib.h"
 
 static struct gzlib gz;
 static const struct gzlib *gz_ready;
-static char gz_why[256];
 static pthread_once_t gz_once = PTHREAD_ONCE_INIT;
 
 static void gz_load(void)
 {
 	void *lib = dlopen(Z_SONAME, RTLD_NOW | RTLD_LOCAL);
 
-	if (!lib) {
-		snprintf(gz_why, sizeof(gz_why), "%s", dlerror());
+	if (!lib)
 		return;
-	}
 	gz.open = (__typeof__(gz.open))dlsym(lib, "gzopen");
 	gz.read = (__typeof__(gz.read))dlsym(lib, "gzread");
 	gz.write = (__typeof__(gz.write))dlsym(lib, "gzwrite");
 	gz.close = (__typeof__(gz.close))dlsym(lib, "gzclose");
 	gz.error = (__typeof__(gz.error))dlsym(lib, "gzerror");
-	if (!gz.open || !gz.read || !gz.write || !gz.close || !gz.error) {
-		snprintf(gz_why, sizeof(gz_why), "%s lacks the gzip file calls",
-			 Z_SONAME);
-		return;
-	}
-	gz_ready = &gz;
+	if (gz.open && gz.read && gz.write && gz.close && gz.error)
+		gz_ready = &gz;
 }
 
-const struct gzlib *gzlib_get(const char **why)
+const struct gzlib *gzlib_get(void)
 {
 	pthread_once(&gz_once, gz_load);
-	if (!gz_ready && why)
-		*why = gz_why;
 	return gz_ready;
 }

@@ -16,10 +16,7 @@ struct gzlib {
 	const char *(*error)(gzFile f, int *errnum);
 };
 
-/*
- * The calls, or NULL when zlib cannot be opened (*WHY then says why, the
- * soname and dlerror()'s words).
- */
-const struct gzlib *gzlib_get(const char **why);
+/* The calls, or NULL when zlib cannot be opened (callers: -ELIBACC) */
+const struct gzlib *gzlib_get(void);
 
 #endif

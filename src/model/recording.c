@@ -766,7 +766,7 @@ int recording_parse(struct recording *rec, const char *text, size_t len)
 int recording_load(struct recording *rec, const char *path)
 {
 	size_t len = 0, cap = 1 << 16;
-	const struct gzlib *gz = gzlib_get(NULL);
+	const struct gzlib *gz = gzlib_get();
 	char *text, *grown;
 	gzFile f;
 	int n, err;

@@ -77,7 +77,7 @@ int record_open(struct recorder **rp, const char *path,
 {
 	size_t len = strlen(path);
 	bool gz = len > 3 && !strcmp(path + len - 3, ".gz");
-	const struct gzlib *lib = gzlib_get(NULL);
+	const struct gzlib *lib = gzlib_get();
 	struct recorder *r;
 
 	if (!lib)
