@@ -15,6 +15,9 @@
 #              alone that does nothing (1 MiB targets): the start-up floor
 #   json, csv, text   pagewatch -p PID --snapshot --format F > /dev/null
 #   json/1     the same with --threads 1
+#   json-n2    two JSON snapshots 0.25 s apart (-n 2 -i 0.25), the second
+#              compared with the first: its peak RSS beyond 32 MiB, per
+#              page, is the memory repeated snapshots hold (<= 16 bytes)
 #   summary, summary/1   pagewatch -p PID --snapshot --summary
 # Every pagewatch row shows its wall and CPU time as a ratio to numa_maps
 # and to its path's floor (kmod with the module, floor without; exec for
@@ -158,6 +161,10 @@ targets_of() {
 		verdict "memory: $f peak RSS MiB" \
 			"$(ratio "$(figure "$layout" "$size" $f 6)" 1024)" 32
 	done
+	# repeated snapshots: a base of the last one, beyond one's 32 MiB
+	verdict "memory: json -n 2 peak RSS beyond 32 MiB, bytes a page" \
+		"$(awk -v r="$(figure "$layout" "$size" json-n2 6)" -v p="$pages" 'BEGIN {
+			if (r != "" && p > 0) printf "%.2f", (r > 32768 ? r - 32768 : 0) * 1024 / p }')" 16
 }
 
 # bench_target LAYOUT MIB: every row of one target, then its lines
@@ -178,6 +185,8 @@ bench_target() {
 		measure $f "$pw" -p "$target" --snapshot --format $f $flags
 	done
 	measure json/1 "$pw" -p "$target" --snapshot --format json --threads 1 $flags
+	# two snapshots 0.25 s apart, the second compared with the first
+	measure json-n2 "$pw" -p "$target" --snapshot -n 2 -i 0.25 --format json $flags
 	measure summary "$pw" -p "$target" --snapshot --summary $flags
 	measure summary/1 "$pw" -p "$target" --snapshot --summary --threads 1 $flags
 	targets_of

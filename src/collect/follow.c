@@ -73,7 +73,7 @@ static int note_dirty(struct follow *f, uint64_t start, uint64_t end)
 }
 
 long follow_events(struct follow *f, struct page_event *evs, size_t nr,
-		   const struct snapshot *model)
+		   const struct event_view *view)
 {
 	long got;
 
@@ -98,7 +98,7 @@ long follow_events(struct follow *f, struct page_event *evs, size_t nr,
 	for (long i = 0; i < got; i++) {
 		const struct kmod_journal_record *rec = &f->recs[i];
 
-		event_from_record(&evs[i], rec, f->mono_to_real_ns, model);
+		event_from_record(&evs[i], rec, f->mono_to_real_ns, view);
 		if (rec->kind == PAGEWATCH_JOURNAL_OVERFLOW)
 			f->overflowed = true;
 		else if (rec->kind == PAGEWATCH_JOURNAL_EXITED)
@@ -250,18 +250,18 @@ static int reread_ranges(struct follow *f, struct snapshot *model,
 }
 
 /* Note in VIA the pages of PART that BASE saw on another node */
-static int note_nodes(const struct snapshot *base, const struct snapshot *part,
-		      struct track_via *via)
+static int note_nodes(const struct track_base *base,
+		      const struct snapshot *part, struct track_via *via)
 {
 	for (size_t i = 0; i < part->nr_pages; i++) {
 		const struct snapshot_page *page = &part->pages[i];
-		size_t o = snapshot_page_index(base, page->vaddr);
-		const struct snapshot_page *old = &base->pages[o];
+		size_t o = track_base_index(base, page->vaddr);
+		const struct track_page *old = &base->pages[o];
 
-		if (o == base->nr_pages || old->vaddr != page->vaddr ||
+		if (o == base->nr_pages || track_vaddr(old) != page->vaddr ||
 		    !snapshot_page_known(page, SNAPSHOT_KNOWN_NODE) ||
-		    !snapshot_page_known(old, SNAPSHOT_KNOWN_NODE) ||
-		    old->node == page->node)
+		    !track_test(old, TRACK_KNOWN_NODE) ||
+		    track_node(old) == page->node)
 			continue;
 		if (track_via_add(via, page->vaddr, page->node))
 			return -ENOMEM;
@@ -269,10 +269,11 @@ static int note_nodes(const struct snapshot *base, const struct snapshot *part,
 	return 0;
 }
 
-int follow_watch(struct follow *f, const struct snapshot *base, double seconds,
+int follow_watch(struct follow *f, const struct track_base *base, double seconds,
 		 volatile sig_atomic_t *stop, struct track_via *via)
 {
 	struct page_event evs[64];
+	struct event_view view;
 	const struct snapshot_range *ranges;
 	struct snapshot part;
 	int64_t end = ns_of(CLOCK_MONOTONIC) + (int64_t)(seconds * 1e9), left;
@@ -282,12 +283,13 @@ int follow_watch(struct follow *f, const struct snapshot *base, double seconds,
 	bool all;
 	int err;
 
+	track_base_view(base, &view);
 	while (!*stop && (left = end - ns_of(CLOCK_MONOTONIC)) > 0) {
 		err = follow_wait(f, (int)(left / 1000000) + 1);
 		if (err < 0)
 			return err;
 		do {
-			got = follow_events(f, evs, 64, base);
+			got = follow_events(f, evs, 64, &view);
 			for (long i = 0; f->on_event && i < got; i++) {
 				err = f->on_event(f->on_event_arg, &evs[i]);
 				if (err)

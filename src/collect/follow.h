@@ -56,12 +56,13 @@ void follow_close(struct follow *f);
 bool follow_available(const struct collect *c);
 
 /*
- * Up to NR events, each seen through MODEL (NULL: nothing known) as it was
- * before them; 0 once the journal ended, -EAGAIN when none is waiting.
- * Their ranges are noted for follow_reread() and follow_take_dirty().
+ * Up to NR events, each seen through VIEW (NULL: nothing known), the model
+ * as it was before them; 0 once the journal ended, -EAGAIN when none is
+ * waiting. Their ranges are noted for follow_reread() and
+ * follow_take_dirty().
  */
 long follow_events(struct follow *f, struct page_event *evs, size_t nr,
-		   const struct snapshot *model);
+		   const struct event_view *view);
 
 /*
  * The ranges announced since the last call, sorted and joined, in
@@ -98,10 +99,11 @@ int follow_reread(struct follow *f, struct snapshot *model, size_t *pages);
 
 /*
  * For SECONDS (or until *STOP): read again what the journal announces, and
- * note in VIA every page seen on another node than in BASE (a snapshot of
- * the same target). 0, or -ESRCH once the target is gone, or -errno.
+ * note in VIA every page seen on another node than in BASE (of the last
+ * snapshot of the same target); events are seen through BASE. 0, or
+ * -ESRCH once the target is gone, or -errno.
  */
-int follow_watch(struct follow *f, const struct snapshot *base, double seconds,
+int follow_watch(struct follow *f, const struct track_base *base, double seconds,
 		 volatile sig_atomic_t *stop, struct track_via *via);
 
 #endif

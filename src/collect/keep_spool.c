@@ -265,7 +265,8 @@ static int keep_spool_finish(struct keeper *k)
 	if (!total)
 		return 0;
 	len = total * sizeof(struct snapshot_page);
-	pages = mmap(NULL, len, PROT_READ, MAP_SHARED, ks->fd, 0);
+	/* writable: repeated snapshots mark what changed in their pages */
+	pages = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, ks->fd, 0);
 	if (pages == MAP_FAILED)
 		return -errno;
 	/* the sink reads them once, in order */

@@ -25,15 +25,15 @@ const char *event_kind_name(const struct page_event *ev)
 	return name ? name : "other";
 }
 
-/* The mapping of MODEL holding VADDR, or NULL */
-static const struct maps_entry *mapping_at(const struct snapshot *model,
+/* The mapping of VIEW holding VADDR, or NULL */
+static const struct maps_entry *mapping_at(const struct event_view *view,
 					   uint64_t vaddr)
 {
-	size_t lo = 0, hi = model->nr_mappings;
+	size_t lo = 0, hi = view->nr_mappings;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const struct maps_entry *map = &model->mappings[mid];
+		const struct maps_entry *map = &view->mappings[mid];
 
 		if (vaddr < map->start)
 			hi = mid;
@@ -45,22 +45,35 @@ static const struct maps_entry *mapping_at(const struct snapshot *model,
 	return NULL;
 }
 
-/* Pages of [START, END) that MODEL last saw maybe pinned */
-static uint64_t pinned_in(const struct snapshot *model, uint64_t start,
-			  uint64_t end)
+/* Pages of [START, END) that snapshot MODEL last saw maybe pinned */
+static uint64_t snapshot_pinned_in(const void *model, uint64_t start,
+				   uint64_t end)
 {
+	const struct snapshot *snap = model;
 	uint64_t n = 0;
 
-	for (size_t i = snapshot_page_index(model, start);
-	     i < model->nr_pages && model->pages[i].vaddr < end; i++)
-		n += snapshot_page_test(&model->pages[i],
+	for (size_t i = snapshot_page_index(snap, start);
+	     i < snap->nr_pages && snap->pages[i].vaddr < end; i++)
+		n += snapshot_page_test(&snap->pages[i],
 					PAGEWATCH_PAGE_MAYBE_PINNED);
 	return n;
 }
 
+void event_view_of_snapshot(struct event_view *view,
+			    const struct snapshot *snap)
+{
+	*view = (struct event_view){
+		.mappings = snap->mappings,
+		.nr_mappings = snap->nr_mappings,
+		.pinned_known = snapshot_has(snap, SNAPSHOT_SRC_KMOD),
+		.pinned_in = snapshot_pinned_in,
+		.model = snap,
+	};
+}
+
 void event_from_record(struct page_event *ev,
 		       const struct kmod_journal_record *rec,
-		       int64_t mono_to_real_ns, const struct snapshot *model)
+		       int64_t mono_to_real_ns, const struct event_view *view)
 {
 	const struct maps_entry *map;
 	int64_t ns = (int64_t)rec->time_ns + mono_to_real_ns;
@@ -76,12 +89,13 @@ void event_from_record(struct page_event *ev,
 	ev->blockable = rec->flags & PAGEWATCH_JOURNAL_F_BLOCKABLE;
 	ev->cause_pid = (pid_t)rec->cause_pid;
 	memcpy(ev->cause_comm, rec->cause_comm, sizeof(ev->cause_comm));
-	if (!model || !event_has_range(ev))
+	if (!view || !event_has_range(ev))
 		return;
-	map = mapping_at(model, ev->start);
+	map = mapping_at(view, ev->start);
 	if (map)
 		ev->vma = maps_name(map);
-	ev->pinned_known = snapshot_has(model, SNAPSHOT_SRC_KMOD);
+	ev->pinned_known = view->pinned_known;
 	if (ev->pinned_known)
-		ev->pinned_pages = pinned_in(model, ev->start, ev->end);
+		ev->pinned_pages = view->pinned_in(view->model, ev->start,
+						   ev->end);
 }

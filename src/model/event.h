@@ -38,13 +38,30 @@ bool event_has_range(const struct page_event *ev);
 uint64_t event_pages(const struct page_event *ev);
 
 /*
+ * What an event is seen through: the model's mappings and pins before it,
+ * a snapshot's (event_view_of_snapshot()) or the compact base repeated
+ * snapshots keep (track_base_view())
+ */
+struct event_view {
+	const struct maps_entry *mappings;	/* sorted by address */
+	size_t nr_mappings;
+	bool pinned_known;	/* the model had the module's pins */
+	/* pages of [START, END) of MODEL last seen maybe pinned */
+	uint64_t (*pinned_in)(const void *model, uint64_t start, uint64_t end);
+	const void *model;
+};
+
+void event_view_of_snapshot(struct event_view *view,
+			    const struct snapshot *snap);
+
+/*
  * EV from REC, with MONO_TO_REAL_NS added to its monotonic time and what
- * MODEL (NULL: nothing known) holds of its range. EV->vma points into
- * MODEL's mappings.
+ * VIEW (NULL: nothing known) holds of its range. EV->vma points into
+ * VIEW's mappings.
  */
 void event_from_record(struct page_event *ev,
 		       const struct kmod_journal_record *rec,
-		       int64_t mono_to_real_ns, const struct snapshot *model);
+		       int64_t mono_to_real_ns, const struct event_view *view);
 
 /* The kind's name ("unmap", "clear"...) */
 const char *event_kind_name(const struct page_event *ev);

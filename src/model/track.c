@@ -5,8 +5,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "model/track.h"
+
+/* Pages of NEW walked between two releases of what lies behind */
+#define TRACK_RELEASE_STEP	4096
 
 static bool present_with_pfn(const struct snapshot_page *page)
 {
@@ -14,85 +19,204 @@ static bool present_with_pfn(const struct snapshot_page *page)
 	       snapshot_page_known(page, SNAPSHOT_KNOWN_PFN);
 }
 
-static bool node_changed(const struct snapshot_page *old,
-			 const struct snapshot_page *new)
+/* Is PAGE kept in a base? What a comparison or an event can ask about */
+static bool tracked(const struct snapshot_page *page)
 {
-	return snapshot_page_known(old, SNAPSHOT_KNOWN_NODE) &&
-	       snapshot_page_known(new, SNAPSHOT_KNOWN_NODE) &&
-	       old->node != new->node;
+	return snapshot_page_test(page, PAGEWATCH_PAGE_PRESENT) ||
+	       snapshot_page_known(page, SNAPSHOT_KNOWN_NODE);
 }
 
-static int add_change(struct snapshot *new, size_t *cap, size_t index,
-		      const struct snapshot_page *old)
+static struct track_page track_of(const struct snapshot_page *page)
 {
-	struct snapshot_change *change;
+	uint64_t bits = 0;
+	bool present = snapshot_page_test(page, PAGEWATCH_PAGE_PRESENT);
 
-	if (new->nr_changes == *cap) {
-		size_t n = *cap ? 2 * *cap : 64;
+	if (present)
+		bits |= TRACK_PRESENT;
+	if (snapshot_page_known(page, SNAPSHOT_KNOWN_PFN))
+		bits |= TRACK_KNOWN_PFN;
+	if (snapshot_page_known(page, SNAPSHOT_KNOWN_NODE))
+		bits |= TRACK_KNOWN_NODE;
+	if (snapshot_page_known(page, SNAPSHOT_KNOWN_KMOD))
+		bits |= TRACK_KNOWN_KMOD;
+	if (snapshot_page_test(page, PAGEWATCH_PAGE_MAYBE_PINNED))
+		bits |= TRACK_MAYBE_PINNED;
+	/* a swap entry's offset is no PFN: only a present page's is kept */
+	return (struct track_page){
+		.vaddr_bits = (page->vaddr & ~TRACK_BITS) | bits,
+		.pfn_node = (present ? page->pfn << 16 : 0) |
+			    (bits & TRACK_KNOWN_NODE ? page->node : 0),
+	};
+}
+
+static bool old_present_with_pfn(const struct track_page *old)
+{
+	return track_test(old, TRACK_PRESENT) &&
+	       track_test(old, TRACK_KNOWN_PFN);
+}
+
+static bool node_changed(const struct track_page *old,
+			 const struct snapshot_page *new)
+{
+	return track_test(old, TRACK_KNOWN_NODE) &&
+	       snapshot_page_known(new, SNAPSHOT_KNOWN_NODE) &&
+	       track_node(old) != new->node;
+}
+
+/* Room for CAP pages in BASE: an anonymous mapping, touched as it fills */
+static int base_alloc(struct track_base *base, size_t cap)
+{
+	size_t len = cap * sizeof(struct track_page);
+	void *p;
+
+	memset(base, 0, sizeof(*base));
+	if (!cap)
+		return 0;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return -ENOMEM;
+	base->pages = p;
+	base->map_bytes = len;
+	return 0;
+}
+
+/* The memory pages of BASE wholly below page TO are not read again */
+static void base_release(const struct track_base *base, size_t to)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = (uintptr_t)base->pages;
+	uintptr_t end = (uintptr_t)(base->pages + to) & ~(page - 1);
+
+	if (base->map_bytes && end > start)
+		madvise(base->pages, end - start, MADV_DONTNEED);
+}
+
+void track_base_free(struct track_base *base)
+{
+	if (base->map_bytes)
+		munmap(base->pages, base->map_bytes);
+	maps_free(base->mappings, base->nr_mappings);
+	memset(base, 0, sizeof(*base));
+}
+
+size_t track_base_index(const struct track_base *base, uint64_t vaddr)
+{
+	size_t lo = 0, hi = base->nr_pages;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (track_vaddr(&base->pages[mid]) < vaddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The first page of BASE at or after VADDR, for a VADDR at or after page
+ * FROM's: it gallops, so that a walk in address order costs the
+ * distance's logarithm (a few scattered pages against millions)
+ */
+static size_t base_seek(const struct track_base *base, size_t from,
+			uint64_t vaddr)
+{
+	size_t step = 1, lo = from, hi;
+
+	if (from >= base->nr_pages || track_vaddr(&base->pages[from]) >= vaddr)
+		return from;
+	/* pages[lo] is below VADDR: gallop to a page that is not */
+	while (lo + step < base->nr_pages &&
+	       track_vaddr(&base->pages[lo + step]) < vaddr) {
+		lo += step;
+		step *= 2;
+	}
+	hi = lo + step < base->nr_pages ? lo + step : base->nr_pages;
+	lo++;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (track_vaddr(&base->pages[mid]) < vaddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A comparison under way: NEW's changes, and which old PFNs to ask about */
+struct compare {
+	struct snapshot *new;
+	size_t cap;
+	bool *ask;
+};
+
+/*
+ * Need the old PFN of a changed page be asked about? Not for a page that
+ * went to another node and was seen not pinned before: the kernel
+ * migrates no folio that a pin holds (folio_migrate_mapping() wants its
+ * refcount to be the expected one), so a pin could only have come after
+ * that look and before a replacement that was no migration. A mover of
+ * thousands of pages a second would otherwise cost one read per old PFN.
+ */
+static bool ask_old_pfn(const struct track_page *old,
+			const struct snapshot_page *page)
+{
+	if (track_pfn(old) == page->pfn)
+		return false;
+	if (!node_changed(old, page))
+		return true;
+	return !track_test(old, TRACK_KNOWN_KMOD) ||
+	       track_test(old, TRACK_MAYBE_PINNED);
+}
+
+static int add_change(struct compare *cmp, size_t index,
+		      const struct track_page *old)
+{
+	struct snapshot *new = cmp->new;
+
+	if (new->nr_changes == cmp->cap) {
+		size_t n = cmp->cap ? 2 * cmp->cap : 64;
 		struct snapshot_change *grown;
+		bool *ask;
 
 		grown = realloc(new->changes, n * sizeof(*grown));
 		if (!grown)
 			return -ENOMEM;
 		new->changes = grown;
-		*cap = n;
+		ask = realloc(cmp->ask, n * sizeof(*ask));
+		if (!ask)
+			return -ENOMEM;
+		cmp->ask = ask;
+		cmp->cap = n;
 	}
-	change = &new->changes[new->nr_changes++];
-	change->page = index;
-	change->old_pfn = old->pfn;
-	change->old_node = snapshot_page_known(old, SNAPSHOT_KNOWN_NODE) ?
-			   old->node : PAGEWATCH_NODE_NONE;
-	change->via_node = PAGEWATCH_NODE_NONE;
+	cmp->ask[new->nr_changes] = ask_old_pfn(old, &new->pages[index]);
+	new->changes[new->nr_changes++] = (struct snapshot_change){
+		.page = index,
+		.old_pfn = track_pfn(old),
+		.old_node = track_node(old),
+		.via_node = PAGEWATCH_NODE_NONE,
+	};
 	return 0;
 }
 
-/*
- * Need the old PFN of change C be asked about? Not for a page that went
- * to another node and was seen not pinned before: the kernel migrates no
- * folio that a pin holds (folio_migrate_mapping() wants its refcount to
- * be the expected one), so a pin could only have come after that look
- * and before a replacement that was no migration. A mover of thousands
- * of pages a second would otherwise cost one read per old PFN.
- */
-static bool ask_old_pfn(const struct snapshot *old, const struct snapshot *new,
-			const struct snapshot_change *c, size_t *at)
-{
-	const struct snapshot_page *page = &new->pages[c->page];
-	/* changes come in address order: each seek starts at the last */
-	size_t o = *at = snapshot_page_seek(old, *at, page->vaddr);
-	const struct snapshot_page *prev = &old->pages[o];
-
-	if (o == old->nr_pages || prev->vaddr != page->vaddr ||
-	    !node_changed(prev, page))
-		return true;
-	return !snapshot_page_known(prev, SNAPSHOT_KNOWN_KMOD) ||
-	       snapshot_page_test(prev, PAGEWATCH_PAGE_MAYBE_PINNED);
-}
-
 /* Ask once, for every changed page at once, whether its old PFN is pinned. */
-static int mark_diverged(const struct snapshot *old, struct snapshot *new,
+static int mark_diverged(struct compare *cmp,
 			 const struct track_pin_query *query)
 {
-	uint64_t *pfns = NULL;
-	bool *pinned = NULL, *ask = NULL;
-	size_t nr = 0, at = 0;
+	struct snapshot *new = cmp->new;
+	size_t nr = 0, want = new->nr_changes ? new->nr_changes : 1;
+	uint64_t *pfns = malloc(want * sizeof(*pfns));
+	bool *pinned = malloc(want * sizeof(*pinned));
 	int err = -ENOMEM;
 
-	pfns = malloc((new->nr_changes ? new->nr_changes : 1) * sizeof(*pfns));
-	pinned = malloc((new->nr_changes ? new->nr_changes : 1) * sizeof(*pinned));
 	if (!pfns || !pinned)
 		goto out_free;
-	ask = malloc((new->nr_changes ? new->nr_changes : 1) * sizeof(*ask));
-	if (!ask)
-		goto out_free;
-	for (size_t i = 0; i < new->nr_changes; i++) {
-		const struct snapshot_page *page = &new->pages[new->changes[i].page];
-
-		ask[i] = new->changes[i].old_pfn != page->pfn &&
-			 ask_old_pfn(old, new, &new->changes[i], &at);
-		if (ask[i])
+	for (size_t i = 0; i < new->nr_changes; i++)
+		if (cmp->ask[i])
 			pfns[nr++] = new->changes[i].old_pfn;
-	}
 	err = nr ? query->pinned(query->ctx, pfns, pinned, nr) : 0;
 	if (err)
 		goto out_free;
@@ -104,61 +228,146 @@ static int mark_diverged(const struct snapshot *old, struct snapshot *new,
 			continue;
 		/* a moved page not asked about: not pinned, as the kernel says */
 		page->flags |= SNAPSHOT_BIT(SNAPSHOT_KNOWN_DIVERGED);
-		if (ask[i] && pinned[nr++])
+		if (cmp->ask[i] && pinned[nr++])
 			page->flags |= SNAPSHOT_BIT(SNAPSHOT_PAGE_DIVERGED);
 	}
 out_free:
 	free(pfns);
 	free(pinned);
-	free(ask);
+	return err;
+}
+
+/* Compare page N of NEW with OLD's page PREV at its address */
+static int compare_page(struct compare *cmp, size_t n,
+			const struct track_page *prev)
+{
+	struct snapshot_page *page = &cmp->new->pages[n];
+
+	if (!old_present_with_pfn(prev) || !present_with_pfn(page))
+		return 0;
+	page->flags |= SNAPSHOT_BIT(SNAPSHOT_KNOWN_MIGRATED);
+	if (track_pfn(prev) == page->pfn && !node_changed(prev, page)) {
+		/* same page: not diverged either */
+		page->flags |= SNAPSHOT_BIT(SNAPSHOT_KNOWN_DIVERGED);
+		return 0;
+	}
+	/*
+	 * Another PFN is another page (freed and faulted again, COW, or
+	 * migrated); migrated only when it was seen on another node.
+	 */
+	if (track_pfn(prev) != page->pfn)
+		page->flags |= SNAPSHOT_BIT(SNAPSHOT_PAGE_REPLACED);
+	if (node_changed(prev, page))
+		page->flags |= SNAPSHOT_BIT(SNAPSHOT_PAGE_MIGRATED);
+	return add_change(cmp, n, prev);
+}
+
+int track_compare_base(struct track_base *old, struct snapshot *new,
+		       const struct track_pin_query *query,
+		       struct track_base *next)
+{
+	struct compare cmp = { .new = new };
+	size_t o = 0, released = 0;
+	int err = 0;
+
+	free(new->changes);
+	new->changes = NULL;
+	new->nr_changes = 0;
+	new->tracked = true;
+	if (next && (err = base_alloc(next, new->nr_pages)))
+		return err;
+
+	/* both are sorted by address: one merge walk */
+	for (size_t n = 0; n < new->nr_pages && !err; n++) {
+		const struct snapshot_page *page = &new->pages[n];
+
+		if (n - released == TRACK_RELEASE_STEP) {
+			/* what lies behind the walk is not read again here */
+			snapshot_pages_release(new, released, n);
+			base_release(old, o);
+			released = n;
+		}
+		if (next && tracked(page))
+			next->pages[next->nr_pages++] = track_of(page);
+		o = base_seek(old, o, page->vaddr);
+		if (o < old->nr_pages && track_vaddr(&old->pages[o]) == page->vaddr)
+			err = compare_page(&cmp, n, &old->pages[o]);
+	}
+	if (!err && query && new->nr_changes) {
+		err = mark_diverged(&cmp, query);
+		/* a failed pin query leaves divergence unknown, not the snapshot */
+		if (err != -ENOMEM)
+			err = 0;
+	}
+	free(cmp.ask);
+	if (err && next)
+		track_base_free(next);
+	return err;
+}
+
+int track_base_make(struct track_base *base, struct snapshot *snap)
+{
+	size_t released = 0;
+	int err = base_alloc(base, snap->nr_pages);
+
+	for (size_t n = 0; !err && n < snap->nr_pages; n++) {
+		if (n - released == TRACK_RELEASE_STEP) {
+			snapshot_pages_release(snap, released, n);
+			released = n;
+		}
+		if (tracked(&snap->pages[n]))
+			base->pages[base->nr_pages++] = track_of(&snap->pages[n]);
+	}
 	return err;
 }
 
 int track_compare(const struct snapshot *old, struct snapshot *new,
 		  const struct track_pin_query *query)
 {
-	size_t o = 0, cap = 0;
+	struct track_base base;
+	/* the session's own pages: nothing is given back */
+	struct snapshot view = *old;
 	int err;
 
-	free(new->changes);
-	new->changes = NULL;
-	new->nr_changes = 0;
-	new->tracked = true;
+	view.pages_mapped = 0;
+	err = track_base_make(&base, &view);
+	if (!err)
+		err = track_compare_base(&base, new, query, NULL);
+	track_base_free(&base);
+	return err;
+}
 
-	/* both page arrays are sorted by address: one merge walk */
-	for (size_t n = 0; n < new->nr_pages; n++) {
-		struct snapshot_page *page = &new->pages[n];
-		const struct snapshot_page *prev;
+void track_base_take_mappings(struct track_base *base, struct snapshot *snap)
+{
+	maps_free(base->mappings, base->nr_mappings);
+	base->mappings = snap->mappings;
+	base->nr_mappings = snap->nr_mappings;
+	base->sources = snap->sources;
+	snap->mappings = NULL;
+	snap->nr_mappings = 0;
+}
 
-		o = snapshot_page_seek(old, o, page->vaddr);
-		if (o == old->nr_pages || old->pages[o].vaddr != page->vaddr)
-			continue;
-		prev = &old->pages[o];
-		if (!present_with_pfn(prev) || !present_with_pfn(page))
-			continue;
-		page->flags |= SNAPSHOT_BIT(SNAPSHOT_KNOWN_MIGRATED);
-		if (prev->pfn == page->pfn && !node_changed(prev, page)) {
-			/* same page: not diverged either */
-			page->flags |= SNAPSHOT_BIT(SNAPSHOT_KNOWN_DIVERGED);
-			continue;
-		}
-		/*
-		 * Another PFN is another page (freed and faulted again, COW,
-		 * or migrated); migrated only when it was seen on another node.
-		 */
-		if (prev->pfn != page->pfn)
-			page->flags |= SNAPSHOT_BIT(SNAPSHOT_PAGE_REPLACED);
-		if (node_changed(prev, page))
-			page->flags |= SNAPSHOT_BIT(SNAPSHOT_PAGE_MIGRATED);
-		err = add_change(new, &cap, n, prev);
-		if (err)
-			return err;
-	}
-	if (!query || !new->nr_changes)
-		return 0;
-	err = mark_diverged(old, new, query);
-	/* a failed pin query leaves divergence unknown, not the snapshot */
-	return err == -ENOMEM ? err : 0;
+/* Pages of [START, END) that base MODEL last saw maybe pinned */
+static uint64_t base_pinned_in(const void *model, uint64_t start, uint64_t end)
+{
+	const struct track_base *base = model;
+	uint64_t n = 0;
+
+	for (size_t i = track_base_index(base, start);
+	     i < base->nr_pages && track_vaddr(&base->pages[i]) < end; i++)
+		n += track_test(&base->pages[i], TRACK_MAYBE_PINNED);
+	return n;
+}
+
+void track_base_view(const struct track_base *base, struct event_view *view)
+{
+	*view = (struct event_view){
+		.mappings = base->mappings,
+		.nr_mappings = base->nr_mappings,
+		.pinned_known = base->sources & (1U << SNAPSHOT_SRC_KMOD),
+		.pinned_in = base_pinned_in,
+		.model = base,
+	};
 }
 
 int track_via_add(struct track_via *via, uint64_t vaddr, uint16_t node)

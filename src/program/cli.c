@@ -63,8 +63,10 @@ struct target {
 	pid_t pid;
 	bool by_comm;
 	struct collect ctx;
-	struct snapshot snaps[2];
-	struct snapshot *prev;
+	struct snapshot snap;
+	/* what the next snapshot is compared with: the last one's pages */
+	struct track_base base;
+	bool have_base;
 	struct track_pin_query query;
 	bool have_query;
 	bool open;
@@ -461,11 +463,11 @@ static int parse_options(int argc, char **argv, struct cli_opts *o)
 		o->snap.keep_arg = &o->filter;
 	}
 	/*
-	 * One snapshot of pages is written once: it is read into a spool
-	 * file, not memory, whatever the target's size. Repeated ones are
-	 * compared with the previous one, in memory.
+	 * Snapshots of pages are written once: they are read into a spool
+	 * file, not memory, whatever the target's size. Repeated ones keep
+	 * only a base of the last one to compare the next with.
 	 */
-	if (o->snapshot && !o->summary && o->count == 1)
+	if (o->snapshot && !o->summary)
 		o->snap.spool = true;
 	return -1;
 }
@@ -727,9 +729,9 @@ static void target_close(struct target *t)
 {
 	if (!t->open)
 		return;
-	if (t->prev)
-		snapshot_free(t->prev);
-	t->prev = NULL;
+	snapshot_free(&t->snap);
+	track_base_free(&t->base);
+	t->have_base = false;
 	if (t->follow.c)
 		follow_close(&t->follow);
 	track_via_free(&t->via);
@@ -779,7 +781,10 @@ static int targets_open(const struct cli_opts *o, struct target *targets,
 static int target_round(const struct cli_opts *o, struct target *t, long i,
 			struct output *out, struct run_tally *tally)
 {
-	struct snapshot *cur = &t->snaps[i & 1];
+	struct snapshot *cur = &t->snap;
+	/* the last round makes no base: no snapshot follows it */
+	bool last = o->count && i + 1 == o->count;
+	struct track_base next;
 	bool gone;
 	int err;
 
@@ -806,22 +811,37 @@ static int target_round(const struct cli_opts *o, struct target *t, long i,
 		return err == -EACCES || err == -EPERM ?
 		       CLI_EXIT_PERMISSION : CLI_EXIT_FAILURE;
 	}
-	if (t->prev) {
-		err = track_compare(t->prev, cur,
-				    t->have_query ? &t->query : NULL);
+	/*
+	 * Compared with the last snapshot's base, which is given back as the
+	 * next one is made: repeated snapshots hold one base (16 bytes a
+	 * page), the pages themselves are in the spool
+	 */
+	if (t->have_base) {
+		err = track_compare_base(&t->base, cur,
+					 t->have_query ? &t->query : NULL,
+					 last ? NULL : &next);
 		if (!err)
 			track_via_apply(cur, &t->via);
 		track_via_clear(&t->via);
-		snapshot_free(t->prev);
+		track_base_free(&t->base);
+		t->have_base = !err && !last;
+		if (t->have_base)
+			t->base = next;
+	} else if (!last) {
+		err = track_base_make(&t->base, cur);
+		t->have_base = !err;
 	}
-	t->prev = cur;
 	if (!err && t->rec && (err = record_tick(t->rec, cur))) {
 		fprintf(stderr, "pagewatch: %s: %s\n", o->record, strerror(-err));
 		return CLI_EXIT_FAILURE;
 	}
 	if (!err)
 		err = emit(o, out, cur, &tally->shown);
+	/* events between snapshots are seen through the base's mappings */
 	tally->any_mapping |= cur->nr_mappings > 0;
+	if (t->have_base)
+		track_base_take_mappings(&t->base, cur);
+	snapshot_free(cur);
 	tally->taken++;
 	/* the reader is gone (| head): end as on SIGTERM */
 	if (err == -EPIPE)
@@ -931,9 +951,9 @@ static int run_rounds(struct cli_opts *o, struct demo *demo,
 			 * With the journal, what it announces is read in
 			 * between: a page that moves and comes back is seen
 			 */
-			if (!t->open || !t->following)
+			if (!t->open || !t->following || !t->have_base)
 				pause_for(o->interval);
-			else if (follow_watch(&t->follow, t->prev, o->interval,
+			else if (follow_watch(&t->follow, &t->base, o->interval,
 					      &stop, &t->via))
 				/* gone, or failing: the next snapshot says */
 				t->following = false;

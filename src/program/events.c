@@ -43,6 +43,7 @@ int events_stream(struct collect *c, struct output *out, long count,
 		  volatile sig_atomic_t *stop)
 {
 	struct page_event evs[KMOD_JOURNAL_BATCH];
+	struct event_view view;
 	struct snapshot model;
 	struct follow f;
 	long written = 0, got;
@@ -58,7 +59,8 @@ int events_stream(struct collect *c, struct output *out, long count,
 		return follow_error(c, err);
 	}
 	while (!*stop && !f.ended && (!count || written < count)) {
-		got = follow_events(&f, evs, KMOD_JOURNAL_BATCH, &model);
+		event_view_of_snapshot(&view, &model);
+		got = follow_events(&f, evs, KMOD_JOURNAL_BATCH, &view);
 		if (got == -EAGAIN) {
 			/* what the next records' pins are counted against */
 			err = follow_reread(&f, &model, NULL);

@@ -245,11 +245,13 @@ static int log_journal(struct session *s, const struct snapshot *model,
 		       double *oldest)
 {
 	struct page_event evs[64];
+	struct event_view view;
 	long got;
 
 	*oldest = 0;
+	event_view_of_snapshot(&view, model);
 	for (size_t n = 0; n < LIVE_MAX_EVENTS; n += (size_t)got) {
-		got = follow_events(&s->follow, evs, 64, model);
+		got = follow_events(&s->follow, evs, 64, &view);
 		if (got == -EAGAIN || got == 0)
 			return 0;
 		if (got < 0)
