@@ -52,21 +52,18 @@ static void pw_count_run(struct pagewatch_count *c, u64 flags, u16 node,
 static bool pw_count_batch(const struct pagewatch_page *rec,
 			   unsigned long nr, struct pagewatch_count *c)
 {
-	const struct pagewatch_page *run = rec, *end = rec + nr;
+	unsigned long i, run = 0;
 	bool any = false;
 
-	for (; rec < end; rec++) {
-		if (rec->flags == run->flags && rec->node == run->node)
+	/* a run ends at a record unlike its first, or at the batch's end */
+	for (i = 1; i <= nr; i++) {
+		if (i < nr && rec[i].flags == rec[run].flags &&
+		    rec[i].node == rec[run].node)
 			continue;
-		any |= run->flags != 0;
-		pw_count_run(c, le64_to_cpu(run->flags),
-			     le16_to_cpu(run->node), rec - run);
-		run = rec;
-	}
-	if (run < end) {
-		any |= run->flags != 0;
-		pw_count_run(c, le64_to_cpu(run->flags),
-			     le16_to_cpu(run->node), end - run);
+		any |= rec[run].flags != 0;
+		pw_count_run(c, le64_to_cpu(rec[run].flags),
+			     le16_to_cpu(rec[run].node), i - run);
+		run = i;
 	}
 	return any;
 }
