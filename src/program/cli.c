@@ -837,8 +837,8 @@ static int target_round(const struct cli_opts *o, struct target *t, long i,
 	}
 	if (!err)
 		err = emit(o, out, cur, &tally->shown);
-	/* events between snapshots are seen through the base's mappings */
 	tally->any_mapping |= cur->nr_mappings > 0;
+	/* events between snapshots are seen through the base's mappings */
 	if (t->have_base)
 		track_base_take_mappings(&t->base, cur);
 	snapshot_free(cur);
