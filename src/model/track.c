@@ -100,10 +100,10 @@ void track_base_free(struct track_base *base)
 	memset(base, 0, sizeof(*base));
 }
 
-size_t track_base_index(const struct track_base *base, uint64_t vaddr)
+/* The first of BASE's pages [LO, HI) at or after VADDR (HI if none) */
+static size_t base_lower_bound(const struct track_base *base, size_t lo,
+			       size_t hi, uint64_t vaddr)
 {
-	size_t lo = 0, hi = base->nr_pages;
-
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -113,6 +113,11 @@ size_t track_base_index(const struct track_base *base, uint64_t vaddr)
 			hi = mid;
 	}
 	return lo;
+}
+
+size_t track_base_index(const struct track_base *base, uint64_t vaddr)
+{
+	return base_lower_bound(base, 0, base->nr_pages, vaddr);
 }
 
 /*
@@ -134,16 +139,7 @@ static size_t base_seek(const struct track_base *base, size_t from,
 		step *= 2;
 	}
 	hi = lo + step < base->nr_pages ? lo + step : base->nr_pages;
-	lo++;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (track_vaddr(&base->pages[mid]) < vaddr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return base_lower_bound(base, lo + 1, hi, vaddr);
 }
 
 /* A comparison under way: NEW's changes, and which old PFNs to ask about */
