@@ -258,12 +258,44 @@ static int compare_page(struct compare *cmp, size_t n,
 	return add_change(cmp, n, prev);
 }
 
-int track_compare_base(struct track_base *old, struct snapshot *new,
-		       const struct track_pin_query *query,
-		       struct track_base *next)
+/*
+ * The old side of a comparison: a base, or (the session's) a snapshot
+ * whose page is read as a base's would be, one at a time, where the walk
+ * needs it
+ */
+struct old_side {
+	const struct track_base *base;
+	const struct snapshot *snap;
+	size_t at;		/* where the last seek ended */
+};
+
+/* OLD's page at VADDR, for a VADDR at or after the last one; false: none */
+static bool old_page_at(struct old_side *old, uint64_t vaddr,
+			struct track_page *page)
+{
+	if (old->base) {
+		old->at = base_seek(old->base, old->at, vaddr);
+		if (old->at == old->base->nr_pages ||
+		    track_vaddr(&old->base->pages[old->at]) != vaddr)
+			return false;
+		*page = old->base->pages[old->at];
+		return true;
+	}
+	old->at = snapshot_page_seek(old->snap, old->at, vaddr);
+	if (old->at == old->snap->nr_pages ||
+	    old->snap->pages[old->at].vaddr != vaddr)
+		return false;
+	*page = track_of(&old->snap->pages[old->at]);
+	return true;
+}
+
+static int compare_walk(struct old_side *old, struct snapshot *new,
+			const struct track_pin_query *query,
+			struct track_base *next)
 {
 	struct compare cmp = { .new = new };
-	size_t o = 0, released = 0;
+	struct track_page prev;
+	size_t released = 0;
 	int err = 0;
 
 	free(new->changes);
@@ -280,14 +312,14 @@ int track_compare_base(struct track_base *old, struct snapshot *new,
 		if (n - released == TRACK_RELEASE_STEP) {
 			/* what lies behind the walk is not read again here */
 			snapshot_pages_release(new, released, n);
-			base_release(old, o);
+			if (old->base)
+				base_release(old->base, old->at);
 			released = n;
 		}
 		if (next && tracked(page))
 			next->pages[next->nr_pages++] = track_of(page);
-		o = base_seek(old, o, page->vaddr);
-		if (o < old->nr_pages && track_vaddr(&old->pages[o]) == page->vaddr)
-			err = compare_page(&cmp, n, &old->pages[o]);
+		if (old_page_at(old, page->vaddr, &prev))
+			err = compare_page(&cmp, n, &prev);
 	}
 	if (!err && query && new->nr_changes) {
 		err = mark_diverged(&cmp, query);
@@ -299,6 +331,15 @@ int track_compare_base(struct track_base *old, struct snapshot *new,
 	if (err && next)
 		track_base_free(next);
 	return err;
+}
+
+int track_compare_base(struct track_base *old, struct snapshot *new,
+		       const struct track_pin_query *query,
+		       struct track_base *next)
+{
+	struct old_side side = { .base = old };
+
+	return compare_walk(&side, new, query, next);
 }
 
 int track_base_make(struct track_base *base, struct snapshot *snap)
@@ -320,17 +361,9 @@ int track_base_make(struct track_base *base, struct snapshot *snap)
 int track_compare(const struct snapshot *old, struct snapshot *new,
 		  const struct track_pin_query *query)
 {
-	struct track_base base;
-	/* the session's own pages: nothing is given back */
-	struct snapshot view = *old;
-	int err;
+	struct old_side side = { .snap = old };
 
-	view.pages_mapped = 0;
-	err = track_base_make(&base, &view);
-	if (!err)
-		err = track_compare_base(&base, new, query, NULL);
-	track_base_free(&base);
-	return err;
+	return compare_walk(&side, new, query, NULL);
 }
 
 void track_base_take_mappings(struct track_base *base, struct snapshot *snap)

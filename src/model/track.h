@@ -86,7 +86,10 @@ int track_compare_base(struct track_base *old, struct snapshot *new,
 		       const struct track_pin_query *query,
 		       struct track_base *next);
 
-/* The same, with OLD a snapshot (the session keeps its pages) */
+/*
+ * The same, with OLD a snapshot (the session keeps its pages): its pages
+ * are read where the walk needs them, no base is made
+ */
 int track_compare(const struct snapshot *old, struct snapshot *new,
 		  const struct track_pin_query *query);
 
