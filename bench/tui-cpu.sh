@@ -9,9 +9,10 @@
 # over its whole lifetime is printed too. The status line then says how
 # fresh the screen is: the selected mapping every interval, all mappings
 # once a cycle, and its peak RSS (VmHWM) per page of the target beyond
-# 32 MiB (issue 18 asks for at most 16 bytes). The target holds SIZE MiB (default 4096, less when the host
-# lacks the memory) of touched anonymous memory. Asserts nothing (issue 5
-# asks for under 5% of one CPU on 4 GiB at a 1 s interval).
+# 32 MiB (issue 18 asks for at most 16 bytes). The target holds SIZE MiB
+# (default 4096, less when the host lacks the memory) of touched anonymous
+# memory. Asserts nothing (issue 5 asks for under 5% of one CPU on 4 GiB
+# at a 1 s interval).
 #
 # PW_BENCH_SELECT=0 leaves the first mapping selected.
 #
