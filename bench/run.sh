@@ -19,11 +19,18 @@
 #              compared with the first: its peak RSS beyond 32 MiB, per
 #              page, is the memory repeated snapshots hold (<= 16 bytes)
 #   summary, summary/1   pagewatch -p PID --snapshot --summary
+#   ptypes-L   the kernel's tools/mm/page-types -p PID -L > /dev/null: the
+#              peer that lists every page (bench/build-page-types.sh
+#              builds it from Debian's linux-source)
+#   ptypes     page-types -p PID: its table of pages by flags, the peer
+#              of --summary
 # Every pagewatch row shows its wall and CPU time as a ratio to numa_maps
 # and to its path's floor (kmod with the module, floor without; exec for
 # the 1 MiB start-up targets), and its
 # peak RSS (VmHWM, from wait4). After each target, one line per target of
 # issue 18 says "met" or "NOT met" with the figures it compares. Then the
+# page-types against pagewatch, one "peer:" line per target (a ratio
+# above 1: page-types takes longer). Then the
 # 1 MiB start-up targets (a plain 1 MiB mapping, and 1 MiB in a 1 TiB
 # PROT_NONE reservation), the scale lines (16 GiB against 4 GiB), and
 # --all over PW_BENCH_ALL_GIB GiB of the reservation (default 64; 0: none).
@@ -36,11 +43,13 @@
 # skipped with the reason when the machine lacks the memory),
 # PW_BENCH_RUNS (default 5), PW_BENCH_FLAGS (extra pagewatch options, e.g.
 # --no-kmod), PW_BENCH_GUEST (1 in the QEMU guest: its start-up target is
-# 3x numa_maps, not 2x).
+# 3x numa_maps, not 2x), PW_BENCH_PAGE_TYPES (the page-types binary,
+# default bench/page-types of the build tree).
 set -eu
 builddir=${top_builddir:-$(cd "$(dirname "$0")/.." && pwd)}
 pw=${PW_BENCH_PAGEWATCH:-$builddir/src/pagewatch}
 tgt=${PW_BENCH_TARGET:-$builddir/bench/pw-target}
+ptypes=${PW_BENCH_PAGE_TYPES:-$builddir/bench/page-types}
 sizes=${PW_BENCH_SIZES:-256 1024 4096}
 layouts=${PW_BENCH_LAYOUTS:-dense sparse thp}
 scale=${PW_BENCH_SCALE_MIB:-16384}
@@ -167,6 +176,28 @@ targets_of() {
 			if (r != "" && p > 0) printf "%.2f", (r > 32768 ? r - 32768 : 0) * 1024 / p }')" 16
 }
 
+# the peer line of the target just measured: page-types' wall and CPU
+# over pagewatch's, listing every page (json, csv, text) and counting
+# (summary)
+peers_of() {
+	[ -x "$ptypes" ] || return 0
+	awk -v results="$results" -v l="$layout" -v m="$size" 'BEGIN {
+		while ((getline line < results) > 0) {
+			split(line, f, " ")
+			if (f[1] == l && f[2] == m) { wall[f[3]] = f[4]; cpu[f[3]] = f[5] }
+		}
+		split("json csv text summary", rows, " ")
+		printf "  peer: page-types over pagewatch (wall, cpu):"
+		for (i = 1; i <= 4; i++) {
+			peer = rows[i] == "summary" ? "ptypes" : "ptypes-L"
+			if (wall[rows[i]] > 0 && cpu[rows[i]] > 0 && wall[peer] != "")
+				printf " %s %.1fx %.1fx%s", rows[i] == "summary" ? "-p/summary" : "-L/" rows[i],
+				       wall[peer] / wall[rows[i]], cpu[peer] / cpu[rows[i]], i < 4 ? "," : ""
+		}
+		printf "\n"
+	}'
+}
+
 # bench_target LAYOUT MIB: every row of one target, then its lines
 bench_target() {
 	layout=$1 size=$2
@@ -189,13 +220,23 @@ bench_target() {
 	measure json-n2 "$pw" -p "$target" --snapshot -n 2 -i 0.25 --format json $flags
 	measure summary "$pw" -p "$target" --snapshot --summary $flags
 	measure summary/1 "$pw" -p "$target" --snapshot --summary --threads 1 $flags
+	if [ -x "$ptypes" ]; then
+		measure ptypes-L "$ptypes" -p "$target" -L
+		measure ptypes "$ptypes" -p "$target"
+	fi
 	targets_of
+	peers_of
 	stop_target
 }
 
 echo "pagewatch bench: $(uname -r), $(nproc) CPUs, $(awk '/^MemTotal/ {print int($2/1024)}' /proc/meminfo) MiB, runs $runs (median)"
 echo "pagewatch: $("$pw" --version)  flags: ${flags:-none}  path: $([ "$kmod_path" = 1 ] && echo module || echo /proc)"
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')  machine: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+if [ -x "$ptypes" ]; then
+	echo "peer: $ptypes (the kernel's tools/mm/page-types)"
+else
+	echo "peer: page-types skipped: $ptypes was not built (bench/build-page-types.sh says why)"
+fi
 for size in $sizes; do
 	for layout in $layouts; do
 		bench_target "$layout" "$size"
