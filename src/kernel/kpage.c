@@ -52,6 +52,25 @@ static uint64_t *radix_sort(uint64_t *keys, uint64_t *tmp, size_t nr,
 	return keys;
 }
 
+/*
+ * Below this many keys, insertion sort: the radix sort's per-pass
+ * histogram costs some 800 instructions, more than the keys of a small
+ * mapping's window cost to sort by insertion.
+ */
+#define SMALL_SORT	48
+
+static void insertion_sort(uint64_t *keys, size_t nr)
+{
+	for (size_t i = 1; i < nr; i++) {
+		uint64_t key = keys[i];
+		size_t j = i;
+
+		for (; j && keys[j - 1] > key; j--)
+			keys[j] = keys[j - 1];
+		keys[j] = key;
+	}
+}
+
 bool kpage_sort(uint64_t *pfns, uint32_t *slots, size_t nr, uint64_t *keys,
 		uint64_t *tmp)
 {
@@ -73,7 +92,12 @@ bool kpage_sort(uint64_t *pfns, uint32_t *slots, size_t nr, uint64_t *keys,
 	/* (PFN - lowest) above the slot: one word per page, sorted by PFN */
 	for (size_t i = 0; i < nr; i++)
 		keys[i] = (pfns[i] - lo) << KPAGE_SORT_SLOT_BITS | slots[i];
-	sorted = radix_sort(keys, tmp, nr, KPAGE_SORT_SLOT_BITS, bits);
+	if (nr <= SMALL_SORT) {
+		insertion_sort(keys, nr);
+		sorted = keys;
+	} else {
+		sorted = radix_sort(keys, tmp, nr, KPAGE_SORT_SLOT_BITS, bits);
+	}
 	for (size_t i = 0; i < nr; i++) {
 		pfns[i] = (sorted[i] >> KPAGE_SORT_SLOT_BITS) + lo;
 		slots[i] = (uint32_t)(sorted[i] &

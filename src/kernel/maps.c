@@ -2,7 +2,9 @@
 /* Mappings from /proc/PID/maps. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,23 +12,85 @@
 
 #include "kernel/maps.h"
 
+/*
+ * A hexadecimal field of at most 16 digits at *P, up to STOP (the one
+ * character the kernel's format puts after it; '\0' for any non-digit).
+ * Advances *P past STOP. sscanf() would do, at some 6,000 instructions a
+ * line: maps is read at every snapshot and every refresh, and a process
+ * can have tens of thousands of mappings.
+ */
+static bool parse_hex(const char **p, char stop, unsigned long long *val)
+{
+	const char *s = *p;
+	unsigned long long v = 0;
+	int digits = 0;
+
+	for (;; s++, digits++) {
+		unsigned int d;
+
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned int)(*s - '0');
+		else if (*s >= 'a' && *s <= 'f')
+			d = (unsigned int)(*s - 'a' + 10);
+		else if (*s >= 'A' && *s <= 'F')
+			d = (unsigned int)(*s - 'A' + 10);
+		else
+			break;
+		if (digits == 16)
+			return false;
+		v = v << 4 | d;
+	}
+	if (!digits || (stop && *s != stop))
+		return false;
+	*p = stop ? s + 1 : s;
+	*val = v;
+	return true;
+}
+
+static bool parse_dec(const char **p, unsigned long long *val)
+{
+	const char *s = *p;
+	unsigned long long v = 0;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (v > (ULLONG_MAX - (unsigned int)(*s - '0')) / 10)
+			return false;
+		v = v * 10 + (unsigned int)(*s - '0');
+	}
+	*p = s;
+	*val = v;
+	return true;
+}
+
 int maps_parse_line(const char *line, struct maps_entry *entry)
 {
-	unsigned long long start, end, offset, inode;
-	unsigned int major, minor;
+	unsigned long long start, end, offset, inode, major, minor;
+	const char *p = line, *path;
 	char perms[5];
-	int path_at = -1;
-	const char *path;
 	size_t len;
 
 	/* "start-end perms offset major:minor inode   path" */
-	if (sscanf(line, "%llx-%llx %4s %llx %x:%x %llu %n", &start, &end,
-		   perms, &offset, &major, &minor, &inode, &path_at) != 7 ||
-	    path_at < 0)
+	if (!parse_hex(&p, '-', &start) || !parse_hex(&p, ' ', &end))
 		return -EINVAL;
-	if (start >= end || strlen(perms) != 4)
+	len = strcspn(p, " \t\n");
+	if (len != 4 || p[len] != ' ')
 		return -EINVAL;
-	path = line + path_at;
+	memcpy(perms, p, 4);
+	perms[4] = '\0';
+	p += 5;
+	if (!parse_hex(&p, ' ', &offset) || !parse_hex(&p, ':', &major) ||
+	    !parse_hex(&p, ' ', &minor) || major > UINT_MAX || minor > UINT_MAX ||
+	    !parse_dec(&p, &inode))
+		return -EINVAL;
+	if (*p && !isspace((unsigned char)*p))
+		return -EINVAL;
+	if (start >= end)
+		return -EINVAL;
+	while (isspace((unsigned char)*p))
+		p++;
+	path = p;
 	len = strcspn(path, "\n");
 
 	entry->path = strndup(path, len);
@@ -36,8 +100,8 @@ int maps_parse_line(const char *line, struct maps_entry *entry)
 	entry->end = end;
 	entry->offset = offset;
 	entry->inode = inode;
-	entry->dev_major = major;
-	entry->dev_minor = minor;
+	entry->dev_major = (unsigned int)major;
+	entry->dev_minor = (unsigned int)minor;
 	memcpy(entry->perms, perms, sizeof(entry->perms));
 	return 0;
 }

@@ -144,6 +144,38 @@ START_TEST(test_sort_orders_pfns_and_keeps_each_slot_with_its_pfn)
 }
 END_TEST
 
+START_TEST(test_sort_orders_small_and_large_windows_alike)
+{
+	/* insertion sort up to 48 keys, radix sort above: the same order */
+	static const size_t sizes[] = { 2, 47, 48, 49, 1000 };
+	static uint64_t pfns[1000], orig[1000], keys[1000], tmp[1000];
+	static uint32_t slots[1000];
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		size_t nr = sizes[s];
+
+		for (size_t i = 0; i < nr; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			/* a few duplicates, PFNs over 24 bits: three radix passes */
+			orig[i] = pfns[i] = i % 7 == 3 ? orig[i - 1] :
+					    0x100000 + x % 0xffffff;
+			slots[i] = (uint32_t)i;
+		}
+		ck_assert(kpage_sort(pfns, slots, nr, keys, tmp));
+		for (size_t i = 0; i < nr; i++) {
+			ck_assert_uint_eq(pfns[i], orig[slots[i]]);
+			if (i)
+				ck_assert(pfns[i - 1] < pfns[i] ||
+					  (pfns[i - 1] == pfns[i] &&
+					   slots[i - 1] < slots[i]));
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_sort_leaves_pfns_too_far_apart_to_pack_in_page_order)
 {
 	uint64_t pfns[] = { 1ULL << 54, 3 };
@@ -187,6 +219,7 @@ static void add(TCase *tc)
 	tcase_add_test(tc, test_cluster_never_exceeds_one_batch);
 	tcase_add_test(tc, test_cluster_of_one_far_pfn_is_one_read);
 	tcase_add_test(tc, test_sort_orders_pfns_and_keeps_each_slot_with_its_pfn);
+	tcase_add_test(tc, test_sort_orders_small_and_large_windows_alike);
 	tcase_add_test(tc, test_sort_leaves_pfns_too_far_apart_to_pack_in_page_order);
 	tcase_add_test(tc, test_exclusive_small_page_has_mapcount_one_without_kpagecount);
 	tcase_add_test(tc, test_exclusive_thp_page_still_reads_kpagecount);
