@@ -13,8 +13,7 @@
  * known, the flags, the mapping. A sink builds that text once per shape
  * with the field table's getters, leaving a slot for each number; a page
  * of the same shape then costs its numbers (pages come in long runs of one
- * shape). The text and CSV sinks use it; the JSON sink has its own, older
- * copy of the idea.
+ * shape). The text, CSV and JSON sinks use it.
  */
 #define LINE_TEMPLATE_TEXT	4096
 #define LINE_TEMPLATE_SLOTS	64

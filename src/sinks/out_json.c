@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model/fields.h"
+#include "sinks/line_template.h"
 #include "sinks/output.h"
 #include "model/track.h"
 
@@ -27,7 +28,7 @@ struct json_state {
 	uint64_t flags;
 	size_t flags_len;
 	char flags_text[1024];
-	struct json_template *template;
+	struct line_template *template;	/* of the last shape */
 };
 
 static inline struct json_state *js(struct output *out)
@@ -282,32 +283,6 @@ static const struct json_key *json_keys(void)
  * built once per shape (pages come in long runs of one shape) with the
  * field table's getters; a page of the same shape then costs its numbers.
  */
-struct json_slot {
-	size_t text_end;	/* the template's text up to here comes first */
-	unsigned int field;	/* then this field's number */
-	bool hex;
-};
-
-struct json_template {
-	bool valid;
-	unsigned int seq;
-	uint64_t flags;
-	uint32_t mapping;
-	size_t len;
-	char text[JSON_LINE_MAX];
-	size_t nr_slots;
-	struct json_slot slots[JSON_KEYS];
-};
-
-/* Is PAGE of the shape T was built for? */
-static bool json_same_shape(const struct json_template *t,
-			    const struct snapshot *snap,
-			    const struct snapshot_page *page)
-{
-	return t->valid && t->seq == snap->seq && t->flags == page->flags &&
-	       t->mapping == page->mapping;
-}
-
 /*
  * The line of PAGE into L, field by field. With T, numbers are left out and
  * noted as T's slots: the text becomes the template of PAGE's shape. False
@@ -316,7 +291,7 @@ static bool json_same_shape(const struct json_template *t,
 static bool json_line_fields(struct output *out, struct json_line *l,
 			     const struct snapshot *snap,
 			     const struct snapshot_page *page,
-			     struct json_template *t)
+			     struct line_template *t)
 {
 	const struct json_key *keys = json_keys();
 
@@ -338,10 +313,14 @@ static bool json_line_fields(struct output *out, struct json_line *l,
 			line_lit(l, "\":");
 		}
 		if (t && (v.kind == FIELD_UINT || v.kind == FIELD_HEX)) {
-			t->slots[t->nr_slots].text_end = l->len;
-			t->slots[t->nr_slots].field = (unsigned int)i;
-			t->slots[t->nr_slots].hex = v.kind == FIELD_HEX;
-			t->nr_slots++;
+			bool hex = v.kind == FIELD_HEX;
+
+			if (hex)
+				line_lit(l, "\"0x");
+			t->len = l->len;
+			line_template_slot(t, (unsigned int)i, hex, 0);
+			if (hex)
+				line_lit(l, "\"");
 			continue;
 		}
 		line_value(out, l, &v);
@@ -350,7 +329,7 @@ static bool json_line_fields(struct output *out, struct json_line *l,
 	return !l->overflow;
 }
 
-static bool json_build_template(struct output *out, struct json_template *t,
+static bool json_build_template(struct output *out, struct line_template *t,
 				const struct snapshot *snap,
 				const struct snapshot_page *page)
 {
@@ -358,76 +337,54 @@ static bool json_build_template(struct output *out, struct json_template *t,
 		.out = out, .f = NULL, .buf = t->text, .cap = sizeof(t->text),
 	};
 
-	t->valid = false;
-	t->nr_slots = 0;
+	line_template_start(t, snap, page);
 	if (!json_line_fields(out, &l, snap, page, t))
 		return false;
 	t->len = l.len;
-	t->seq = snap->seq;
-	t->flags = page->flags;
-	t->mapping = page->mapping;
-	t->valid = true;
-	return true;
-}
-
-static void json_fill_template(const struct json_template *t,
-			       struct json_line *l, const struct snapshot *snap,
-			       const struct snapshot_page *page)
-{
-	size_t pos = 0;
-
-	for (size_t i = 0; i < t->nr_slots; i++) {
-		const struct json_slot *slot = &t->slots[i];
-		struct field_value v;
-
-		line_put(l, t->text + pos, slot->text_end - pos);
-		pos = slot->text_end;
-		fields[slot->field].get(snap, page, &v);
-		if (slot->hex) {
-			line_lit(l, "\"0x");
-			line_uint(l, v.u, true);
-			line_lit(l, "\"");
-		} else {
-			line_uint(l, v.u, false);
-		}
-	}
-	line_put(l, t->text + pos, t->len - pos);
+	return line_template_finish(t);
 }
 
 static void json_page(struct output *out, const struct snapshot *snap,
 		      size_t index)
 {
 	const struct snapshot_page *page = &snap->pages[index];
-	struct json_template *t = js(out)->template;
+	struct json_state *state = js(out);
+	struct line_template *t = state->template;
 	char small[JSON_LINE_MAX];
 	struct json_line l = {
 		.out = out, .f = out->f, .buf = small, .cap = sizeof(small),
 	};
 
-	if (!js(out)->buf)
-		js(out)->buf = malloc(js(out)->cap);
-	if (js(out)->buf && js(out)->len + JSON_LINE_MAX > js(out)->cap) {
-		fwrite(js(out)->buf, 1, js(out)->len, out->f);
-		js(out)->len = 0;
-	}
-	/* the line goes on the buffered ones; a long one is written at once */
-	if (js(out)->buf) {
-		l.buf = js(out)->buf + js(out)->len;
-		l.cap = JSON_LINE_MAX;
-	}
+	if (!state->buf)
+		state->buf = malloc(state->cap);
 	if (!t)
-		t = js(out)->template = calloc(1, sizeof(*t));
+		t = state->template = calloc(1, sizeof(*t));
 
 	/* a tracked change adds fields of its own: no shape covers it */
-	if (t && !(snap->nr_changes && track_find(snap, index)) &&
-	    (json_same_shape(t, snap, page) ||
-	     json_build_template(out, t, snap, page)))
-		json_fill_template(t, &l, snap, page);
-	else
-		json_line_fields(out, &l, snap, page, NULL);
+	if (state->buf && t && !(snap->nr_changes && track_find(snap, index)) &&
+	    (line_template_matches(t, snap, page) ||
+	     json_build_template(out, t, snap, page))) {
+		if (state->len + LINE_TEMPLATE_LINE_MAX > state->cap) {
+			fwrite(state->buf, 1, state->len, out->f);
+			state->len = 0;
+		}
+		state->len += line_template_fill(t, snap, page,
+						 state->buf + state->len);
+		return;
+	}
 
-	if (l.buf != small && l.buf == js(out)->buf + js(out)->len)
-		js(out)->len += l.len;
+	if (state->buf && state->len + JSON_LINE_MAX > state->cap) {
+		fwrite(state->buf, 1, state->len, out->f);
+		state->len = 0;
+	}
+	/* the line goes on the buffered ones; a long one is written at once */
+	if (state->buf) {
+		l.buf = state->buf + state->len;
+		l.cap = JSON_LINE_MAX;
+	}
+	json_line_fields(out, &l, snap, page, NULL);
+	if (l.buf != small && l.buf == state->buf + state->len)
+		state->len += l.len;
 	else
 		line_flush(&l);
 }
@@ -531,6 +488,9 @@ static int json_open(struct output *out, bool block)
 		return -ENOMEM;
 	/* a block of a thread's stays in the buffer until its turn */
 	state->cap = block ? OUTPUT_BLOCK_TEXT : JSON_BUF;
+	_Static_assert(OUTPUT_BLOCK_TEXT >= LINE_TEMPLATE_LINE_MAX &&
+		       JSON_BUF >= LINE_TEMPLATE_LINE_MAX,
+		       "a template's line fits an empty buffer");
 	out->priv = state;
 	return 0;
 }
