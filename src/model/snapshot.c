@@ -96,6 +96,19 @@ void snapshot_pages_release(const struct snapshot *snap, size_t from,
 		madvise((void *)start, end - start, MADV_DONTNEED);
 }
 
+void snapshot_pages_prefault(const struct snapshot *snap, size_t from,
+			     size_t to)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = (uintptr_t)(snap->pages + from) & ~(page - 1);
+	uintptr_t end = (uintptr_t)(snap->pages + to);
+
+	if (!snap->pages_mapped || to <= from)
+		return;
+	/* one call for a run of write faults; where it fails, they stay */
+	madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+}
+
 int snapshot_add_page(struct snapshot *snap, const struct snapshot_page *page)
 {
 	if (snap->nr_pages == snap->cap_pages) {

@@ -177,6 +177,14 @@ int snapshot_add_page(struct snapshot *snap, const struct snapshot_page *page);
 void snapshot_pages_release(const struct snapshot *snap, size_t from,
 			    size_t to);
 
+/*
+ * The pages [FROM, TO) of SNAP are about to be written (a comparison marks
+ * each): a mapped page array has them made writable in one go rather
+ * than a fault each; nothing for a malloc'd one.
+ */
+void snapshot_pages_prefault(const struct snapshot *snap, size_t from,
+			     size_t to);
+
 /* Index of the first page of SNAP at or after VADDR (nr_pages if none). */
 size_t snapshot_page_index(const struct snapshot *snap, uint64_t vaddr);
 /*

@@ -278,15 +278,11 @@ static const struct json_key *json_keys(void)
 }
 
 /*
- * A page line is mostly text that only its shape decides: which fields are
- * known, the booleans, the mapping's path, the flag list. That text is
- * built once per shape (pages come in long runs of one shape) with the
- * field table's getters; a page of the same shape then costs its numbers.
- */
-/*
  * The line of PAGE into L, field by field. With T, numbers are left out and
- * noted as T's slots: the text becomes the template of PAGE's shape. False
- * when T cannot hold it (an uncached key, a path of kilobytes).
+ * noted as T's slots (line_template.h: the text only the shape decides,
+ * built once per shape): the text becomes the template of PAGE's shape, a
+ * hexadecimal number's quotes and "0x" part of it. False when T cannot
+ * hold it (an uncached key, a path of kilobytes).
  */
 static bool json_line_fields(struct output *out, struct json_line *l,
 			     const struct snapshot *snap,
