@@ -26,11 +26,10 @@
 #              of --summary
 # Every pagewatch row shows its wall and CPU time as a ratio to numa_maps
 # and to its path's floor (kmod with the module, floor without; exec for
-# the 1 MiB start-up targets), and its
-# peak RSS (VmHWM, from wait4). After each target, one line per target of
-# issue 18 says "met" or "NOT met" with the figures it compares. Then the
-# page-types against pagewatch, one "peer:" line per target (a ratio
-# above 1: page-types takes longer). Then the
+# the 1 MiB start-up targets), and its peak RSS (VmHWM, from wait4). After
+# each target, one line per target of issue 18 says "met" or "NOT met"
+# with the figures it compares, and a "peer:" line gives page-types'
+# times over pagewatch's (above 1: page-types takes longer). Then the
 # 1 MiB start-up targets (a plain 1 MiB mapping, and 1 MiB in a 1 TiB
 # PROT_NONE reservation), the scale lines (16 GiB against 4 GiB), and
 # --all over PW_BENCH_ALL_GIB GiB of the reservation (default 64; 0: none).

@@ -4,8 +4,8 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <limits.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +13,11 @@
 #include "kernel/maps.h"
 
 /*
- * A hexadecimal field of at most 16 digits at *P, up to STOP (the one
- * character the kernel's format puts after it; '\0' for any non-digit).
- * Advances *P past STOP. sscanf() would do, at some 6,000 instructions a
- * line: maps is read at every snapshot and every refresh, and a process
- * can have tens of thousands of mappings.
+ * A hexadecimal field of at most 16 digits at *P, ended by STOP (the one
+ * character the kernel's format puts after it); advances *P past STOP.
+ * sscanf() would do, at some 6,000 instructions a line: maps is read at
+ * every snapshot and every refresh, and a process can have tens of
+ * thousands of mappings.
  */
 static bool parse_hex(const char **p, char stop, unsigned long long *val)
 {
@@ -40,9 +40,9 @@ static bool parse_hex(const char **p, char stop, unsigned long long *val)
 			return false;
 		v = v << 4 | d;
 	}
-	if (!digits || (stop && *s != stop))
+	if (!digits || *s != stop)
 		return false;
-	*p = stop ? s + 1 : s;
+	*p = s + 1;
 	*val = v;
 	return true;
 }
