@@ -18,9 +18,7 @@
  * the flag list, the shape of a line).
  */
 struct json_state {
-	char *buf;		/* page lines not yet handed to the stream */
-	size_t len;
-	size_t cap;		/* of buf */
+	struct output_buffer b;	/* page lines not yet handed to the stream */
 	char *raw;		/* the string str escapes */
 	char *str;
 	size_t str_len;
@@ -28,7 +26,7 @@ struct json_state {
 	uint64_t flags;
 	size_t flags_len;
 	char flags_text[1024];
-	struct line_template *template;	/* of the last shape */
+	struct line_template t;	/* of the last shape */
 };
 
 static inline struct json_state *js(struct output *out)
@@ -39,13 +37,7 @@ static inline struct json_state *js(struct output *out)
 /* Hand the buffered page lines to F (NULL: drop them). */
 static int json_drain(struct output *out, FILE *f)
 {
-	struct json_state *state = js(out);
-	int err = 0;
-
-	if (f && state->len && fwrite(state->buf, 1, state->len, f) != state->len)
-		err = -EIO;
-	state->len = 0;
-	return err;
+	return output_buffer_drain(&js(out)->b, f);
 }
 
 /* Before anything else is written to the stream */
@@ -133,12 +125,10 @@ struct json_line {
 /* Write the line so far, after the buffered lines it follows. */
 static void line_flush(struct json_line *l)
 {
-	struct output *out = l->out;
+	struct output_buffer *b = &js(l->out)->b;
 
-	if (js(out)->len && l->buf == js(out)->buf + js(out)->len) {
-		fwrite(js(out)->buf, 1, js(out)->len, l->f);
-		js(out)->len = 0;
-	}
+	if (b->len && l->buf == b->buf + b->len)
+		output_buffer_drain(b, l->f);
 	fwrite(l->buf, 1, l->len, l->f);
 	l->len = 0;
 }
@@ -345,42 +335,25 @@ static void json_page(struct output *out, const struct snapshot *snap,
 {
 	const struct snapshot_page *page = &snap->pages[index];
 	struct json_state *state = js(out);
-	struct line_template *t = state->template;
-	char small[JSON_LINE_MAX];
-	struct json_line l = {
-		.out = out, .f = out->f, .buf = small, .cap = sizeof(small),
-	};
-
-	if (!state->buf)
-		state->buf = malloc(state->cap);
-	if (!t)
-		t = state->template = calloc(1, sizeof(*t));
+	struct line_template *t = &state->t;
+	struct output_buffer *b = &state->b;
+	struct json_line l = { .out = out, .f = out->f, .cap = JSON_LINE_MAX };
 
 	/* a tracked change adds fields of its own: no shape covers it */
-	if (state->buf && t && !(snap->nr_changes && track_find(snap, index)) &&
+	if (!(snap->nr_changes && track_find(snap, index)) &&
 	    (line_template_matches(t, snap, page) ||
 	     json_build_template(out, t, snap, page))) {
-		if (state->len + LINE_TEMPLATE_LINE_MAX > state->cap) {
-			fwrite(state->buf, 1, state->len, out->f);
-			state->len = 0;
-		}
-		state->len += line_template_fill(t, snap, page,
-						 state->buf + state->len);
+		char *line = output_buffer_room(b, out->f,
+						LINE_TEMPLATE_LINE_MAX);
+
+		b->len += line_template_fill(t, snap, page, line);
 		return;
 	}
-
-	if (state->buf && state->len + JSON_LINE_MAX > state->cap) {
-		fwrite(state->buf, 1, state->len, out->f);
-		state->len = 0;
-	}
 	/* the line goes on the buffered ones; a long one is written at once */
-	if (state->buf) {
-		l.buf = state->buf + state->len;
-		l.cap = JSON_LINE_MAX;
-	}
+	l.buf = output_buffer_room(b, out->f, JSON_LINE_MAX);
 	json_line_fields(out, &l, snap, page, NULL);
-	if (l.buf != small && l.buf == state->buf + state->len)
-		state->len += l.len;
+	if (l.buf == b->buf + b->len)
+		b->len += l.len;
 	else
 		line_flush(&l);
 }
@@ -483,10 +456,13 @@ static int json_open(struct output *out, bool block)
 	if (!state)
 		return -ENOMEM;
 	/* a block of a thread's stays in the buffer until its turn */
-	state->cap = block ? OUTPUT_BLOCK_TEXT : JSON_BUF;
 	_Static_assert(OUTPUT_BLOCK_TEXT >= LINE_TEMPLATE_LINE_MAX &&
 		       JSON_BUF >= LINE_TEMPLATE_LINE_MAX,
 		       "a template's line fits an empty buffer");
+	if (output_buffer_init(&state->b, block ? OUTPUT_BLOCK_TEXT : JSON_BUF)) {
+		free(state);
+		return -ENOMEM;
+	}
 	out->priv = state;
 	return 0;
 }
@@ -496,10 +472,9 @@ static void json_close(struct output *out)
 	struct json_state *state = js(out);
 
 	json_flush(out);
-	free(state->buf);
+	output_buffer_free(&state->b);
 	free(state->raw);
 	free(state->str);
-	free(state->template);
 	free(state);
 }
 
