@@ -73,40 +73,36 @@ size_t snapshot_page_seek(const struct snapshot *snap, size_t from,
 	return lower_bound(snap, lo, hi, vaddr);
 }
 
+void snapshot_madvise(const void *start, const void *end, int advice)
+{
+	uintptr_t mask = ~((uintptr_t)sysconf(_SC_PAGESIZE) - 1);
+	uintptr_t from = (uintptr_t)start & mask, to = (uintptr_t)end & mask;
+
+	if (to > from)
+		madvise((void *)from, to - from, advice);
+}
+
 void snapshot_pages_release(const struct snapshot *snap, size_t from,
 			    size_t to)
 {
-	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-	uintptr_t start = (uintptr_t)(snap->pages + from);
-	uintptr_t end = (uintptr_t)(snap->pages + to);
-
-	if (!snap->pages_mapped || to <= from)
-		return;
-	/*
-	 * From the page that holds FROM (release() of [A, B) then [B, C)
-	 * leaves no page behind), up to the page that holds TO, which stays
-	 */
-	start &= ~(page - 1);
-	end &= ~(page - 1);
 	/*
 	 * A shared file mapping: MADV_DONTNEED drops the pages from this
 	 * process only, the spool (page cache or disk) still holds them.
+	 * From the page that holds FROM (release() of [A, B) then [B, C)
+	 * leaves no page behind), up to the page that holds TO, which stays.
 	 */
-	if (end > start)
-		madvise((void *)start, end - start, MADV_DONTNEED);
+	if (snap->pages_mapped && to > from)
+		snapshot_madvise(snap->pages + from, snap->pages + to,
+				 MADV_DONTNEED);
 }
 
 void snapshot_pages_prefault(const struct snapshot *snap, size_t from,
 			     size_t to)
 {
-	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-	uintptr_t start = (uintptr_t)(snap->pages + from) & ~(page - 1);
-	uintptr_t end = (uintptr_t)(snap->pages + to);
-
-	if (!snap->pages_mapped || to <= from)
-		return;
-	/* one call for a run of write faults; where it fails, they stay */
-	madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+	/* where it fails (before 5.14), the pages fault one at a time */
+	if (snap->pages_mapped && to > from)
+		snapshot_madvise(snap->pages + from, snap->pages + to,
+				 MADV_POPULATE_WRITE);
 }
 
 int snapshot_add_page(struct snapshot *snap, const struct snapshot_page *page)

@@ -178,6 +178,13 @@ void snapshot_pages_release(const struct snapshot *snap, size_t from,
 			    size_t to);
 
 /*
+ * ADVICE (madvise(2)) over the memory pages from the one that holds START
+ * up to the one that holds END, that one left out: for the mapped arrays
+ * of the model (a spooled snapshot's pages, a tracking base)
+ */
+void snapshot_madvise(const void *start, const void *end, int advice);
+
+/*
  * The pages [FROM, TO) of SNAP are about to be written (a comparison marks
  * each): a mapped page array has them made writable in one go rather
  * than a fault each; nothing for a malloc'd one.

@@ -6,12 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include "model/track.h"
 
-/* Pages of NEW walked between two releases of what lies behind */
-#define TRACK_RELEASE_STEP	4096
+/*
+ * Pages of a walk between two steps: at each, what lies behind is given
+ * back and what lies ahead made present
+ */
+#define TRACK_STEP	4096
 
 static bool present_with_pfn(const struct snapshot_page *page)
 {
@@ -84,31 +86,25 @@ static int base_alloc(struct track_base *base, size_t cap)
 /* The memory pages of BASE wholly below page TO are not read again */
 static void base_release(const struct track_base *base, size_t to)
 {
-	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-	uintptr_t start = (uintptr_t)base->pages;
-	uintptr_t end = (uintptr_t)(base->pages + to) & ~(page - 1);
-
-	if (base->map_bytes && end > start)
-		madvise(base->pages, end - start, MADV_DONTNEED);
+	if (base->map_bytes)
+		snapshot_madvise(base->pages, base->pages + to, MADV_DONTNEED);
 }
 
 /*
- * The next NR pages of BASE, past those it holds, are about to be written:
- * made present in one call rather than a fault each (an anonymous
- * mapping, touched as it fills)
+ * The next step's pages of BASE, past those it holds, are about to be
+ * written: made present in one call rather than a fault each (an
+ * anonymous mapping, touched as it fills; before 5.14 the call fails and
+ * they fault one at a time)
  */
-static void base_prefault(const struct track_base *base, size_t nr)
+static void base_prefault(const struct track_base *base)
 {
-	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
 	size_t cap = base->map_bytes / sizeof(struct track_page);
-	size_t to = base->nr_pages + nr < cap ? base->nr_pages + nr : cap;
-	uintptr_t start = (uintptr_t)(base->pages + base->nr_pages) &
-			  ~(page - 1);
-	uintptr_t end = (uintptr_t)(base->pages + to);
+	size_t to = base->nr_pages + TRACK_STEP < cap ?
+		    base->nr_pages + TRACK_STEP : cap;
 
-	/* where it fails (before 5.14), the pages fault one at a time */
-	if (base->map_bytes && end > start)
-		madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+	if (base->map_bytes)
+		snapshot_madvise(base->pages + base->nr_pages, base->pages + to,
+				 MADV_POPULATE_WRITE);
 }
 
 void track_base_free(struct track_base *base)
@@ -159,22 +155,6 @@ static size_t base_seek(const struct track_base *base, size_t from,
 	}
 	hi = lo + step < base->nr_pages ? lo + step : base->nr_pages;
 	return base_lower_bound(base, lo + 1, hi, vaddr);
-}
-
-/*
- * A walk over NEW at page N, at a step: the pages it marks from there, in
- * NEW's spool, and those it adds to NEXT are made writable in one call
- * each, not a fault each
- */
-static void walk_ahead(const struct snapshot *new, const struct track_base *next,
-		       size_t n)
-{
-	size_t to = n + TRACK_RELEASE_STEP < new->nr_pages ?
-		    n + TRACK_RELEASE_STEP : new->nr_pages;
-
-	snapshot_pages_prefault(new, n, to);
-	if (next)
-		base_prefault(next, TRACK_RELEASE_STEP);
 }
 
 /* A comparison under way: NEW's changes, and which old PFNs to ask about */
@@ -324,13 +304,35 @@ static bool old_page_at(struct old_side *old, uint64_t vaddr,
 	return true;
 }
 
+/*
+ * A comparison's walk over NEW at page N, a step: what lies behind is not
+ * read again here; the pages it marks from there, in NEW's spool, and
+ * those it adds to NEXT are made writable in one call each, not a fault
+ * each
+ */
+static void compare_step(const struct old_side *old,
+			 const struct snapshot *new,
+			 const struct track_base *next, size_t n)
+{
+	size_t to = n + TRACK_STEP < new->nr_pages ? n + TRACK_STEP :
+						      new->nr_pages;
+
+	if (n) {
+		snapshot_pages_release(new, n - TRACK_STEP, n);
+		if (old->base)
+			base_release(old->base, old->at);
+	}
+	snapshot_pages_prefault(new, n, to);
+	if (next)
+		base_prefault(next);
+}
+
 static int compare_walk(struct old_side *old, struct snapshot *new,
 			const struct track_pin_query *query,
 			struct track_base *next)
 {
 	struct compare cmp = { .new = new };
 	struct track_page prev;
-	size_t released = 0;
 	int err = 0;
 
 	free(new->changes);
@@ -344,15 +346,8 @@ static int compare_walk(struct old_side *old, struct snapshot *new,
 	for (size_t n = 0; n < new->nr_pages && !err; n++) {
 		const struct snapshot_page *page = &new->pages[n];
 
-		if (n % TRACK_RELEASE_STEP == 0)
-			walk_ahead(new, next, n);
-		if (n - released == TRACK_RELEASE_STEP) {
-			/* what lies behind the walk is not read again here */
-			snapshot_pages_release(new, released, n);
-			if (old->base)
-				base_release(old->base, old->at);
-			released = n;
-		}
+		if (n % TRACK_STEP == 0)
+			compare_step(old, new, next, n);
 		if (next && tracked(page))
 			next->pages[next->nr_pages++] = track_of(page);
 		if (old_page_at(old, page->vaddr, &prev))
@@ -381,15 +376,13 @@ int track_compare_base(struct track_base *old, struct snapshot *new,
 
 int track_base_make(struct track_base *base, struct snapshot *snap)
 {
-	size_t released = 0;
 	int err = base_alloc(base, snap->nr_pages);
 
 	for (size_t n = 0; !err && n < snap->nr_pages; n++) {
-		if (n % TRACK_RELEASE_STEP == 0)
-			base_prefault(base, TRACK_RELEASE_STEP);
-		if (n - released == TRACK_RELEASE_STEP) {
-			snapshot_pages_release(snap, released, n);
-			released = n;
+		if (n % TRACK_STEP == 0) {
+			if (n)
+				snapshot_pages_release(snap, n - TRACK_STEP, n);
+			base_prefault(base);
 		}
 		if (tracked(&snap->pages[n]))
 			base->pages[base->nr_pages++] = track_of(&snap->pages[n]);
