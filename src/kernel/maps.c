@@ -11,38 +11,22 @@
 #include <string.h>
 
 #include "kernel/maps.h"
+#include "kernel/textfile.h"
 
 /*
- * A hexadecimal field of at most 16 digits at *P, ended by STOP (the one
- * character the kernel's format puts after it); advances *P past STOP.
- * sscanf() would do, at some 6,000 instructions a line: maps is read at
- * every snapshot and every refresh, and a process can have tens of
- * thousands of mappings.
+ * A hexadecimal field at *P ended by STOP (the one character the kernel's
+ * format puts after it); advances *P past STOP. sscanf() would do, at
+ * some 6,000 instructions a line: maps is read at every snapshot and
+ * every refresh, and a process can have tens of thousands of mappings.
  */
 static bool parse_hex(const char **p, char stop, unsigned long long *val)
 {
-	const char *s = *p;
-	unsigned long long v = 0;
-	int digits = 0;
+	uint64_t v;
+	size_t n;
 
-	for (;; s++, digits++) {
-		unsigned int d;
-
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned int)(*s - '0');
-		else if (*s >= 'a' && *s <= 'f')
-			d = (unsigned int)(*s - 'a' + 10);
-		else if (*s >= 'A' && *s <= 'F')
-			d = (unsigned int)(*s - 'A' + 10);
-		else
-			break;
-		if (digits == 16)
-			return false;
-		v = v << 4 | d;
-	}
-	if (!digits || *s != stop)
+	if (textfile_hex(*p, &n, &v) || (*p)[n] != stop)
 		return false;
-	*p = s + 1;
+	*p += n + 1;
 	*val = v;
 	return true;
 }

@@ -54,3 +54,31 @@ bool textfile_contains(const char *path, const char *needle)
 	fclose(f);
 	return found;
 }
+
+int textfile_hex(const char *s, size_t *len, uint64_t *value)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0;; i++) {
+		char c = s[i];
+		unsigned int d;
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned int)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned int)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			d = (unsigned int)(c - 'A' + 10);
+		else
+			break;
+		if (v >> 60)
+			return -ERANGE;
+		v = v << 4 | d;
+	}
+	if (!i)
+		return -EINVAL;
+	*len = i;
+	*value = v;
+	return 0;
+}

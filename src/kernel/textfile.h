@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Read the small text file PATH (a /proc, sysfs or debugfs file) into BUF
@@ -14,5 +15,12 @@ int textfile_read(const char *path, char *buf, size_t len);
 
 /* A line of the text file PATH holds NEEDLE (false when it cannot be read). */
 bool textfile_contains(const char *path, const char *needle);
+
+/*
+ * The hexadecimal digits at S, without prefix, up to the first other
+ * character: their count in *LEN, their value in *VALUE. 0, -EINVAL when
+ * S does not start with one, -ERANGE when the value does not fit 64 bits.
+ */
+int textfile_hex(const char *s, size_t *len, uint64_t *value);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kernel/maps.h"
+#include "kernel/textfile.h"
 #include "model/filter.h"
 
 /* The one table of filter names: parsing, matching and help use it. */
@@ -108,33 +109,20 @@ void filter_print_names(FILE *f)
 		fprintf(f, "%s%s", k ? "," : "", filter_table[k].name);
 }
 
+/* LEN characters of TEXT: hexadecimal, "0x" allowed before */
 static int parse_hex(const char *text, size_t len, uint64_t *value)
 {
-	uint64_t v = 0;
-	size_t i = 0;
+	size_t i = 0, n;
+	int err;
 
 	if (len > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
 		i = 2;
 	if (i == len)
 		return -EINVAL;
-	for (; i < len; i++) {
-		char c = text[i];
-		unsigned int d;
-
-		if (c >= '0' && c <= '9')
-			d = (unsigned int)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (unsigned int)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d = (unsigned int)(c - 'A' + 10);
-		else
-			return -EINVAL;
-		if (v >> 60)
-			return -ERANGE;
-		v = v << 4 | d;
-	}
-	*value = v;
-	return 0;
+	err = textfile_hex(text + i, &n, value);
+	if (err)
+		return err;
+	return i + n == len ? 0 : -EINVAL;
 }
 
 int filter_parse_range(const char *text, uint64_t *start, uint64_t *end)

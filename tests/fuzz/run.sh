@@ -19,12 +19,12 @@ cc=${PW_FUZZ_CC:-clang}
 
 # the src/ files each harness links: the parser and what it calls
 declare -A sources=(
-	[maps]="src/kernel/maps.c"
-	[filter]="src/model/filter.c src/kernel/maps.c"
+	[maps]="src/kernel/maps.c src/kernel/textfile.c"
+	[filter]="src/model/filter.c src/kernel/maps.c src/kernel/textfile.c"
 	[sched]="src/kernel/perf_events.c src/kernel/textfile.c"
 	[kmod]="src/kernel/kmod_client.c src/kernel/kpage.c src/kernel/textfile.c"
 	[pagemap]="src/kernel/pagemap.c src/kernel/kpage.c"
-	[recording]="src/model/recording.c src/model/gzlib.c src/model/json_value.c src/model/snapshot.c src/model/filter.c src/kernel/maps.c"
+	[recording]="src/model/recording.c src/model/gzlib.c src/model/json_value.c src/model/snapshot.c src/model/filter.c src/kernel/maps.c src/kernel/textfile.c"
 )
 declare -A libs=([sched]="-lpfm")
 
