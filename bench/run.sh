@@ -180,21 +180,17 @@ targets_of() {
 # (summary)
 peers_of() {
 	[ -x "$ptypes" ] || return 0
-	awk -v results="$results" -v l="$layout" -v m="$size" 'BEGIN {
-		while ((getline line < results) > 0) {
-			split(line, f, " ")
-			if (f[1] == l && f[2] == m) { wall[f[3]] = f[4]; cpu[f[3]] = f[5] }
-		}
-		split("json csv text summary", rows, " ")
-		printf "  peer: page-types over pagewatch (wall, cpu):"
-		for (i = 1; i <= 4; i++) {
-			peer = rows[i] == "summary" ? "ptypes" : "ptypes-L"
-			if (wall[rows[i]] > 0 && cpu[rows[i]] > 0 && wall[peer] != "")
-				printf " %s %.1fx %.1fx%s", rows[i] == "summary" ? "-p/summary" : "-L/" rows[i],
-				       wall[peer] / wall[rows[i]], cpu[peer] / cpu[rows[i]], i < 4 ? "," : ""
-		}
-		printf "\n"
-	}'
+	line="  peer: page-types over pagewatch (wall, cpu):" sep=""
+	for f in json csv text summary; do
+		peer=ptypes-L label=-L/$f
+		[ "$f" = summary ] && peer=ptypes label=-p/summary
+		w=$(ratio "$(figure "$layout" "$size" $peer 4)" "$(figure "$layout" "$size" $f 4)")
+		c=$(ratio "$(figure "$layout" "$size" $peer 5)" "$(figure "$layout" "$size" $f 5)")
+		[ -n "$w" ] && [ -n "$c" ] || continue
+		line="$line$sep $label $(awk -v w="$w" -v c="$c" 'BEGIN { printf "%.1fx %.1fx", w, c }')"
+		sep=,
+	done
+	echo "$line"
 }
 
 # bench_target LAYOUT MIB: every row of one target, then its lines
