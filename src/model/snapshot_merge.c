@@ -2,7 +2,9 @@
 /*
  * Folding a partial snapshot into a whole one: the pages a refresh read
  * again replace the model's in the ranges it read; the model's pages
- * elsewhere stay as last observed while their mapping does.
+ * elsewhere stay as last observed while their mapping does. --events
+ * folds flat snapshots here; the session's frames fold theirs in
+ * page_store_merge(), with what is shared exported below.
  */
 #include "config.h"
 
@@ -11,24 +13,6 @@
 #include <string.h>
 
 #include "model/snapshot_merge.h"
-
-size_t snapshot_pages_in(const struct snapshot *model, uint64_t start,
-			uint64_t end)
-{
-	return snapshot_page_index(model, end) - snapshot_page_index(model, start);
-}
-
-uint64_t snapshot_slice_end(const struct snapshot *model, uint64_t start,
-			   size_t pages)
-{
-	size_t first = snapshot_page_index(model, start);
-
-	if (pages == 0)
-		pages = 1;
-	if (model->nr_pages - first <= pages)
-		return UINT64_MAX;
-	return model->pages[first + pages].vaddr;
-}
 
 /* Is VADDR in one of RANGES[0..NR)? *R walks forward with it. */
 static bool in_ranges(const struct snapshot_range *ranges, size_t nr,
@@ -48,8 +32,8 @@ static bool in_mapping(const struct snapshot *snap, size_t *m, uint64_t vaddr)
 }
 
 /* The same mappings: their bounds, and with WHOLE their perms and file */
-static bool same_mappings(const struct snapshot *a, const struct snapshot *b,
-			  bool whole)
+bool snapshot_same_mappings(const struct snapshot *a, const struct snapshot *b,
+			    bool whole)
 {
 	const struct maps_entry *x, *y;
 
@@ -127,7 +111,7 @@ int snapshot_merge(const struct snapshot *model, struct snapshot *part,
 		return -ENOMEM;
 	}
 	merged->pages = pages;
-	if (same_mappings(model, part, false)) {
+	if (snapshot_same_mappings(model, part, false)) {
 		merge_runs(model, part, ranges, nr, merged, at);
 		goto out_moved;
 	}
@@ -280,32 +264,12 @@ int snapshot_part_cut(struct snapshot *part,
 			   SNAPSHOT_BIT(SNAPSHOT_KNOWN_MIGRATED) | \
 			   SNAPSHOT_BIT(SNAPSHOT_KNOWN_DIVERGED)))
 
-static bool same_page(const struct snapshot_page *a,
-		      const struct snapshot_page *b)
+bool snapshot_same_page(const struct snapshot_page *a,
+			const struct snapshot_page *b)
 {
 	return a->vaddr == b->vaddr && a->pfn == b->pfn &&
 	       (a->flags & READ_FLAGS) == (b->flags & READ_FLAGS) &&
 	       a->refcount == b->refcount && a->mapcount == b->mapcount &&
 	       a->pincount == b->pincount && a->node == b->node &&
 	       a->order == b->order && a->swap_type == b->swap_type;
-}
-
-bool snapshot_part_unchanged(const struct snapshot *model,
-			     const struct snapshot *part,
-			     const struct snapshot_range *ranges, size_t nr)
-{
-	size_t p = 0;
-
-	if (!same_mappings(model, part, true))
-		return false;
-	for (size_t r = 0; r < nr; r++) {
-		size_t m = snapshot_page_index(model, ranges[r].start);
-
-		for (; m < model->nr_pages &&
-		       model->pages[m].vaddr < ranges[r].end; m++, p++)
-			if (p == part->nr_pages ||
-			    !same_page(&model->pages[m], &part->pages[p]))
-				return false;
-	}
-	return p == part->nr_pages;
 }

@@ -8,12 +8,6 @@
 
 #include "model/snapshot.h"
 
-/* Pages of MODEL within [START, END). */
-size_t snapshot_pages_in(const struct snapshot *model, uint64_t start,
-			uint64_t end);
-/* Where a slice of PAGES of MODEL's pages from START ends; UINT64_MAX: the end. */
-uint64_t snapshot_slice_end(const struct snapshot *model, uint64_t start,
-			   size_t pages);
 /*
  * MERGED: PART's mappings, changes and pages (PART read RANGES[0..NR),
  * sorted and disjoint, afresh) and MODEL's pages outside RANGES that still
@@ -24,14 +18,12 @@ uint64_t snapshot_slice_end(const struct snapshot *model, uint64_t start,
 int snapshot_merge(const struct snapshot *model, struct snapshot *part,
 		  const struct snapshot_range *ranges, size_t nr,
 		  struct snapshot *merged);
-/*
- * Did PART, read afresh over RANGES[0..NR) (sorted, disjoint), find what
- * MODEL holds there: the same mappings, and the same pages as read
- * (tracking's results aside)? Then nothing needs merging.
- */
-bool snapshot_part_unchanged(const struct snapshot *model,
-			     const struct snapshot *part,
-			     const struct snapshot_range *ranges, size_t nr);
+/* The same mappings: their bounds, and with WHOLE their perms and file */
+bool snapshot_same_mappings(const struct snapshot *a, const struct snapshot *b,
+			    bool whole);
+/* The same page as read (tracking's results aside) */
+bool snapshot_same_page(const struct snapshot_page *a,
+			const struct snapshot_page *b);
 /*
  * Leave CUT[0..NR_CUT) out of PART, read over RANGES[0..NR) (both sorted
  * and disjoint; PART's pages in memory, not a spool): its pages there are

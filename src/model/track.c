@@ -281,7 +281,9 @@ static int compare_page(struct compare *cmp, size_t n,
 struct old_side {
 	const struct track_base *base;
 	const struct snapshot *snap;
+	const struct page_store *store;
 	size_t at;		/* where the last seek ended */
+	struct page_store_cursor cur;
 };
 
 /* OLD's page at VADDR, for a VADDR at or after the last one; false: none */
@@ -294,6 +296,14 @@ static bool old_page_at(struct old_side *old, uint64_t vaddr,
 		    track_vaddr(&old->base->pages[old->at]) != vaddr)
 			return false;
 		*page = old->base->pages[old->at];
+		return true;
+	}
+	if (old->store) {
+		struct snapshot_page p;
+
+		if (!page_store_seek(old->store, &old->cur, vaddr, &p))
+			return false;
+		*page = track_of(&p);
 		return true;
 	}
 	old->at = snapshot_page_seek(old->snap, old->at, vaddr);
@@ -394,6 +404,14 @@ int track_compare(const struct snapshot *old, struct snapshot *new,
 		  const struct track_pin_query *query)
 {
 	struct old_side side = { .snap = old };
+
+	return compare_walk(&side, new, query, NULL);
+}
+
+int track_compare_store(const struct page_store *old, struct snapshot *new,
+			const struct track_pin_query *query)
+{
+	struct old_side side = { .store = old };
 
 	return compare_walk(&side, new, query, NULL);
 }

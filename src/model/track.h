@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "model/event.h"
+#include "model/page_store.h"
 #include "model/snapshot.h"
 
 /*
@@ -92,6 +93,10 @@ int track_compare_base(struct track_base *old, struct snapshot *new,
  */
 int track_compare(const struct snapshot *old, struct snapshot *new,
 		  const struct track_pin_query *query);
+
+/* The same, with OLD a frame of the session (page_store.h) */
+int track_compare_store(const struct page_store *old, struct snapshot *new,
+			const struct track_pin_query *query);
 
 /* NEW's base without a comparison (the first of repeated snapshots) */
 int track_base_make(struct track_base *base, struct snapshot *snap);

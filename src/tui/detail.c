@@ -34,13 +34,16 @@ static WINDOW *modal_open(struct tui *t, int w, int h, const char *title)
 	return t->modal;
 }
 
-static const struct snapshot_page *find_page(const struct snapshot *snap,
-					     uint64_t vaddr)
+/* The frame's page at VADDR in V, or NULL */
+static const struct snapshot_page *find_page(const struct tui *t, uint64_t vaddr,
+					     struct tui_page_view *v)
 {
-	size_t lo = snapshot_page_index(snap, vaddr);
+	const struct page_store *st = &t->frame->store;
+	size_t lo = page_store_index(st, vaddr);
 
-	return lo < snap->nr_pages && snap->pages[lo].vaddr == vaddr ?
-	       &snap->pages[lo] : NULL;
+	if (lo == st->nr_pages || page_store_vaddr(st, lo) != vaddr)
+		return NULL;
+	return tui_page_view(t, lo, v);
 }
 
 /* Every named field, in two columns. Returns the next free row. */
@@ -153,8 +156,11 @@ static int draw_recorded_moves(struct tui *t, WINDOW *win, uint64_t vaddr, int y
 
 void detail_draw(struct tui *t)
 {
-	const struct snapshot *snap = t->frame ? &t->frame->snap : NULL;
-	const struct snapshot_page *page = snap ? find_page(snap, t->detail_vaddr) : NULL;
+	struct tui_page_view view;
+	const struct snapshot_page *page = t->frame ?
+		find_page(t, t->detail_vaddr, &view) : NULL;
+	const struct snapshot *snap = page ? &view.snap :
+				      t->frame ? &t->frame->snap : NULL;
 	char title[160];
 	WINDOW *win;
 	int y;

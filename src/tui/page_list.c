@@ -80,8 +80,10 @@ static void pages_header(struct panel *p, void *arg)
 static void pages_row(struct panel *p, void *arg, size_t index, int y, bool sel)
 {
 	struct tui *t = arg;
-	const struct snapshot *snap = &t->frame->snap;
-	const struct snapshot_page *page = &snap->pages[t->page_rows[index]];
+	struct tui_page_view view;
+	const struct snapshot_page *page = tui_page_view(t, tui_page_index(t, index),
+							 &view);
+	const struct snapshot *snap = &view.snap;
 	size_t n = fitting(getmaxx(p->win));
 
 	for (size_t i = 0; i < n; i++) {

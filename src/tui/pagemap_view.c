@@ -101,9 +101,9 @@ static void fill_cell(struct cell *c, const struct snapshot_page *page)
 
 static struct cell *compute_cells(struct tui *t, size_t n)
 {
-	const struct snapshot *snap = &t->frame->snap;
 	const struct maps_entry *map = grid_map(t);
 	struct cell *cells = malloc((n ? n : 1) * sizeof(*cells));
+	struct page_store_iter it;
 
 	if (!cells)
 		return NULL;
@@ -112,11 +112,24 @@ static struct cell *compute_cells(struct tui *t, size_t n)
 		cells[i].mark = 0;
 	}
 	for (size_t i = 0; i < t->nr_page_rows; i++) {
-		const struct snapshot_page *page = &snap->pages[t->page_rows[i]];
-		size_t at = (size_t)((page->vaddr - map->start) / 4096 / t->grid.group);
+		struct snapshot_page page;
+		size_t at;
 
+		/* rows without a filter are in order: one walk */
+		if (!t->page_rows) {
+			page_store_iter_init(&it, &t->frame->store, t->page_first);
+			for (; i < t->nr_page_rows && page_store_next(&it, &page); i++) {
+				at = (size_t)((page.vaddr - map->start) / 4096 /
+					      t->grid.group);
+				if (at < n)
+					fill_cell(&cells[at], &page);
+			}
+			break;
+		}
+		page_store_get(&t->frame->store, t->page_rows[i], &page);
+		at = (size_t)((page.vaddr - map->start) / 4096 / t->grid.group);
 		if (at < n)
-			fill_cell(&cells[at], page);
+			fill_cell(&cells[at], &page);
 	}
 	return cells;
 }

@@ -4,7 +4,7 @@
  * read whole at every refresh and compared with the previous frame. On a
  * target whose full snapshot costs more than the session's CPU budget,
  * each refresh reads the part the person looks at and one slice of the
- * rest and merges them into the model (snapshot_merge()); the slices go
+ * rest and merges them into the model (session_frame_make()); the slices go
  * round the address space. A page is always compared with its previous
  * observation, whichever refresh made it.
  */
@@ -20,29 +20,20 @@
 #include "tui/clock.h"
 #include "tui/session.h"
 
-int refresh_step(struct session *s, const struct snapshot *model,
+int refresh_step(struct session *s, const struct session_frame *model,
 		 struct snapshot *part, const struct snapshot_range *ranges,
 		 size_t nr, const struct track_pin_query *query,
-		 struct snapshot *merged)
+		 struct session_frame *merged)
 {
-	struct snapshot view;
-	size_t first, last;
 	int err;
 
-	/* the model's pages from the first range to the last: a view */
-	view = *model;
-	first = nr ? snapshot_page_index(model, ranges[0].start) : 0;
-	last = nr ? snapshot_page_index(model, ranges[nr - 1].end) : 0;
-	view.pages = model->pages + first;
-	view.nr_pages = last - first;
-	view.changes = NULL;
-	view.nr_changes = 0;
-	err = track_compare(&view, part, query);
+	/* PART lies in RANGES: only the model's pages there are asked */
+	err = track_compare_store(&model->store, part, query);
 	if (!err)
-		err = session_apply(s, &view, part);
+		err = session_apply(s, model, part);
 	if (err)
 		return err;
-	return snapshot_merge(model, part, ranges, nr, merged);
+	return session_frame_make(merged, model, part, ranges, nr);
 }
 
 static void mark_exited(struct session *s)
@@ -83,25 +74,47 @@ static void set_error(struct session *s, int err)
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* Every page, compared with the previous frame: the small target's way. */
+/*
+ * Every page, compared with the previous frame: the small target's way,
+ * and the first frame's. The pages go through a spool file, as one
+ * snapshot's do, and into the frame behind the comparison: a first frame
+ * of millions of pages never holds them at 48 bytes each.
+ */
 static int refresh_full(struct session *s, struct session_frame *prev,
 			struct session_frame *f, size_t *read)
 {
+	static const struct snapshot_range all = { 0, UINT64_MAX };
 	struct track_pin_query query;
 	bool have_query = sources_pin_query(&s->ctx->src, &query);
+	bool spool = s->ctx->opts.spool;
+	struct snapshot part;
 	int err;
 
-	err = collect_snapshot(s->ctx, &f->snap);
-	*read = f->snap.nr_pages;
-	if (err || !prev)
-		return err;
-	err = track_compare(&prev->snap, &f->snap, have_query ? &query : NULL);
-	if (!err)
-		err = session_apply(s, &prev->snap, &f->snap);
-	/* a failed comparison leaves the frame good, its events short */
+	s->ctx->opts.spool = true;
+	err = collect_snapshot(s->ctx, &part);
+	s->ctx->opts.spool = spool;
 	if (err)
-		set_error(s, err);
-	return 0;
+		return err;
+	*read = part.nr_pages;
+	if (prev) {
+		err = track_compare_store(&prev->store, &part,
+					  have_query ? &query : NULL);
+		if (!err)
+			err = session_apply(s, prev, &part);
+		/* a failed comparison leaves the frame good, its events short */
+		if (err)
+			set_error(s, err);
+	}
+	err = session_frame_make(f, prev, &part, &all, 1);
+	snapshot_free(&part);
+	return err;
+}
+
+/* Pages of MODEL within [START, END) */
+static size_t pages_in(const struct page_store *model, uint64_t start,
+		       uint64_t end)
+{
+	return page_store_index(model, end) - page_store_index(model, start);
 }
 
 /* Pages a refresh may read within the budget. */
@@ -117,7 +130,7 @@ static size_t budget_pages(const struct session *s)
  * The focus: the selected mapping, or the part of it around the cursor
  * that SHARE of the budget reads (a 4 GiB mapping costs 100 times more).
  */
-static size_t focus_range(struct session *s, const struct snapshot *model,
+static size_t focus_range(struct session *s, const struct page_store *model,
 			  size_t budget, struct snapshot_range *r)
 {
 	uint64_t start, end, cursor, half;
@@ -132,7 +145,7 @@ static size_t focus_range(struct session *s, const struct snapshot *model,
 		return 0;
 	r->start = start;
 	r->end = end;
-	if (snapshot_pages_in(model, start, end) > max) {
+	if (pages_in(model, start, end) > max) {
 		half = (uint64_t)max / 2 * 4096;
 		cursor = cursor < start || cursor >= end ? start : cursor;
 		r->start = cursor - start > half ? cursor - half : start;
@@ -170,7 +183,7 @@ static size_t union_ranges(struct snapshot_range *r, size_t nr)
  * The next slice starts at SLICE_END; past the last page a cycle ended.
  * Slices come EVERY seconds (the first cycle's length is guessed from it).
  */
-static void advance_slice(struct session *s, const struct snapshot *model,
+static void advance_slice(struct session *s, const struct page_store *model,
 			  size_t slice, uint64_t slice_end, double now,
 			  double every)
 {
@@ -197,7 +210,7 @@ static int refresh_rolling(struct session *s, struct session_frame *prev,
 {
 	struct track_pin_query query;
 	bool have_query = sources_pin_query(&s->ctx->src, &query);
-	const struct snapshot *model = &prev->snap;
+	const struct page_store *model = &prev->store;
 	struct snapshot_range r[2];
 	struct snapshot part;
 	size_t budget = budget_pages(s), nr, focus, slice;
@@ -206,10 +219,10 @@ static int refresh_rolling(struct session *s, struct session_frame *prev,
 	int err;
 
 	nr = focus_range(s, model, budget, &r[0]);
-	focus = nr ? snapshot_pages_in(model, r[0].start, r[0].end) : 0;
+	focus = nr ? pages_in(model, r[0].start, r[0].end) : 0;
 	slice = budget > focus ? budget - focus : budget / 4;
 	r[nr].start = s->scan_pos;
-	slice_end = snapshot_slice_end(model, s->scan_pos, slice);
+	slice_end = page_store_slice_end(model, s->scan_pos, slice);
 	r[nr].end = slice_end;
 	nr = union_ranges(r, nr + 1);
 
@@ -219,9 +232,8 @@ static int refresh_rolling(struct session *s, struct session_frame *prev,
 		return err;
 	s->read_cpu = thread_cpu() - cpu;
 	*read = part.nr_pages;
-	session_take_spare(s, &f->snap);
-	err = refresh_step(s, model, &part, r, nr,
-			   have_query ? &query : NULL, &f->snap);
+	err = refresh_step(s, prev, &part, r, nr,
+			   have_query ? &query : NULL, f);
 	snapshot_free(&part);
 	if (err)
 		return err;
@@ -241,7 +253,7 @@ static int refresh_rolling(struct session *s, struct session_frame *prev,
  * Log the journal's records since the last refresh, seen through MODEL;
  * *OLDEST gets the time of the first (0 when none came)
  */
-static int log_journal(struct session *s, const struct snapshot *model,
+static int log_journal(struct session *s, const struct session_frame *model,
 		       double *oldest)
 {
 	struct page_event evs[64];
@@ -249,7 +261,7 @@ static int log_journal(struct session *s, const struct snapshot *model,
 	long got;
 
 	*oldest = 0;
-	event_view_of_snapshot(&view, model);
+	session_frame_view(model, &view);
 	for (size_t n = 0; n < LIVE_MAX_EVENTS; n += (size_t)got) {
 		got = follow_events(&s->follow, evs, 64, &view);
 		if (got == -EAGAIN || got == 0)
@@ -305,7 +317,7 @@ static void note_lag(struct session *s, double oldest)
  * NULL without memory.
  */
 static struct snapshot_range *live_ranges(struct session *s,
-					  const struct snapshot *model,
+					  const struct page_store *model,
 					  const struct snapshot_range *dirty,
 					  size_t *nr, size_t slice, double now,
 					  bool *with_slice, uint64_t *slice_end)
@@ -321,7 +333,7 @@ static struct snapshot_range *live_ranges(struct session *s,
 	if (*with_slice) {
 		s->last_slice = now;
 		r[*nr].start = s->scan_pos;
-		*slice_end = snapshot_slice_end(model, s->scan_pos, slice);
+		*slice_end = page_store_slice_end(model, s->scan_pos, slice);
 		r[(*nr)++].end = *slice_end;
 	}
 	*nr = snapshot_ranges_join(r, *nr);
@@ -339,7 +351,7 @@ static int refresh_live(struct session *s, struct session_frame *prev,
 {
 	struct track_pin_query query;
 	bool have_query = sources_pin_query(&s->ctx->src, &query);
-	const struct snapshot *model = &prev->snap;
+	const struct page_store *model = &prev->store;
 	const struct snapshot_range *dirty;
 	struct snapshot_range *r, *rest;
 	struct snapshot part;
@@ -350,7 +362,7 @@ static int refresh_live(struct session *s, struct session_frame *prev,
 	bool all, with_slice;
 	int err;
 
-	err = log_journal(s, model, &oldest);
+	err = log_journal(s, prev, &oldest);
 	if (err)
 		return err;
 	nr = nr_dirty = follow_take_dirty(&s->follow, &dirty, &all);
@@ -387,7 +399,8 @@ static int refresh_live(struct session *s, struct session_frame *prev,
 	}
 	s->read_cpu = thread_cpu() - cpu;
 	*read = part.nr_pages;
-	if (!nr_dirty && snapshot_part_unchanged(model, &part, r, nr)) {
+	if (!nr_dirty &&
+	    page_store_part_unchanged(model, &prev->snap, &part, r, nr)) {
 		/*
 		 * Quiet: nothing announced, and the safety slice found the
 		 * model right. No frame: the screen and the model stay as
@@ -399,9 +412,8 @@ static int refresh_live(struct session *s, struct session_frame *prev,
 		pthread_mutex_unlock(&s->lock);
 		err = REFRESH_UNCHANGED;
 	} else {
-		session_take_spare(s, &f->snap);
-		err = refresh_step(s, model, &part, r, nr,
-				   have_query ? &query : NULL, &f->snap);
+		err = refresh_step(s, prev, &part, r, nr,
+				   have_query ? &query : NULL, f);
 	}
 	snapshot_free(&part);
 	free(r);
@@ -414,15 +426,29 @@ static int refresh_live(struct session *s, struct session_frame *prev,
 	return err;
 }
 
-/* --record: the frame published; a failure ends the recording, not the view */
-static void record(struct session *s, const struct snapshot *snap)
+/*
+ * --record: the frame published, its pages laid out as a snapshot's for
+ * the recorder (48 bytes a page while it writes them); a failure ends the
+ * recording, not the view
+ */
+static void record(struct session *s, const struct session_frame *f)
 {
+	struct snapshot_page *pages;
+	struct snapshot view;
 	char note[96];
 	int err;
 
 	if (!s->record_frame)
 		return;
-	err = s->record_frame(s->record_arg, snap);
+	pages = malloc((f->store.nr_pages + 1) * sizeof(*pages));
+	err = pages ? page_store_window(&f->store, &f->snap, 0,
+					f->store.nr_pages, pages, &view) :
+		      -ENOMEM;
+	if (!err)
+		err = s->record_frame(s->record_arg, &view);
+	if (pages)
+		free(view.changes);
+	free(pages);
 	if (!err)
 		return;
 	s->record_frame = NULL;
@@ -466,7 +492,7 @@ static size_t take(struct session *s, bool *rolling)
 		return read;
 	}
 	if (err) {
-		snapshot_free(&f->snap);
+		session_frame_clear(f);
 		free(f);
 		if (err == -ESRCH || !procs_alive(s->ctx->opts.pid))
 			mark_exited(s);
@@ -475,7 +501,7 @@ static size_t take(struct session *s, bool *rolling)
 		return 0;
 	}
 	publish(s, f);
-	record(s, &f->snap);
+	record(s, f);
 	if (first && s->after_first && !s->after_first(s->after_arg))
 		session_note(s, "demo: pw-diverge replaced under its pin");
 	return read;

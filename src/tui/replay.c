@@ -102,7 +102,9 @@ static void set_error(struct session *s, int err)
  */
 static void go_to(struct session *s, long target)
 {
+	static const struct snapshot_range all = { 0, UINT64_MAX };
 	struct session_frame *prev = session_frame_get(s), *f;
+	struct snapshot state;
 	long pos = s->replay_pos;
 	int err = 0;
 
@@ -119,14 +121,23 @@ static void go_to(struct session *s, long target)
 			break;
 		}
 		f->refs = 1;
-		err = recording_state(s->rec, (size_t)t, &f->snap);
+		err = recording_state(s->rec, (size_t)t, &state);
 		if (err) {
 			free(f);
 			break;
 		}
 		log_events(s, &s->rec->ticks[t]);
 		if (prev)
-			err = session_apply(s, &prev->snap, &f->snap);
+			err = session_apply(s, prev, &state);
+		/* the recorded changes name the state's pages, then the frame's */
+		if (!err)
+			err = session_frame_make(f, prev, &state, &all, 1);
+		snapshot_free(&state);
+		if (err) {
+			session_frame_clear(f);
+			free(f);
+			break;
+		}
 		session_frame_put(s, prev);
 		prev = f;
 		pos = t;

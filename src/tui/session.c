@@ -99,10 +99,6 @@ void session_free(struct session *s)
 	}
 	free(s->events);
 	free(s->hist);
-	for (int i = 0; i < SESSION_SPARES; i++) {
-		free(s->spare[i]);
-		s->spare[i] = NULL;
-	}
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->cond);
 	s->events = NULL;
@@ -148,22 +144,62 @@ void session_frame_put(struct session *s, struct session_frame *f)
 		return;
 	pthread_mutex_lock(&s->lock);
 	last = --f->refs == 0;
-	/*
-	 * The next rolling refresh reuses the page array: a fresh one of a
-	 * 4 GiB target's is 48 MiB the kernel would fault in and zero.
-	 */
-	for (int i = 0; last && f->snap.pages && i < SESSION_SPARES; i++) {
-		if (s->spare[i])
-			continue;
-		s->spare[i] = f->snap.pages;
-		s->spare_cap[i] = f->snap.cap_pages;
-		f->snap.pages = NULL;
-	}
 	pthread_mutex_unlock(&s->lock);
 	if (last) {
-		snapshot_free(&f->snap);
+		session_frame_clear(f);
 		free(f);
 	}
+}
+
+void session_frame_clear(struct session_frame *f)
+{
+	page_store_free(&f->store);
+	snapshot_free(&f->snap);
+}
+
+/* Pages of [START, END) of frame MODEL last seen maybe pinned */
+static uint64_t frame_pinned_in(const void *model, uint64_t start,
+				uint64_t end)
+{
+	const struct session_frame *f = model;
+	size_t i = page_store_index(&f->store, start);
+	uint64_t n = 0;
+
+	for (; i < f->store.nr_pages && page_store_vaddr(&f->store, i) < end; i++)
+		n += page_store_test(&f->store, i, PAGEWATCH_PAGE_MAYBE_PINNED);
+	return n;
+}
+
+void session_frame_view(const struct session_frame *f, struct event_view *view)
+{
+	event_view_of_snapshot(view, &f->snap);
+	view->pinned_in = frame_pinned_in;
+	view->model = f;
+}
+
+int session_frame_make(struct session_frame *f,
+		       const struct session_frame *model, struct snapshot *part,
+		       const struct snapshot_range *ranges, size_t nr)
+{
+	int err;
+
+	err = page_store_merge(model ? &model->store : NULL, part, ranges, nr,
+			       &f->store);
+	if (err)
+		return err;
+	/* the rest of the frame is the newest part's: it moves */
+	f->snap = *part;
+	f->snap.pages = NULL;
+	f->snap.nr_pages = f->store.nr_pages;
+	f->snap.cap_pages = 0;
+	f->snap.pages_mapped = 0;
+	f->snap.summaries = NULL;
+	f->snap.nr_summaries = 0;
+	part->mappings = NULL;
+	part->nr_mappings = 0;
+	part->changes = NULL;
+	part->nr_changes = 0;
+	return 0;
 }
 
 void session_get_status(struct session *s, struct session_status *status)
@@ -188,21 +224,6 @@ void session_set_focus(struct session *s, uint64_t start, uint64_t end,
 	s->focus_start = start;
 	s->focus_end = end;
 	s->focus_cursor = cursor;
-	pthread_mutex_unlock(&s->lock);
-}
-
-void session_take_spare(struct session *s, struct snapshot *snap)
-{
-	pthread_mutex_lock(&s->lock);
-	for (int i = 0; i < SESSION_SPARES; i++) {
-		if (!s->spare[i])
-			continue;
-		snap->pages = s->spare[i];
-		snap->cap_pages = s->spare_cap[i];
-		s->spare[i] = NULL;
-		s->spare_cap[i] = 0;
-		break;
-	}
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -492,41 +513,65 @@ out_free:
 	return err;
 }
 
-/* Pages present in both whose pin state is known in both and changed. */
-static int log_pins(struct session *s, const struct snapshot *prev,
-		    const struct snapshot *cur)
+/* A list of page indices that grows as pages are found */
+struct page_list {
+	size_t *at;
+	size_t nr, cap;
+};
+
+static int list_add(struct page_list *l, size_t page)
 {
-	size_t *pages, nr[2] = { 0, 0 }, o = 0;
-	const size_t half = cur->nr_pages + 1;
+	if (l->nr == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		size_t *at = realloc(l->at, cap * sizeof(*at));
 
-	pages = malloc(2 * half * sizeof(*pages));
-	if (!pages)
-		return -ENOMEM;
-	for (size_t n = 0; n < cur->nr_pages; n++) {
-		const struct snapshot_page *page = &cur->pages[n], *old;
-		bool was, is;
-
-		o = snapshot_page_seek(prev, o, page->vaddr);
-		if (o == prev->nr_pages || prev->pages[o].vaddr != page->vaddr)
-			continue;
-		old = &prev->pages[o];
-		if (!snapshot_page_known(old, SNAPSHOT_KNOWN_KMOD) ||
-		    !snapshot_page_known(page, SNAPSHOT_KNOWN_KMOD))
-			continue;
-		was = snapshot_page_test(old, PAGEWATCH_PAGE_MAYBE_PINNED);
-		is = snapshot_page_test(page, PAGEWATCH_PAGE_MAYBE_PINNED);
-		if (was != is)
-			pages[!is * half + nr[!is]++] = n;
+		if (!at)
+			return -ENOMEM;
+		l->at = at;
+		l->cap = cap;
 	}
-	log_pages(s, cur, SESSION_EV_PINNED, pages, nr[0], NULL);
-	log_pages(s, cur, SESSION_EV_UNPINNED, pages + half, nr[1], NULL);
-	free(pages);
+	l->at[l->nr++] = page;
 	return 0;
 }
 
-int session_apply(struct session *s, const struct snapshot *prev,
+/* Pages present in both whose pin state is known in both and changed. */
+static int log_pins(struct session *s, const struct session_frame *prev,
+		    const struct snapshot *cur)
+{
+	struct page_store_cursor at = { 0, 0 };
+	struct page_list pinned = { 0 }, unpinned = { 0 };
+	struct snapshot_page old;
+	int err = 0;
+
+	if (!prev)
+		return 0;
+	for (size_t n = 0; n < cur->nr_pages && !err; n++) {
+		const struct snapshot_page *page = &cur->pages[n];
+		bool was, is;
+
+		if (!snapshot_page_known(page, SNAPSHOT_KNOWN_KMOD) ||
+		    !page_store_seek(&prev->store, &at, page->vaddr, &old) ||
+		    !snapshot_page_known(&old, SNAPSHOT_KNOWN_KMOD))
+			continue;
+		was = snapshot_page_test(&old, PAGEWATCH_PAGE_MAYBE_PINNED);
+		is = snapshot_page_test(page, PAGEWATCH_PAGE_MAYBE_PINNED);
+		if (was != is)
+			err = list_add(is ? &pinned : &unpinned, n);
+	}
+	if (!err) {
+		log_pages(s, cur, SESSION_EV_PINNED, pinned.at, pinned.nr, NULL);
+		log_pages(s, cur, SESSION_EV_UNPINNED, unpinned.at,
+			  unpinned.nr, NULL);
+	}
+	free(pinned.at);
+	free(unpinned.at);
+	return err;
+}
+
+int session_apply(struct session *s, const struct session_frame *prev,
 		  const struct snapshot *cur)
 {
+	static const struct snapshot none;
 	int err;
 
 	pthread_mutex_lock(&s->lock);
@@ -536,7 +581,7 @@ int session_apply(struct session *s, const struct snapshot *prev,
 	if (!err)
 		err = log_pins(s, prev, cur);
 	if (!err)
-		err = apply_history(s, prev, cur);
+		err = apply_history(s, prev ? &prev->snap : &none, cur);
 	s->stamp = NULL;
 	pthread_mutex_unlock(&s->lock);
 	return err;

@@ -11,6 +11,7 @@
 #include "kernel/perf_events.h"
 #include "collect/collect.h"
 #include "collect/follow.h"
+#include "model/page_store.h"
 #include "model/recording.h"
 #include "model/snapshot_merge.h"
 
@@ -63,12 +64,16 @@ struct session_hist {
 	} e[SESSION_HIST_MAX];
 };
 
-#define SESSION_SPARES		2
-
-/* A finished snapshot, shared by the collector and the UI. */
+/*
+ * A finished snapshot, shared by the collector and the UI: SNAP holds
+ * all but the pages (pages NULL, nr_pages their count), STORE the pages,
+ * 16 bytes each, in chunks it shares with the frames before and after
+ * where a refresh did not change them (model/page_store.h)
+ */
 struct session_frame {
 	int refs;
 	struct snapshot snap;
+	struct page_store store;
 };
 
 /* What the header shows; copied out under the lock. */
@@ -169,13 +174,6 @@ struct session {
 	double read_cpu;		/* the last slice's reading */
 	struct follow follow;		/* the journal, when live */
 	bool follow_ok;
-	/*
-	 * Freed frames' page arrays, for the next refreshes: two, as the
-	 * screen may still hold the frame before the latest while the
-	 * collector builds the next
-	 */
-	struct snapshot_page *spare[SESSION_SPARES];
-	size_t spare_cap[SESSION_SPARES];
 	/* what the log's events are stamped with (NULL: the clock) */
 	const struct timespec *stamp;
 	/* --record: each published frame and each journal record read */
@@ -226,11 +224,25 @@ uint64_t session_moved_in(struct session *s, uint64_t start, uint64_t end);
 
 /*
  * The model step, without the thread (tests call it): log what changed
- * from PREV to CUR (CUR compared with track_compare()) and extend the
- * history. Takes the lock.
+ * from PREV to CUR (CUR compared with track_compare_store()) and extend
+ * the history. Takes the lock.
  */
-int session_apply(struct session *s, const struct snapshot *prev,
+int session_apply(struct session *s, const struct session_frame *prev,
 		  const struct snapshot *cur);
+
+/*
+ * F (zeroed, refs aside): the frame of PART, read over RANGES[0..NR)
+ * (sorted, disjoint), with MODEL's pages elsewhere as last observed while
+ * their mapping stays (page_store_merge()); PART's mappings and changes
+ * move to F. MODEL may be NULL.
+ */
+int session_frame_make(struct session_frame *f,
+		       const struct session_frame *model, struct snapshot *part,
+		       const struct snapshot_range *ranges, size_t nr);
+/* F as the journal's events see it (event_from_record()) */
+void session_frame_view(const struct session_frame *f, struct event_view *view);
+/* Free what a frame holds (not F itself) */
+void session_frame_clear(struct session_frame *f);
 
 /*
  * The UI looks at [START, END) (the selected mapping), around CURSOR: the
@@ -239,9 +251,6 @@ int session_apply(struct session *s, const struct snapshot *prev,
 void session_set_focus(struct session *s, uint64_t start, uint64_t end,
 		       uint64_t cursor);
 
-/* A page array to reuse (NULL when none) into SNAP's pages, cap_pages. */
-void session_take_spare(struct session *s, struct snapshot *snap);
-
 /* refresh.c: one refresh, full or rolling as the CPU budget decides */
 struct track_pin_query;
 /*
@@ -249,10 +258,10 @@ struct track_pin_query;
  * previous observation), log what changed, merge into MERGED (the tests
  * call it).
  */
-int refresh_step(struct session *s, const struct snapshot *model,
+int refresh_step(struct session *s, const struct session_frame *model,
 		 struct snapshot *part, const struct snapshot_range *ranges,
 		 size_t nr, const struct track_pin_query *query,
-		 struct snapshot *merged);
+		 struct session_frame *merged);
 /*
  * Take, compare and publish one refresh; account for its cost. False when
  * a live look at the journal found nothing to refresh.

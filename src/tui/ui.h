@@ -133,8 +133,16 @@ struct tui {
 	size_t nr_sums;
 	struct tui_map_row *map_rows;
 	size_t nr_map_rows;
-	size_t *page_rows;	/* pages of the selected mapping that pass */
+	/*
+	 * Pages of the selected mapping that pass the filter: with one, their
+	 * indices in the frame; without, PAGE_ROWS is NULL and row i is the
+	 * frame's page PAGE_FIRST + i (a mapping of a million pages holds no
+	 * index)
+	 */
+	size_t *page_rows;
+	size_t page_first;
 	size_t nr_page_rows;
+	struct snapshot_page sel_page;	/* tui_selected_page()'s */
 	uint64_t sel_map_start;	/* selections kept across frames */
 	uint64_t sel_vaddr;
 	uint64_t detail_vaddr;
@@ -160,7 +168,28 @@ void tui_addstr_cut_start(WINDOW *win, const char *text, int width);
  */
 unsigned int tui_rebuild(struct tui *t);
 const struct tui_map_row *tui_selected_map(const struct tui *t);
-const struct snapshot_page *tui_selected_page(const struct tui *t);
+/* The selected page (valid until the next call), or NULL */
+const struct snapshot_page *tui_selected_page(struct tui *t);
+
+/* Page row ROW's index in the frame */
+static inline size_t tui_page_index(const struct tui *t, size_t row)
+{
+	return t->page_rows ? t->page_rows[row] : t->page_first + row;
+}
+
+/*
+ * One page of the frame as the fields read pages: a snapshot of that page
+ * alone, with its change (tui_page_view())
+ */
+struct tui_page_view {
+	struct snapshot snap;
+	struct snapshot_page page;
+	struct snapshot_change change;
+};
+
+/* Page INDEX of the frame in V; returns &V->page */
+const struct snapshot_page *tui_page_view(const struct tui *t, size_t index,
+					  struct tui_page_view *v);
 /* The name of a mappings pane order ("address", "resident"...) */
 const char *tui_map_sort_name(enum tui_map_sort sort);
 /* The row of the mapping with the lowest start above ADDR, or -1 */

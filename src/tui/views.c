@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/track.h"
 #include "tui/ui.h"
 
 const struct tui_map_row *tui_selected_map(const struct tui *t)
@@ -19,22 +20,43 @@ const struct tui_map_row *tui_selected_map(const struct tui *t)
 	return &t->map_rows[t->maps.selected];
 }
 
-const struct snapshot_page *tui_selected_page(const struct tui *t)
+const struct snapshot_page *tui_selected_page(struct tui *t)
 {
 	if (!t->frame || !t->nr_page_rows || t->pages.selected >= t->nr_page_rows)
 		return NULL;
-	return &t->frame->snap.pages[t->page_rows[t->pages.selected]];
+	page_store_get(&t->frame->store, tui_page_index(t, t->pages.selected),
+		       &t->sel_page);
+	return &t->sel_page;
+}
+
+const struct snapshot_page *tui_page_view(const struct tui *t, size_t index,
+					  struct tui_page_view *v)
+{
+	const struct snapshot *frame = &t->frame->snap;
+	const struct snapshot_change *c = track_find(frame, index);
+
+	v->snap = *frame;
+	page_store_get(&t->frame->store, index, &v->page);
+	v->snap.pages = &v->page;
+	v->snap.nr_pages = 1;
+	v->snap.changes = c ? &v->change : NULL;
+	v->snap.nr_changes = c ? 1 : 0;
+	if (c) {
+		v->change = *c;
+		v->change.page = 0;
+	}
+	return &v->page;
 }
 
 void tui_select_page_at(struct tui *t, uint64_t vaddr)
 {
-	const struct snapshot_page *pages = t->frame->snap.pages;
+	const struct page_store *st = &t->frame->store;
 	size_t lo = 0, hi = t->nr_page_rows;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (pages[t->page_rows[mid]].vaddr < vaddr)
+		if (page_store_vaddr(st, tui_page_index(t, mid)) < vaddr)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -44,27 +66,45 @@ void tui_select_page_at(struct tui *t, uint64_t vaddr)
 	t->sel_vaddr = vaddr;
 }
 
+/* Indices of the pages of ROW that pass the filter */
+static int filter_pages(struct tui *t, const struct tui_map_row *row)
+{
+	struct page_store_iter it;
+	struct snapshot_page page;
+	size_t n = 0, *shrunk;
+
+	/* room for all, of which only what is written is touched */
+	t->page_rows = malloc((row->last - row->first + 1) *
+			      sizeof(*t->page_rows));
+	if (!t->page_rows)
+		return -1;
+	page_store_iter_init(&it, &t->frame->store, row->first);
+	while (it.index < row->last && page_store_next(&it, &page))
+		if (filter_match(&t->filter, &page))
+			t->page_rows[n++] = it.index - 1;
+	shrunk = realloc(t->page_rows, (n + 1) * sizeof(*t->page_rows));
+	if (shrunk)
+		t->page_rows = shrunk;
+	t->nr_page_rows = n;
+	return 0;
+}
+
 static int rebuild_pages(struct tui *t)
 {
 	const struct tui_map_row *row = tui_selected_map(t);
-	const struct snapshot *snap = &t->frame->snap;
-	size_t n = 0;
 
 	free(t->page_rows);
 	t->page_rows = NULL;
+	t->page_first = 0;
 	t->nr_page_rows = 0;
-	if (row) {
-		t->page_rows = malloc((row->last - row->first + 1) *
-				      sizeof(*t->page_rows));
-		if (!t->page_rows)
+	if (row && t->have_filter) {
+		if (filter_pages(t, row))
 			return -1;
-		for (size_t i = row->first; i < row->last; i++)
-			if (!t->have_filter ||
-			    filter_match(&t->filter, &snap->pages[i]))
-				t->page_rows[n++] = i;
+	} else if (row) {
+		t->page_first = row->first;
+		t->nr_page_rows = row->last - row->first;
 	}
-	t->nr_page_rows = n;
-	panel_set_nr(&t->pages, n);
+	panel_set_nr(&t->pages, t->nr_page_rows);
 	tui_select_page_at(t, t->sel_vaddr);
 	return 0;
 }
@@ -80,22 +120,6 @@ static void restore_map_selection(struct tui *t)
 		}
 	}
 	panel_select(&t->maps, t->maps.selected);
-}
-
-/* The end of mapping M's pages from FIRST on (a million pages: no walk). */
-static size_t pages_end(const struct snapshot *snap, size_t first, size_t m)
-{
-	size_t lo = first, hi = snap->nr_pages;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (snap->pages[mid].mapping <= m)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
 }
 
 static const char *const sort_names[TUI_SORT_NR] = {
@@ -155,7 +179,7 @@ static int cmp_rows(const void *a, const void *b)
 static int build_map_rows(struct tui *t)
 {
 	const struct snapshot *snap = &t->frame->snap;
-	size_t p = 0, s = 0, n = 0;
+	size_t s = 0, n = 0;
 
 	t->map_rows = calloc(snap->nr_mappings + 1, sizeof(*t->map_rows));
 	if (!t->map_rows)
@@ -164,9 +188,11 @@ static int build_map_rows(struct tui *t)
 		struct tui_map_row *row = &t->map_rows[n];
 
 		row->mapping = m;
-		row->first = p;
-		p = pages_end(snap, p, m);
-		row->last = p;
+		/* a million pages: found, not walked */
+		row->first = page_store_index(&t->frame->store,
+					      snap->mappings[m].start);
+		row->last = page_store_index(&t->frame->store,
+					     snap->mappings[m].end);
 		row->sum = s < t->nr_sums && t->sums[s].mapping == m ?
 			   &t->sums[s++] : NULL;
 		if (!t->have_filter || row->sum)
@@ -195,9 +221,9 @@ unsigned int tui_rebuild(struct tui *t)
 		panel_set_nr(&t->pages, 0);
 		return TUI_REDRAW_PANES;
 	}
-	err = snapshot_summarize(&t->frame->snap,
-				 t->have_filter ? filter_keep : NULL,
-				 &t->filter, &t->sums, &t->nr_sums);
+	err = page_store_summarize(&t->frame->store, &t->frame->snap,
+				   t->have_filter ? filter_keep : NULL,
+				   &t->filter, &t->sums, &t->nr_sums);
 	if (!err)
 		err = build_map_rows(t);
 	if (err) {

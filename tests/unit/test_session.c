@@ -17,12 +17,35 @@
 #define MODEL_KMOD (MODEL_PRESENT | SNAPSHOT_BIT(SNAPSHOT_KNOWN_KMOD))
 #define PINNED SNAPSHOT_BIT(PAGEWATCH_PAGE_MAYBE_PINNED)
 
-/* OLD and NEW, NEW compared with OLD; SESSION applied. */
+/* F: SNAP as the session's frame (SNAP's mappings and changes move to it) */
+static void frame_of(struct session_frame *f, struct snapshot *snap)
+{
+	static const struct snapshot_range all = { 0, UINT64_MAX };
+
+	memset(f, 0, sizeof(*f));
+	ck_assert_int_eq(session_frame_make(f, NULL, snap, &all, 1), 0);
+}
+
+/* Page I of frame F */
+static struct snapshot_page page_of(const struct session_frame *f, size_t i)
+{
+	struct snapshot_page page;
+
+	ck_assert_uint_lt(i, f->snap.nr_pages);
+	page_store_get(&f->store, i, &page);
+	return page;
+}
+
+/* OLD and NEW, NEW compared with OLD's frame; SESSION applied. */
 static void step(struct session *s, struct snapshot *old, struct snapshot *new)
 {
+	struct session_frame f;
+
 	new->seq = old->seq + 1;
-	ck_assert_int_eq(track_compare(old, new, NULL), 0);
-	ck_assert_int_eq(session_apply(s, old, new), 0);
+	frame_of(&f, old);
+	ck_assert_int_eq(track_compare_store(&f.store, new, NULL), 0);
+	ck_assert_int_eq(session_apply(s, &f, new), 0);
+	session_frame_clear(&f);
 }
 
 START_TEST(test_migrated_page_is_logged_with_old_and_new_node)
@@ -224,15 +247,16 @@ START_TEST(test_every_rate_and_source_has_a_name)
 END_TEST
 
 /* PART: a fresh read of RANGES; MODEL becomes the merged frame. */
-static void roll(struct session *s, struct snapshot *model, struct snapshot *part,
-		 const struct snapshot_range *ranges, size_t nr)
+static void roll(struct session *s, struct session_frame *model,
+		 struct snapshot *part, const struct snapshot_range *ranges,
+		 size_t nr)
 {
-	struct snapshot merged;
+	struct session_frame merged;
 
 	memset(&merged, 0, sizeof(merged));
-	part->seq = model->seq + 1;
+	part->seq = model->snap.seq + 1;
 	ck_assert_int_eq(refresh_step(s, model, part, ranges, nr, NULL, &merged), 0);
-	snapshot_free(model);
+	session_frame_clear(model);
 	snapshot_free(part);
 	*model = merged;
 }
@@ -240,31 +264,34 @@ static void roll(struct session *s, struct snapshot *model, struct snapshot *par
 START_TEST(test_slice_merge_keeps_pages_outside_the_slice_as_last_seen)
 {
 	const struct snapshot_range slice = { 0x3000, 0x5000 };
-	struct snapshot model, part;
+	struct snapshot first, part;
+	struct session_frame model;
 	struct session s;
 
 	ck_assert_int_eq(session_init(&s, NULL, 1.0), 0);
-	model_init(&model, "[heap]");
+	model_init(&first, "[heap]");
 	model_init(&part, "[heap]");
-	model_add(&model, 0x2000, 0x100, 0, MODEL_PRESENT);
-	model_add(&model, 0x3000, 0x101, 0, MODEL_PRESENT);
-	model_add(&model, 0x4000, 0x102, 0, MODEL_PRESENT);
-	model_add(&model, 0x5000, 0x103, 0, MODEL_PRESENT);
+	model_add(&first, 0x2000, 0x100, 0, MODEL_PRESENT);
+	model_add(&first, 0x3000, 0x101, 0, MODEL_PRESENT);
+	model_add(&first, 0x4000, 0x102, 0, MODEL_PRESENT);
+	model_add(&first, 0x5000, 0x103, 0, MODEL_PRESENT);
+	frame_of(&model, &first);
+	snapshot_free(&first);
 	/* 0x4000 was freed, 0x3000 moved to node 1 */
 	model_add(&part, 0x3000, 0x201, 1, MODEL_PRESENT);
 	roll(&s, &model, &part, &slice, 1);
-	ck_assert_uint_eq(model.nr_pages, 3);
-	ck_assert_uint_eq(model.pages[0].vaddr, 0x2000);
-	ck_assert_uint_eq(model.pages[0].pfn, 0x100);
-	ck_assert_uint_eq(model.pages[1].vaddr, 0x3000);
-	ck_assert_uint_eq(model.pages[1].pfn, 0x201);
-	ck_assert(snapshot_page_test(&model.pages[1], SNAPSHOT_PAGE_MIGRATED));
-	ck_assert_uint_eq(model.pages[2].vaddr, 0x5000);
-	ck_assert_uint_eq(model.nr_changes, 1);
-	ck_assert_uint_eq(model.changes[0].page, 1);
-	ck_assert_uint_eq(model.changes[0].old_pfn, 0x101);
+	ck_assert_uint_eq(model.snap.nr_pages, 3);
+	ck_assert_uint_eq(page_of(&model, 0).vaddr, 0x2000);
+	ck_assert_uint_eq(page_of(&model, 0).pfn, 0x100);
+	ck_assert_uint_eq(page_of(&model, 1).vaddr, 0x3000);
+	ck_assert_uint_eq(page_of(&model, 1).pfn, 0x201);
+	ck_assert(page_of(&model, 1).flags & SNAPSHOT_BIT(SNAPSHOT_PAGE_MIGRATED));
+	ck_assert_uint_eq(page_of(&model, 2).vaddr, 0x5000);
+	ck_assert_uint_eq(model.snap.nr_changes, 1);
+	ck_assert_uint_eq(model.snap.changes[0].page, 1);
+	ck_assert_uint_eq(model.snap.changes[0].old_pfn, 0x101);
 	ck_assert_uint_eq(session_nr_events(&s), 1);
-	snapshot_free(&model);
+	session_frame_clear(&model);
 	session_free(&s);
 }
 END_TEST
@@ -273,15 +300,18 @@ START_TEST(test_slice_compares_a_page_with_its_observation_by_the_focus)
 {
 	const struct snapshot_range focus = { 0x2000, 0x3000 };
 	const struct snapshot_range slice = { 0x1000, 0x100000 };
-	struct snapshot model, part;
+	struct snapshot first, part;
+	struct session_frame model;
 	struct session_event ev;
 	struct session_hist h;
 	struct session s;
 
 	ck_assert_int_eq(session_init(&s, NULL, 1.0), 0);
-	model_init(&model, "[heap]");
-	model_add(&model, 0x2000, 0x100, 0, MODEL_PRESENT);
-	model_add(&model, 0x7000, 0x107, 0, MODEL_PRESENT);
+	model_init(&first, "[heap]");
+	model_add(&first, 0x2000, 0x100, 0, MODEL_PRESENT);
+	model_add(&first, 0x7000, 0x107, 0, MODEL_PRESENT);
+	frame_of(&model, &first);
+	snapshot_free(&first);
 	/* the focus sees 0x2000 move once */
 	model_init(&part, "[heap]");
 	model_add(&part, 0x2000, 0x200, 1, MODEL_PRESENT);
@@ -292,7 +322,7 @@ START_TEST(test_slice_compares_a_page_with_its_observation_by_the_focus)
 	model_add(&part, 0x7000, 0x107, 0, MODEL_PRESENT);
 	roll(&s, &model, &part, &slice, 1);
 	ck_assert_uint_eq(session_nr_events(&s), 1);
-	ck_assert(!snapshot_page_test(&model.pages[0], SNAPSHOT_PAGE_MIGRATED));
+	ck_assert(!(page_of(&model, 0).flags & SNAPSHOT_BIT(SNAPSHOT_PAGE_MIGRATED)));
 	/* and the next move is from there */
 	model_init(&part, "[heap]");
 	model_add(&part, 0x2000, 0x300, 0, MODEL_PRESENT);
@@ -304,8 +334,34 @@ START_TEST(test_slice_compares_a_page_with_its_observation_by_the_focus)
 	ck_assert(session_history(&s, 0x2000, &h));
 	ck_assert_uint_eq(h.moves, 2);
 	ck_assert_uint_eq(h.nr, 3);
-	snapshot_free(&model);
+	session_frame_clear(&model);
 	session_free(&s);
+}
+END_TEST
+
+START_TEST(test_frame_drops_pages_of_a_mapping_that_went_away)
+{
+	const struct snapshot_range slice = { 0x1000, 0x2000 };
+	struct snapshot first, part;
+	struct session_frame model, merged;
+
+	model_init(&first, "[heap]");
+	model_add(&first, 0x50000, 0x100, 0, MODEL_PRESENT);
+	model_add(&first, 0x90000, 0x101, 0, MODEL_PRESENT);
+	frame_of(&model, &first);
+	model_init(&part, "[heap]");
+	/* the target unmapped 0x80000-0x100000 */
+	part.mappings[0].end = 0x80000;
+	memset(&merged, 0, sizeof(merged));
+	ck_assert_int_eq(session_frame_make(&merged, &model, &part, &slice, 1), 0);
+	ck_assert_uint_eq(merged.snap.nr_pages, 1);
+	ck_assert_uint_eq(page_of(&merged, 0).vaddr, 0x50000);
+	ck_assert_uint_eq(merged.snap.nr_mappings, 1);
+	ck_assert_uint_eq(merged.snap.mappings[0].end, 0x80000);
+	snapshot_free(&first);
+	snapshot_free(&part);
+	session_frame_clear(&model);
+	session_frame_clear(&merged);
 }
 END_TEST
 
@@ -334,53 +390,61 @@ END_TEST
 
 START_TEST(test_slice_end_counts_pages_of_the_model)
 {
-	struct snapshot model;
+	struct snapshot first;
+	struct session_frame model;
 
-	model_init(&model, "[heap]");
+	model_init(&first, "[heap]");
 	for (uint64_t i = 0; i < 10; i++)
-		model_add(&model, 0x2000 + i * 0x1000, 0x100 + i, 0, MODEL_PRESENT);
-	ck_assert_uint_eq(snapshot_slice_end(&model, 0, 4), 0x6000);
-	ck_assert_uint_eq(snapshot_slice_end(&model, 0x6000, 4), 0xa000);
-	ck_assert_uint_eq(snapshot_slice_end(&model, 0xa000, 4), UINT64_MAX);
-	ck_assert_uint_eq(snapshot_pages_in(&model, 0x2000, 0x6000), 4);
-	snapshot_free(&model);
+		model_add(&first, 0x2000 + i * 0x1000, 0x100 + i, 0, MODEL_PRESENT);
+	frame_of(&model, &first);
+	ck_assert_uint_eq(page_store_slice_end(&model.store, 0, 4), 0x6000);
+	ck_assert_uint_eq(page_store_slice_end(&model.store, 0x6000, 4), 0xa000);
+	ck_assert_uint_eq(page_store_slice_end(&model.store, 0xa000, 4), UINT64_MAX);
+	ck_assert_uint_eq(page_store_index(&model.store, 0x6000) -
+			  page_store_index(&model.store, 0x2000), 4);
+	snapshot_free(&first);
+	session_frame_clear(&model);
 }
 END_TEST
 
 START_TEST(test_part_unchanged_only_when_pages_and_mappings_are_the_same)
 {
 	const struct snapshot_range slice = { 0x2000, 0x4000 };
-	struct snapshot model, part;
+	struct snapshot first, part;
+	struct session_frame model;
+	const struct page_store *st = &model.store;
 
-	model_init(&model, "[heap]");
-	model_add(&model, 0x1000, 0x100, 0, MODEL_PRESENT);
-	model_add(&model, 0x2000, 0x101, 0, MODEL_PRESENT);
-	model_add(&model, 0x3000, 0x102, 1, MODEL_PRESENT);
-	model_add(&model, 0x5000, 0x103, 0, MODEL_PRESENT);
+	model_init(&first, "[heap]");
+	model_add(&first, 0x1000, 0x100, 0, MODEL_PRESENT);
+	model_add(&first, 0x2000, 0x101, 0, MODEL_PRESENT);
+	model_add(&first, 0x3000, 0x102, 1, MODEL_PRESENT);
+	model_add(&first, 0x5000, 0x103, 0, MODEL_PRESENT);
 	/* tracking's results in the model do not count as a change */
-	model.pages[1].flags |= SNAPSHOT_BIT(SNAPSHOT_PAGE_MIGRATED) |
+	first.pages[1].flags |= SNAPSHOT_BIT(SNAPSHOT_PAGE_MIGRATED) |
 				SNAPSHOT_BIT(SNAPSHOT_KNOWN_MIGRATED);
+	frame_of(&model, &first);
 	model_init(&part, "[heap]");
 	model_add(&part, 0x2000, 0x101, 0, MODEL_PRESENT);
 	model_add(&part, 0x3000, 0x102, 1, MODEL_PRESENT);
-	ck_assert(snapshot_part_unchanged(&model, &part, &slice, 1));
+	ck_assert(page_store_part_unchanged(st, &model.snap, &part, &slice, 1));
 	/* a page on another node */
 	part.pages[1].node = 0;
-	ck_assert(!snapshot_part_unchanged(&model, &part, &slice, 1));
+	ck_assert(!page_store_part_unchanged(st, &model.snap, &part, &slice, 1));
 	part.pages[1].node = 1;
 	/* a mapping whose permissions changed */
 	strcpy(part.mappings[0].perms, "r--p");
-	ck_assert(!snapshot_part_unchanged(&model, &part, &slice, 1));
-	strcpy(part.mappings[0].perms, model.mappings[0].perms);
+	ck_assert(!page_store_part_unchanged(st, &model.snap, &part, &slice, 1));
+	strcpy(part.mappings[0].perms, model.snap.mappings[0].perms);
 	/* a page gone from the slice */
 	part.nr_pages = 1;
-	ck_assert(!snapshot_part_unchanged(&model, &part, &slice, 1));
+	ck_assert(!page_store_part_unchanged(st, &model.snap, &part, &slice, 1));
 	part.nr_pages = 2;
 	/* a page faulted in where the model had none */
 	model_add(&part, 0x3800, 0x104, 0, MODEL_PRESENT);
-	ck_assert(!snapshot_part_unchanged(&model, &part, &slice, 1));
-	snapshot_free(&model);
+	ck_assert(!page_store_part_unchanged(st, &model.snap, &part, &slice, 1));
+	snapshot_free(&first);
 	snapshot_free(&part);
+	session_frame_clear(&model);
 }
 END_TEST
 
@@ -464,6 +528,7 @@ static void add(TCase *tc)
 	tcase_add_test(tc, test_every_rate_and_source_has_a_name);
 	tcase_add_test(tc, test_slice_merge_keeps_pages_outside_the_slice_as_last_seen);
 	tcase_add_test(tc, test_slice_compares_a_page_with_its_observation_by_the_focus);
+	tcase_add_test(tc, test_frame_drops_pages_of_a_mapping_that_went_away);
 	tcase_add_test(tc, test_merge_drops_pages_of_a_mapping_that_went_away);
 	tcase_add_test(tc, test_part_unchanged_only_when_pages_and_mappings_are_the_same);
 	tcase_add_test(tc, test_slice_end_counts_pages_of_the_model);
