@@ -229,6 +229,42 @@ bool page_store_next(struct page_store_iter *it, struct snapshot_page *page)
 	return true;
 }
 
+/* What pages alike share: their shape and node */
+static uint64_t alike_key(const struct page_cell *c)
+{
+	return (c->key & PAGE_SHAPE_MASK) << 16 | (uint16_t)c->pfn_node;
+}
+
+size_t page_store_next_alike(struct page_store_iter *it,
+			     struct snapshot_page *page, uint64_t base,
+			     uint64_t span, size_t max)
+{
+	const struct page_store *st = it->st;
+	const struct page_chunk *c;
+	uint64_t key, end;
+	size_t n = 1;
+
+	if (!max || it->chunk >= st->nr_chunks)
+		return 0;
+	key = alike_key(&st->chunk[it->chunk]->cell[it->at]);
+	page_store_next(it, page);
+	end = page->vaddr < base ? base :
+	      base + ((page->vaddr - base) / span + 1) * span;
+	while (n < max && it->chunk < st->nr_chunks) {
+		c = st->chunk[it->chunk];
+		if (page_cell_vaddr(&c->cell[it->at]) >= end ||
+		    alike_key(&c->cell[it->at]) != key)
+			break;
+		n++;
+		it->index++;
+		if (++it->at == c->nr) {
+			it->chunk++;
+			it->at = 0;
+		}
+	}
+	return n;
+}
+
 bool page_store_seek(const struct page_store *st,
 		     struct page_store_cursor *cur, uint64_t vaddr,
 		     struct snapshot_page *page)
@@ -331,6 +367,49 @@ int page_store_window(const struct page_store *st, const struct snapshot *frame,
 	return 0;
 }
 
+/*
+ * Count ST's pages into ALL[0..*N) a run at a time: pages of one mapping
+ * with the same shape and node count alike (a dense mapping is a few
+ * runs), and only the run's first page is decoded
+ */
+static int summarize_runs(const struct page_store *st,
+			  const struct snapshot *frame,
+			  struct snapshot_summary *all, size_t *n)
+{
+	struct snapshot_page first;
+	uint64_t run = 0, end = 0, key = 0;
+	size_t m = 0;
+	int err = 0;
+
+	for (size_t c = 0; c < st->nr_chunks && !err; c++) {
+		const struct page_chunk *chunk = st->chunk[c];
+
+		for (uint32_t i = 0; i < chunk->nr && !err; i++) {
+			const struct page_cell *cell = &chunk->cell[i];
+			uint64_t alike = alike_key(cell);
+
+			if (run && alike == key && page_cell_vaddr(cell) < end) {
+				run++;
+				continue;
+			}
+			if (run)
+				err = snapshot_summary_add_alike(frame, all, n,
+								 &first, run);
+			page_cell_decode(st->shapes, cell, &first);
+			while (m + 1 < st->nr_mappings &&
+			       st->mappings[m + 1].start <= first.vaddr)
+				m++;
+			first.mapping = (uint32_t)m;
+			end = m < st->nr_mappings ? st->mappings[m].end : UINT64_MAX;
+			key = alike;
+			run = 1;
+		}
+	}
+	if (run && !err)
+		err = snapshot_summary_add_alike(frame, all, n, &first, run);
+	return err;
+}
+
 int page_store_summarize(const struct page_store *st,
 			 const struct snapshot *frame,
 			 bool (*keep)(const struct snapshot_page *, const void *),
@@ -341,18 +420,23 @@ int page_store_summarize(const struct page_store *st,
 	struct page_store_iter it;
 	struct snapshot_page page;
 	size_t n = 0;
+	int err = 0;
 
 	all = calloc(frame->nr_mappings ? frame->nr_mappings : 1, sizeof(*all));
 	if (!all)
 		return -ENOMEM;
-	page_store_iter_init(&it, st, 0);
-	while (page_store_next(&it, &page)) {
-		if (keep && !keep(&page, arg))
-			continue;
-		if (snapshot_summary_add(frame, all, &n, &page)) {
-			snapshot_summary_free(all, n);
-			return -ENOMEM;
-		}
+	if (!keep) {
+		err = summarize_runs(st, frame, all, &n);
+	} else {
+		/* a filter may ask about any field: each page decoded */
+		page_store_iter_init(&it, st, 0);
+		while (!err && page_store_next(&it, &page))
+			if (keep(&page, arg))
+				err = snapshot_summary_add(frame, all, &n, &page);
+	}
+	if (err) {
+		snapshot_summary_free(all, n);
+		return -ENOMEM;
 	}
 	*summaries = all;
 	*nr = n;

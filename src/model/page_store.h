@@ -77,6 +77,16 @@ void page_store_iter_init(struct page_store_iter *it,
 bool page_store_next(struct page_store_iter *it, struct snapshot_page *page);
 
 /*
+ * The next page into *PAGE, and how many pages after it, up to MAX in all,
+ * are alike (all fields but address and PFN the same: the same shape and
+ * node) and lie below the next multiple of SPAN bytes from BASE: they are
+ * skipped. 0 past the last page.
+ */
+size_t page_store_next_alike(struct page_store_iter *it,
+			     struct snapshot_page *page, uint64_t base,
+			     uint64_t span, size_t max);
+
+/*
  * The page at VADDR into *PAGE (its mapping not set), for a VADDR at or
  * after the last one asked with CUR (zeroed first); false when none
  */

@@ -126,9 +126,9 @@ int snapshot_summary_add_counts(const struct snapshot *snap,
 	return 0;
 }
 
-int snapshot_summary_add(const struct snapshot *snap,
-			 struct snapshot_summary *all, size_t *n,
-			 const struct snapshot_page *page)
+int snapshot_summary_add_alike(const struct snapshot *snap,
+			       struct snapshot_summary *all, size_t *n,
+			       const struct snapshot_page *page, uint64_t count)
 {
 	int nodes = summary_nodes(snap);
 	struct snapshot_summary *sum;
@@ -139,15 +139,22 @@ int snapshot_summary_add(const struct snapshot *snap,
 		return -ENOMEM;
 	/* the session summarizes a million pages a second: no branches */
 	for (unsigned int c = 0; c < SNAPSHOT_COUNT_NR; c++)
-		sum->count[c] += (page->flags >> count_bits[c]) & 1;
+		sum->count[c] += ((page->flags >> count_bits[c]) & 1) * count;
 	if (snapshot_page_test(page, PAGEWATCH_PAGE_PRESENT) &&
 	    snapshot_page_known(page, SNAPSHOT_KNOWN_NODE) &&
 	    page->node < nodes) {
-		sum->node_pages[page->node]++;
+		sum->node_pages[page->node] += count;
 		sum->node_hugetlb[page->node] +=
-			snapshot_page_test(page, PAGEWATCH_PAGE_HUGETLB);
+			snapshot_page_test(page, PAGEWATCH_PAGE_HUGETLB) * count;
 	}
 	return 0;
+}
+
+int snapshot_summary_add(const struct snapshot *snap,
+			 struct snapshot_summary *all, size_t *n,
+			 const struct snapshot_page *page)
+{
+	return snapshot_summary_add_alike(snap, all, n, page, 1);
 }
 
 int snapshot_summarize(const struct snapshot *snap,

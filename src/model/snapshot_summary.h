@@ -32,6 +32,10 @@ int snapshot_summarize(const struct snapshot *snap,
 int snapshot_summary_add(const struct snapshot *snap,
 			 struct snapshot_summary *all, size_t *n,
 			 const struct snapshot_page *page);
+/* The same for COUNT pages like PAGE (its flags, node and mapping) */
+int snapshot_summary_add_alike(const struct snapshot *snap,
+			       struct snapshot_summary *all, size_t *n,
+			       const struct snapshot_page *page, uint64_t count);
 
 /*
  * Whether the module's counts (struct pagewatch_count) hold every node

@@ -115,12 +115,16 @@ static struct cell *compute_cells(struct tui *t, size_t n)
 		struct snapshot_page page;
 		size_t at;
 
-		/* rows without a filter are in order: one walk */
+		/* rows without a filter are in order: one walk, by runs */
 		if (!t->page_rows) {
+			uint64_t span = t->grid.group * 4096;
+			size_t left = t->nr_page_rows, run;
+
 			page_store_iter_init(&it, &t->frame->store, t->page_first);
-			for (; i < t->nr_page_rows && page_store_next(&it, &page); i++) {
-				at = (size_t)((page.vaddr - map->start) / 4096 /
-					      t->grid.group);
+			while ((run = page_store_next_alike(&it, &page, map->start,
+							    span, left))) {
+				left -= run;
+				at = (size_t)((page.vaddr - map->start) / span);
 				if (at < n)
 					fill_cell(&cells[at], &page);
 			}

@@ -14,6 +14,7 @@
 #include "model.h"
 #include "model/page_store.h"
 #include "model/snapshot_merge.h"
+#include "model/snapshot_summary.h"
 #include "unit.h"
 
 /* Three mappings: 0x1000-0x100000, 0x200000-0x40000000, 0x7f0000000000-+1G */
@@ -305,6 +306,99 @@ START_TEST(test_the_table_of_shapes_does_not_grow_for_ever)
 }
 END_TEST
 
+static bool keep_odd_pfns(const struct snapshot_page *page, const void *arg)
+{
+	(void)arg;
+	return page->pfn & 1;
+}
+
+static void assert_same_summaries(const struct snapshot_summary *a, size_t na,
+				  const struct snapshot_summary *b, size_t nb,
+				  int nodes)
+{
+	ck_assert_uint_eq(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		ck_assert_uint_eq(a[i].mapping, b[i].mapping);
+		ck_assert(!memcmp(a[i].count, b[i].count, sizeof(a[i].count)));
+		ck_assert(!memcmp(a[i].known, b[i].known, sizeof(a[i].known)));
+		for (int n = 0; n < nodes; n++) {
+			ck_assert_uint_eq(a[i].node_pages[n], b[i].node_pages[n]);
+			ck_assert_uint_eq(a[i].node_hugetlb[n], b[i].node_hugetlb[n]);
+		}
+	}
+}
+
+/* The mappings pane's counts: what snapshot_summarize() counts */
+START_TEST(test_a_frame_summarizes_as_its_snapshot_does)
+{
+	struct snapshot_summary *want, *got;
+	struct snapshot snap;
+	struct page_store st;
+	size_t nw, ng;
+	uint64_t x = 11;
+
+	random_pages(&snap, 9, 5000);
+	/* and runs of alike pages, which are counted a run at a time */
+	for (uint64_t i = 0; i < 3000; i++) {
+		model_add(&snap, 0x7f0010000000ULL + i * 4096, rnd(&x) & 0xffff,
+			  (uint16_t)(i / 700 % 2), MODEL_PRESENT |
+			  (i % 1000 < 10 ? SNAPSHOT_BIT(PAGEWATCH_PAGE_HUGETLB) : 0));
+		snap.pages[snap.nr_pages - 1].mapping = 2;
+	}
+	ck_assert_int_eq(page_store_from_snapshot(NULL, &snap, &st), 0);
+	st.mappings = snap.mappings;
+	st.nr_mappings = snap.nr_mappings;
+	ck_assert_int_eq(snapshot_summarize(&snap, NULL, NULL, &want, &nw), 0);
+	ck_assert_int_eq(page_store_summarize(&st, &snap, NULL, NULL, &got, &ng), 0);
+	assert_same_summaries(want, nw, got, ng, snap.nr_nodes);
+	snapshot_summary_free(want, nw);
+	snapshot_summary_free(got, ng);
+	ck_assert_int_eq(snapshot_summarize(&snap, keep_odd_pfns, NULL, &want, &nw), 0);
+	ck_assert_int_eq(page_store_summarize(&st, &snap, keep_odd_pfns, NULL,
+					      &got, &ng), 0);
+	assert_same_summaries(want, nw, got, ng, snap.nr_nodes);
+	snapshot_summary_free(want, nw);
+	snapshot_summary_free(got, ng);
+	page_store_free(&st);
+	snapshot_free(&snap);
+}
+END_TEST
+
+/* The page map's walk: runs of alike pages within a cell, every page once */
+START_TEST(test_alike_runs_stop_at_a_change_a_span_and_the_limit)
+{
+	struct snapshot snap;
+	struct page_store st;
+	struct page_store_iter it;
+	struct snapshot_page page;
+	size_t run, seen = 0, runs = 0;
+
+	three_mappings(&snap);
+	for (uint64_t i = 0; i < 10000; i++) {
+		model_add(&snap, 0x7f0000000000ULL + i * 4096, i,
+			  (uint16_t)(i >= 5000), MODEL_PRESENT);
+		snap.pages[i].mapping = 2;
+	}
+	ck_assert_int_eq(page_store_from_snapshot(NULL, &snap, &st), 0);
+	st.mappings = snap.mappings;
+	st.nr_mappings = snap.nr_mappings;
+	page_store_iter_init(&it, &st, 0);
+	/* cells of 1000 pages, 9999 pages asked for */
+	while ((run = page_store_next_alike(&it, &page, 0x7f0000000000ULL,
+					    1000 * 4096, 9999 - seen))) {
+		ck_assert_uint_eq(page.vaddr, 0x7f0000000000ULL + seen * 4096);
+		ck_assert_uint_eq(page.node, seen >= 5000);
+		seen += run;
+		runs++;
+	}
+	ck_assert_uint_eq(seen, 9999);
+	ck_assert_uint_eq(runs, 10);
+	ck_assert_uint_eq(it.index, 9999);
+	page_store_free(&st);
+	snapshot_free(&snap);
+}
+END_TEST
+
 START_TEST(test_a_page_at_no_page_address_is_refused)
 {
 	struct snapshot snap;
@@ -325,6 +419,8 @@ static void add(TCase *tc)
 	tcase_add_test(tc, test_a_refresh_copies_only_the_chunks_it_read);
 	tcase_add_test(tc, test_a_frame_after_a_part_shares_its_chunks_refresh_after_refresh);
 	tcase_add_test(tc, test_the_table_of_shapes_does_not_grow_for_ever);
+	tcase_add_test(tc, test_a_frame_summarizes_as_its_snapshot_does);
+	tcase_add_test(tc, test_alike_runs_stop_at_a_change_a_span_and_the_limit);
 	tcase_add_test(tc, test_a_page_at_no_page_address_is_refused);
 }
 
