@@ -549,6 +549,9 @@ static int log_pins(struct session *s, const struct session_frame *prev,
 		const struct snapshot_page *page = &cur->pages[n];
 		bool was, is;
 
+		/* a full refresh's pages are spooled: not kept mapped behind */
+		if (n && n % PAGE_STORE_CHUNK == 0)
+			snapshot_pages_release(cur, n - PAGE_STORE_CHUNK, n);
 		if (!snapshot_page_known(page, SNAPSHOT_KNOWN_KMOD) ||
 		    !page_store_seek(&prev->store, &at, page->vaddr, &old) ||
 		    !snapshot_page_known(&old, SNAPSHOT_KNOWN_KMOD))
