@@ -127,9 +127,15 @@ int page_store_merge(const struct page_store *model, struct snapshot *part,
 		     const struct snapshot_range *ranges, size_t nr,
 		     struct page_store *merged);
 
-/* SNAP's pages, all of them (MODEL: the frame before, to share with, or NULL) */
+/*
+ * SNAP's pages, all of them, in its order (its changes name them as they
+ * are); MODEL: the frame before, to share with, or NULL
+ */
 int page_store_from_snapshot(const struct page_store *model,
-			     struct snapshot *snap, struct page_store *st);
+			     const struct snapshot *snap, struct page_store *st);
+
+/* DST: the same pages as SRC, its chunks and table shared */
+int page_store_share(struct page_store *dst, const struct page_store *src);
 
 /*
  * SNAP with ST's pages [FROM, TO) in PAGES (room for TO - FROM), its

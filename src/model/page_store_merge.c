@@ -288,7 +288,7 @@ static bool in_mapping(const struct snapshot *snap, size_t *m, uint64_t vaddr)
 struct merge {
 	struct builder b;
 	const struct page_store *model;
-	struct snapshot *part;
+	const struct snapshot *part;
 	const struct snapshot_range *ranges;
 	size_t nr;
 	size_t *at;		/* of PART's changes, in MERGED */
@@ -301,11 +301,11 @@ struct merge {
 /* PART's pages below VADDR */
 static void part_until(struct merge *mg, uint64_t vaddr)
 {
-	struct snapshot *part = mg->part;
+	const struct snapshot *part = mg->part;
 
 	for (; mg->p < part->nr_pages && part->pages[mg->p].vaddr < vaddr &&
 	       !mg->b.err; mg->p++) {
-		for (; mg->k < part->nr_changes &&
+		for (; mg->at && mg->k < part->nr_changes &&
 		       part->changes[mg->k].page <= mg->p; mg->k++)
 			mg->at[mg->k] = mg->b.st->nr_pages + mg->b.nr;
 		add_page(&mg->b, &part->pages[mg->p]);
@@ -398,21 +398,22 @@ static int merge_with(struct merge *mg, struct page_shapes *shapes)
 	return mg->b.err;
 }
 
-int page_store_merge(const struct page_store *model, struct snapshot *part,
-		     const struct snapshot_range *ranges, size_t nr,
-		     struct page_store *merged)
+/* The merge; AT (NULL: not asked) gets where PART's changes' pages went */
+static int merge_into(const struct page_store *model,
+		      const struct snapshot *part,
+		      const struct snapshot_range *ranges, size_t nr,
+		      struct page_store *merged, size_t *at)
 {
 	struct merge mg = {
 		.model = model, .part = part, .ranges = ranges, .nr = nr,
-		.b.st = merged,
+		.b.st = merged, .at = at,
 	};
 	struct page_shapes *shapes = NULL;
 	int err = -ENOMEM;
 
 	mg.b.buf = malloc(PAGE_STORE_CHUNK * sizeof(*mg.b.buf));
-	mg.at = malloc((part->nr_changes + 1) * sizeof(*mg.at));
-	if (!mg.b.buf || !mg.at)
-		goto out;
+	if (!mg.b.buf)
+		return -ENOMEM;
 	if (model && model->shapes &&
 	    model->shapes->nr <= shapes_limit(model->nr_pages + part->nr_pages)) {
 		err = merge_with(&mg, shapes_get(model->shapes));
@@ -423,17 +424,53 @@ int page_store_merge(const struct page_store *model, struct snapshot *part,
 	shapes = shapes_new();
 	err = shapes ? merge_with(&mg, shapes) : -ENOMEM;
 out:
-	for (size_t k = 0; !err && k < part->nr_changes; k++)
-		part->changes[k].page = mg.at[k];
-	free(mg.at);
 	free(mg.b.buf);
 	return err;
 }
 
-int page_store_from_snapshot(const struct page_store *model,
-			     struct snapshot *snap, struct page_store *st)
+int page_store_merge(const struct page_store *model, struct snapshot *part,
+		     const struct snapshot_range *ranges, size_t nr,
+		     struct page_store *merged)
 {
-	struct snapshot_range all = { 0, UINT64_MAX };
+	size_t *at = malloc((part->nr_changes + 1) * sizeof(*at));
+	int err;
 
-	return page_store_merge(model, snap, &all, 1, st);
+	if (!at)
+		return -ENOMEM;
+	err = merge_into(model, part, ranges, nr, merged, at);
+	for (size_t k = 0; !err && k < part->nr_changes; k++)
+		part->changes[k].page = at[k];
+	free(at);
+	return err;
+}
+
+int page_store_from_snapshot(const struct page_store *model,
+			     const struct snapshot *snap, struct page_store *st)
+{
+	static const struct snapshot_range all = { 0, UINT64_MAX };
+
+	/* every page of SNAP, in its order: its changes' indices hold */
+	return merge_into(model, snap, &all, 1, st, NULL);
+}
+
+int page_store_share(struct page_store *dst, const struct page_store *src)
+{
+	size_t n = src->nr_chunks ? src->nr_chunks : 1;
+
+	*dst = *src;
+	dst->chunk = malloc(n * sizeof(*dst->chunk));
+	dst->start = malloc(n * sizeof(*dst->start));
+	if (!dst->chunk || !dst->start) {
+		free(dst->chunk);
+		free(dst->start);
+		memset(dst, 0, sizeof(*dst));
+		return -ENOMEM;
+	}
+	memcpy(dst->chunk, src->chunk, src->nr_chunks * sizeof(*dst->chunk));
+	memcpy(dst->start, src->start, src->nr_chunks * sizeof(*dst->start));
+	for (size_t c = 0; c < src->nr_chunks; c++)
+		__atomic_add_fetch(&src->chunk[c]->refs, 1, __ATOMIC_RELAXED);
+	if (dst->shapes)
+		shapes_get(dst->shapes);
+	return 0;
 }

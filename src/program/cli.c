@@ -1091,9 +1091,10 @@ static int bad_terminal(void)
 }
 
 /* The session's record hooks: the recorder of --record */
-static int record_frame_hook(void *arg, const struct snapshot *snap)
+static int record_frame_hook(void *arg, const struct snapshot *frame,
+			     const struct page_store *pages)
 {
-	return record_tick(arg, snap);
+	return record_tick_frame(arg, frame, pages);
 }
 
 static int record_event_hook(void *arg, const struct page_event *ev)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model/gzlib.h"
+#include "model/page_store.h"
 #include "model/recording.h"
 #include "sinks/output.h"
 #include "sinks/record.h"
@@ -19,9 +20,11 @@ struct recorder {
 	struct record_region *regions;
 	int err;		/* the first write error */
 	unsigned long ticks;
-	/* the state of the last tick, to compare the next one with */
-	struct snapshot_page *pages;
-	size_t nr_pages;
+	/*
+	 * The state of the last tick, to compare the next one with: its
+	 * pages at 16 bytes each (a session's frame's, shared), its mappings
+	 */
+	struct page_store state;
 	struct maps_entry *maps;
 	size_t nr_maps;
 	/* events seen since the last tick */
@@ -257,58 +260,118 @@ static void run_flush(struct recorder *r, struct flag_run *run)
 }
 
 static void run_add(struct recorder *r, struct flag_run *run, size_t i,
-		    uint64_t xor)
+		    uint64_t vaddr, uint64_t xor)
 {
 	if (run->n && run->xor == xor && run->first + run->n == i) {
 		run->n++;
 		return;
 	}
 	run_flush(r, run);
-	*run = (struct flag_run){ r->pages[i].vaddr, i, 1, xor };
+	*run = (struct flag_run){ vaddr, i, 1, xor };
 }
 
-/* Pages of SNAP new or changed since the last tick, then those gone */
-static void write_pages(struct recorder *r, const struct snapshot *snap)
+/* A tick's pages in address order: a snapshot's array or a frame's store */
+struct tick_pages {
+	const struct snapshot *snap;
+	const struct page_store *st;	/* NULL: SNAP's array */
+	size_t at;
+	struct page_store_iter it;
+	struct snapshot_page page;
+};
+
+static void tick_pages_init(struct tick_pages *tp, const struct snapshot *snap,
+			    const struct page_store *st)
 {
+	tp->snap = snap;
+	tp->st = st;
+	tp->at = 0;
+	if (st)
+		page_store_iter_init(&tp->it, st, 0);
+}
+
+/* The next page, or NULL */
+static const struct snapshot_page *tick_pages_next(struct tick_pages *tp)
+{
+	if (tp->st)
+		return page_store_next(&tp->it, &tp->page) ? &tp->page : NULL;
+	return tp->at < tp->snap->nr_pages ? &tp->snap->pages[tp->at++] : NULL;
+}
+
+/* The last tick's pages, walked with a one-page look-ahead */
+struct last_pages {
+	struct page_store_iter it;
+	struct snapshot_page page;
+	bool have;
+	size_t index;		/* of PAGE */
+};
+
+static void last_init(struct last_pages *l, const struct recorder *r)
+{
+	page_store_iter_init(&l->it, &r->state, 0);
+	l->have = page_store_next(&l->it, &l->page);
+	l->index = 0;
+}
+
+/* Step to the last tick's first page at or after VADDR */
+static void last_seek(struct last_pages *l, uint64_t vaddr)
+{
+	while (l->have && l->page.vaddr < vaddr) {
+		l->have = page_store_next(&l->it, &l->page);
+		l->index++;
+	}
+}
+
+/* Pages of the tick new or changed since the last tick, then those gone */
+static void write_pages(struct recorder *r, const struct snapshot *snap,
+			const struct page_store *st)
+{
+	const struct snapshot_page *new;
 	struct flag_run run = { 0 };
-	size_t i = 0, j = 0, gone = 0;
+	struct tick_pages tp;
+	struct last_pages last;
+	size_t gone = 0;
 
-	for (; j < snap->nr_pages; j++) {
-		const struct snapshot_page *new = &snap->pages[j];
-
-		while (i < r->nr_pages && r->pages[i].vaddr < new->vaddr)
-			i++;
-		if (i < r->nr_pages && page_equal(&r->pages[i], new))
+	tick_pages_init(&tp, snap, st);
+	last_init(&last, r);
+	while ((new = tick_pages_next(&tp))) {
+		last_seek(&last, new->vaddr);
+		if (last.have && page_equal(&last.page, new))
 			continue;
-		if (i < r->nr_pages && only_flags(&r->pages[i], new)) {
-			run_add(r, &run, i, r->pages[i].flags ^ new->flags);
+		if (last.have && only_flags(&last.page, new)) {
+			run_add(r, &run, last.index, last.page.vaddr,
+				last.page.flags ^ new->flags);
 			continue;
 		}
 		write_page(r, new);
 	}
 	run_flush(r, &run);
-	for (i = 0, j = 0; i < r->nr_pages; i++) {
-		while (j < snap->nr_pages && snap->pages[j].vaddr < r->pages[i].vaddr)
-			j++;
-		if (j < snap->nr_pages && snap->pages[j].vaddr == r->pages[i].vaddr)
+	tick_pages_init(&tp, snap, st);
+	new = tick_pages_next(&tp);
+	for (last_init(&last, r); last.have;
+	     last.have = page_store_next(&last.it, &last.page)) {
+		while (new && new->vaddr < last.page.vaddr)
+			new = tick_pages_next(&tp);
+		if (new && new->vaddr == last.page.vaddr)
 			continue;
 		snprintf(r->line, sizeof(r->line), "%s%" PRIu64,
-			 gone++ ? "," : "{\"gone\":[", r->pages[i].vaddr);
+			 gone++ ? "," : "{\"gone\":[", last.page.vaddr);
 		puts_r(r, r->line);
 	}
 	if (gone)
 		puts_r(r, "]}\n");
 }
 
-static void write_changes(struct recorder *r, const struct snapshot *snap)
+static void write_changes(struct recorder *r, const struct snapshot *snap,
+			  const struct page_store *st)
 {
 	for (size_t i = 0; i < snap->nr_changes; i++) {
 		const struct snapshot_change *c = &snap->changes[i];
 
 		snprintf(r->line, sizeof(r->line),
 			 "{\"c\":[%" PRIu64 ",%" PRIu64 ",%u,%u]}\n",
-			 snap->pages[c->page].vaddr, c->old_pfn, c->old_node,
-			 c->via_node);
+			 st ? page_store_vaddr(st, c->page) :
+			      snap->pages[c->page].vaddr,
+			 c->old_pfn, c->old_node, c->via_node);
 		puts_r(r, r->line);
 	}
 }
@@ -377,37 +440,46 @@ int record_event(struct recorder *r, const struct page_event *ev)
 	return 0;
 }
 
-/* The state of SNAP is the one the next tick is compared with */
-static int keep_state(struct recorder *r, const struct snapshot *snap)
+/*
+ * The state of SNAP (its pages ST, or its own) is the one the next tick is
+ * compared with: a frame's pages are shared, a snapshot's made into a
+ * store (16 bytes a page, sharing what did not change with the last one)
+ */
+static int keep_state(struct recorder *r, const struct snapshot *snap,
+		      const struct page_store *st)
 {
-	struct snapshot_page *pages;
+	struct page_store state;
+	int err;
 
-	pages = realloc(r->pages, (snap->nr_pages + 1) * sizeof(*pages));
-	if (!pages)
-		return -ENOMEM;
-	r->pages = pages;
-	if (snap->nr_pages)
-		memcpy(pages, snap->pages, snap->nr_pages * sizeof(*pages));
-	r->nr_pages = snap->nr_pages;
-	if (r->maps && maps_equal(r->maps, r->nr_maps, snap->mappings,
-				  snap->nr_mappings))
-		return 0;
-	maps_free(r->maps, r->nr_maps);
-	r->nr_maps = 0;
-	r->maps = calloc(snap->nr_mappings + 1, sizeof(*r->maps));
-	if (!r->maps)
-		return -ENOMEM;
-	for (size_t i = 0; i < snap->nr_mappings; i++) {
-		r->maps[i] = snap->mappings[i];
-		r->maps[i].path = strdup(snap->mappings[i].path);
-		if (!r->maps[i].path)
+	err = st ? page_store_share(&state, st) :
+		   page_store_from_snapshot(&r->state, snap, &state);
+	if (err)
+		return err;
+	page_store_free(&r->state);
+	r->state = state;
+	if (!r->maps || !maps_equal(r->maps, r->nr_maps, snap->mappings,
+				    snap->nr_mappings)) {
+		maps_free(r->maps, r->nr_maps);
+		r->nr_maps = 0;
+		r->maps = calloc(snap->nr_mappings + 1, sizeof(*r->maps));
+		if (!r->maps)
 			return -ENOMEM;
-		r->nr_maps++;
+		for (size_t i = 0; i < snap->nr_mappings; i++) {
+			r->maps[i] = snap->mappings[i];
+			r->maps[i].path = strdup(snap->mappings[i].path);
+			if (!r->maps[i].path)
+				return -ENOMEM;
+			r->nr_maps++;
+		}
 	}
+	/* the same mappings: each page's mapping index is found in ours */
+	r->state.mappings = r->maps;
+	r->state.nr_mappings = r->nr_maps;
 	return 0;
 }
 
-int record_tick(struct recorder *r, const struct snapshot *snap)
+static int tick(struct recorder *r, const struct snapshot *snap,
+		const struct page_store *st)
 {
 	char state[2] = { snap->proc.state ? snap->proc.state : '?', '\0' };
 	bool new_maps;
@@ -426,12 +498,12 @@ int record_tick(struct recorder *r, const struct snapshot *snap)
 	snprintf(r->line, sizeof(r->line),
 		 ",%d,%lu],\"tracked\":%s,\"pages\":%zu}\n", snap->proc.threads,
 		 snap->proc.rss_kib, snap->tracked ? "true" : "false",
-		 snap->nr_pages);
+		 st ? st->nr_pages : snap->nr_pages);
 	puts_r(r, r->line);
 	if (new_maps)
 		write_mappings(r, snap);
-	write_pages(r, snap);
-	write_changes(r, snap);
+	write_pages(r, snap, st);
+	write_changes(r, snap, st);
 	for (size_t i = 0; i < r->nr_notes; i++) {
 		snprintf(r->line, sizeof(r->line),
 			 "{\"type\":\"note\",\"time\":[%lld,%ld],\"text\":",
@@ -447,10 +519,21 @@ int record_tick(struct recorder *r, const struct snapshot *snap)
 	}
 	r->nr_events = 0;
 	r->ticks++;
-	err = keep_state(r, snap);
+	err = keep_state(r, snap, st);
 	if (err && !r->err)
 		r->err = err;
 	return r->err;
+}
+
+int record_tick(struct recorder *r, const struct snapshot *snap)
+{
+	return tick(r, snap, NULL);
+}
+
+int record_tick_frame(struct recorder *r, const struct snapshot *frame,
+		      const struct page_store *pages)
+{
+	return tick(r, frame, pages);
 }
 
 unsigned long record_ticks(const struct recorder *r)
@@ -475,7 +558,7 @@ int record_close(struct recorder *r)
 	free(r->events);
 	free(r->notes);
 	free(r->regions);
-	free(r->pages);
+	page_store_free(&r->state);
 	maps_free(r->maps, r->nr_maps);
 	free(r->esc);
 	free(r);

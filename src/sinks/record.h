@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "model/event.h"
+#include "model/page_store.h"
 #include "model/recording.h"
 #include "model/snapshot.h"
 
@@ -46,6 +47,9 @@ int record_note(struct recorder *r, const struct timespec *time,
 
 /* One tick: SNAP, a full snapshot of the run */
 int record_tick(struct recorder *r, const struct snapshot *snap);
+/* The same for a session's frame, its pages in PAGES (kept, shared) */
+int record_tick_frame(struct recorder *r, const struct snapshot *frame,
+		      const struct page_store *pages);
 
 /* Write the end line and close; 0 or the first -errno of the recording */
 int record_close(struct recorder *r);

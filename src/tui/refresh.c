@@ -426,29 +426,15 @@ static int refresh_live(struct session *s, struct session_frame *prev,
 	return err;
 }
 
-/*
- * --record: the frame published, its pages laid out as a snapshot's for
- * the recorder (48 bytes a page while it writes them); a failure ends the
- * recording, not the view
- */
+/* --record: the frame published; a failure ends the recording, not the view */
 static void record(struct session *s, const struct session_frame *f)
 {
-	struct snapshot_page *pages;
-	struct snapshot view;
 	char note[96];
 	int err;
 
 	if (!s->record_frame)
 		return;
-	pages = malloc((f->store.nr_pages + 1) * sizeof(*pages));
-	err = pages ? page_store_window(&f->store, &f->snap, 0,
-					f->store.nr_pages, pages, &view) :
-		      -ENOMEM;
-	if (!err)
-		err = s->record_frame(s->record_arg, &view);
-	if (pages)
-		free(view.changes);
-	free(pages);
+	err = s->record_frame(s->record_arg, &f->snap, &f->store);
 	if (!err)
 		return;
 	s->record_frame = NULL;

@@ -177,7 +177,8 @@ struct session {
 	/* what the log's events are stamped with (NULL: the clock) */
 	const struct timespec *stamp;
 	/* --record: each published frame and each journal record read */
-	int (*record_frame)(void *arg, const struct snapshot *snap);
+	int (*record_frame)(void *arg, const struct snapshot *frame,
+			    const struct page_store *pages);
 	int (*record_event)(void *arg, const struct page_event *ev);
 	int (*record_note)(void *arg, const struct timespec *time,
 			   const char *text);

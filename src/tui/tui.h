@@ -8,6 +8,7 @@
 
 #include "model/filter.h"
 #include "collect/collect.h"
+#include "model/page_store.h"
 #include "model/recording.h"
 
 /* The interactive session, as the command line starts it. */
@@ -28,8 +29,12 @@ struct tui_opts {
 	volatile sig_atomic_t *stop;	/* set by SIGINT/SIGTERM */
 	const struct tui_region *regions;	/* names the target gave its */
 	size_t nr_regions;			/* regions (the demo's table) */
-	/* --record: each frame the session publishes, each journal record */
-	int (*record_frame)(void *arg, const struct snapshot *snap);
+	/*
+	 * --record: each frame the session publishes (its pages in PAGES),
+	 * each journal record
+	 */
+	int (*record_frame)(void *arg, const struct snapshot *frame,
+			    const struct page_store *pages);
 	int (*record_event)(void *arg, const struct page_event *ev);
 	int (*record_note)(void *arg, const struct timespec *time,
 			   const char *text);
