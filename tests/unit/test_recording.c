@@ -10,11 +10,14 @@
 
 #include "model.h"
 #include "model/json_value.h"
+#include "model/page_store.h"
 #include "model/recording.h"
 #include "sinks/record.h"
 #include "unit.h"
 
 static const int online[2] = { 0, 1 };
+
+#define PINNED_FLAG SNAPSHOT_BIT(PAGEWATCH_PAGE_MAYBE_PINNED)
 
 /* Two pages of [heap] on node 0, at PFNs 0x100 and 0x101 */
 static void two_pages(struct snapshot *snap)
@@ -305,8 +308,74 @@ START_TEST(test_time_names_the_tick_at_or_before_it)
 }
 END_TEST
 
+/* The text of the file at PATH (freed by the caller) */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = malloc(1 << 20);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(buf);
+	*len = fread(buf, 1, 1 << 20, f);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * The session records its frames (pages in a page store, kept by the
+ * recorder by sharing them): the file is the one their snapshots make,
+ * byte for byte, ticks of moves, flag runs and pages gone included
+ */
+START_TEST(test_frames_record_what_their_snapshots_record)
+{
+	struct snapshot snaps[4];
+	struct page_store st[4];
+	struct record_opts opts = { .interval = 1 };
+	struct recorder *r;
+	char flat[64], frames[64];
+	size_t na, nb;
+	char *a, *b;
+
+	temp_path(flat, sizeof(flat), ".flat");
+	temp_path(frames, sizeof(frames), ".frames");
+	for (int t = 0; t < 4; t++) {
+		two_pages(&snaps[t]);
+		snaps[t].seq = (unsigned int)t + 1;
+		for (uint64_t i = 0; i < 300; i++)
+			model_add(&snaps[t], 0x10000 + i * 4096, 0x1000 + i,
+				  (uint16_t)(t == 2 && i < 50), MODEL_PRESENT |
+				  (t >= 1 && i % 3 ? PINNED_FLAG : 0));
+	}
+	snaps[3].nr_pages -= 20;	/* the last twenty pages gone */
+	record_all(flat, snaps, 4);
+	ck_assert_int_eq(record_open(&r, frames, &opts), 0);
+	for (int t = 0; t < 4; t++) {
+		ck_assert_int_eq(page_store_from_snapshot(t ? &st[t - 1] : NULL,
+							  &snaps[t], &st[t]), 0);
+		st[t].mappings = snaps[t].mappings;
+		st[t].nr_mappings = snaps[t].nr_mappings;
+		ck_assert_int_eq(record_tick_frame(r, &snaps[t], &st[t]), 0);
+	}
+	ck_assert_int_eq(record_close(r), 0);
+	a = slurp(flat, &na);
+	b = slurp(frames, &nb);
+	ck_assert_uint_gt(na, 0);
+	ck_assert_uint_eq(na, nb);
+	ck_assert(!memcmp(a, b, na));
+	free(a);
+	free(b);
+	for (int t = 0; t < 4; t++) {
+		page_store_free(&st[t]);
+		snapshot_free(&snaps[t]);
+	}
+	unlink(flat);
+	unlink(frames);
+}
+END_TEST
+
 static void add(TCase *tc)
 {
+	tcase_add_test(tc, test_frames_record_what_their_snapshots_record);
 	tcase_add_test(tc, test_json_keeps_64_bit_integers);
 	tcase_add_test(tc, test_json_refuses_trailing_text_and_deep_nesting);
 	tcase_add_test(tc, test_replayed_ticks_equal_the_recorded_snapshots);
