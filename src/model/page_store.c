@@ -184,15 +184,6 @@ void page_store_get(const struct page_store *st, size_t index,
 	page->mapping = (uint32_t)mapping_of(st, page->vaddr);
 }
 
-bool page_store_test(const struct page_store *st, size_t index,
-		     unsigned int bit)
-{
-	const struct page_cell *c = cell_at(st, index);
-
-	return page_shape_at(st->shapes, page_cell_shape(c))->flags &
-	       SNAPSHOT_BIT(bit);
-}
-
 void page_store_iter_init(struct page_store_iter *it,
 			  const struct page_store *st, size_t index)
 {

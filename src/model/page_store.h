@@ -108,10 +108,6 @@ bool page_store_part_unchanged(const struct page_store *st,
 			       const struct snapshot *part,
 			       const struct snapshot_range *ranges, size_t nr);
 
-/* Is a fact of page INDEX (PAGEWATCH_PAGE_* or SNAPSHOT_PAGE_*) true? */
-bool page_store_test(const struct page_store *st, size_t index,
-		     unsigned int bit);
-
 /*
  * MERGED: MODEL's pages outside RANGES[0..NR) (sorted, disjoint) that lie
  * in one of PART's mappings, as last observed, and PART's pages (read over
@@ -129,7 +125,8 @@ int page_store_merge(const struct page_store *model, struct snapshot *part,
 
 /*
  * SNAP's pages, all of them, in its order (its changes name them as they
- * are); MODEL: the frame before, to share with, or NULL
+ * are; a spool's pages are not given back: its caller reads them again);
+ * MODEL: the frame before, to share with, or NULL
  */
 int page_store_from_snapshot(const struct page_store *model,
 			     const struct snapshot *snap, struct page_store *st);

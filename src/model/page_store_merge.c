@@ -292,6 +292,7 @@ struct merge {
 	const struct snapshot_range *ranges;
 	size_t nr;
 	size_t *at;		/* of PART's changes, in MERGED */
+	bool release;		/* PART's spooled pages given back behind */
 	size_t k;		/* PART's next change */
 	size_t p, released;	/* PART's next page, and given back below */
 	size_t r, m;		/* cursors of in_ranges(), in_mapping() */
@@ -309,7 +310,7 @@ static void part_until(struct merge *mg, uint64_t vaddr)
 		       part->changes[mg->k].page <= mg->p; mg->k++)
 			mg->at[mg->k] = mg->b.st->nr_pages + mg->b.nr;
 		add_page(&mg->b, &part->pages[mg->p]);
-		if (mg->p - mg->released >= PAGE_STORE_CHUNK) {
+		if (mg->release && mg->p - mg->released >= PAGE_STORE_CHUNK) {
 			snapshot_pages_release(part, mg->released, mg->p);
 			mg->released = mg->p;
 		}
@@ -332,14 +333,20 @@ static bool chunk_untouched(struct merge *mg, const struct page_chunk *c)
 	if (c->nr < PAGE_STORE_CHUNK / 4 &&
 	    mg->b.nr + c->nr <= PAGE_STORE_CHUNK)
 		return false;
-	/* no range starts at or before LAST and ends past FIRST */
+	/*
+	 * no range starts at or before LAST and ends past FIRST; the cursors
+	 * keep what they pass (chunks come in address order)
+	 */
 	while (r < mg->nr && mg->ranges[r].end <= first)
 		r++;
+	mg->r = r;
 	if (r < mg->nr && mg->ranges[r].start <= last)
 		return false;
 	/* one mapping holds them all */
-	return in_mapping(mg->part, &m, first) &&
-	       last < mg->part->mappings[m].end;
+	if (!in_mapping(mg->part, &m, first))
+		return false;
+	mg->m = m;
+	return last < mg->part->mappings[m].end;
 }
 
 static void model_chunk(struct merge *mg, struct page_chunk *c)
@@ -407,6 +414,8 @@ static int merge_into(const struct page_store *model,
 	struct merge mg = {
 		.model = model, .part = part, .ranges = ranges, .nr = nr,
 		.b.st = merged, .at = at,
+		/* a part is the frame's, a snapshot its caller's to read again */
+		.release = at != NULL,
 	};
 	struct page_shapes *shapes = NULL;
 	int err = -ENOMEM;

@@ -440,6 +440,27 @@ int record_event(struct recorder *r, const struct page_event *ev)
 	return 0;
 }
 
+/* SNAP's mappings, kept as the last tick's when they changed */
+static int keep_maps(struct recorder *r, const struct snapshot *snap)
+{
+	if (r->maps && maps_equal(r->maps, r->nr_maps, snap->mappings,
+				  snap->nr_mappings))
+		return 0;
+	maps_free(r->maps, r->nr_maps);
+	r->nr_maps = 0;
+	r->maps = calloc(snap->nr_mappings + 1, sizeof(*r->maps));
+	if (!r->maps)
+		return -ENOMEM;
+	for (size_t i = 0; i < snap->nr_mappings; i++) {
+		r->maps[i] = snap->mappings[i];
+		r->maps[i].path = strdup(snap->mappings[i].path);
+		if (!r->maps[i].path)
+			return -ENOMEM;
+		r->nr_maps++;
+	}
+	return 0;
+}
+
 /*
  * The state of SNAP (its pages ST, or its own) is the one the next tick is
  * compared with: a frame's pages are shared, a snapshot's made into a
@@ -453,29 +474,18 @@ static int keep_state(struct recorder *r, const struct snapshot *snap,
 
 	err = st ? page_store_share(&state, st) :
 		   page_store_from_snapshot(&r->state, snap, &state);
-	if (err)
-		return err;
-	page_store_free(&r->state);
-	r->state = state;
-	if (!r->maps || !maps_equal(r->maps, r->nr_maps, snap->mappings,
-				    snap->nr_mappings)) {
-		maps_free(r->maps, r->nr_maps);
-		r->nr_maps = 0;
-		r->maps = calloc(snap->nr_mappings + 1, sizeof(*r->maps));
-		if (!r->maps)
-			return -ENOMEM;
-		for (size_t i = 0; i < snap->nr_mappings; i++) {
-			r->maps[i] = snap->mappings[i];
-			r->maps[i].path = strdup(snap->mappings[i].path);
-			if (!r->maps[i].path)
-				return -ENOMEM;
-			r->nr_maps++;
-		}
+	if (!err) {
+		page_store_free(&r->state);
+		r->state = state;
+		err = keep_maps(r, snap);
 	}
-	/* the same mappings: each page's mapping index is found in ours */
+	/*
+	 * each page's mapping index is found in our copy of the mappings,
+	 * never in SNAP's, which its caller frees (on an error too)
+	 */
 	r->state.mappings = r->maps;
 	r->state.nr_mappings = r->nr_maps;
-	return 0;
+	return err;
 }
 
 static int tick(struct recorder *r, const struct snapshot *snap,

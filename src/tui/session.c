@@ -162,11 +162,13 @@ static uint64_t frame_pinned_in(const void *model, uint64_t start,
 				uint64_t end)
 {
 	const struct session_frame *f = model;
-	size_t i = page_store_index(&f->store, start);
+	struct page_store_iter it;
+	struct snapshot_page page;
 	uint64_t n = 0;
 
-	for (; i < f->store.nr_pages && page_store_vaddr(&f->store, i) < end; i++)
-		n += page_store_test(&f->store, i, PAGEWATCH_PAGE_MAYBE_PINNED);
+	page_store_iter_init(&it, &f->store, page_store_index(&f->store, start));
+	while (page_store_next(&it, &page) && page.vaddr < end)
+		n += snapshot_page_test(&page, PAGEWATCH_PAGE_MAYBE_PINNED);
 	return n;
 }
 
