@@ -320,44 +320,6 @@ bool page_store_part_unchanged(const struct page_store *st,
 	return p == part->nr_pages;
 }
 
-int page_store_window(const struct page_store *st, const struct snapshot *frame,
-		      size_t from, size_t to, struct snapshot_page *pages,
-		      struct snapshot *view)
-{
-	struct page_store_iter it;
-	size_t first = 0, last;
-
-	*view = *frame;
-	view->pages = pages;
-	view->nr_pages = to - from;
-	view->cap_pages = 0;
-	view->pages_mapped = 0;
-	view->summaries = NULL;
-	view->nr_summaries = 0;
-	view->changes = NULL;
-	view->nr_changes = 0;
-	page_store_iter_init(&it, st, from);
-	for (size_t i = 0; i < to - from && page_store_next(&it, &pages[i]); i++)
-		;
-	/* the frame's changes are sorted by page */
-	while (first < frame->nr_changes && frame->changes[first].page < from)
-		first++;
-	for (last = first; last < frame->nr_changes &&
-	     frame->changes[last].page < to; last++)
-		;
-	if (last == first)
-		return 0;
-	view->changes = malloc((last - first) * sizeof(*view->changes));
-	if (!view->changes)
-		return -ENOMEM;
-	for (size_t i = first; i < last; i++) {
-		view->changes[i - first] = frame->changes[i];
-		view->changes[i - first].page -= from;
-	}
-	view->nr_changes = last - first;
-	return 0;
-}
-
 /*
  * Count ST's pages into ALL[0..*N) a run at a time: pages of one mapping
  * with the same shape and node count alike (a dense mapping is a few

@@ -134,15 +134,6 @@ int page_store_from_snapshot(const struct page_store *model,
 /* DST: the same pages as SRC, its chunks and table shared */
 int page_store_share(struct page_store *dst, const struct page_store *src);
 
-/*
- * SNAP with ST's pages [FROM, TO) in PAGES (room for TO - FROM), its
- * changes among them: a view for code that reads struct snapshot_page
- * arrays (the caller frees *CHANGES)
- */
-int page_store_window(const struct page_store *st, const struct snapshot *frame,
-		      size_t from, size_t to, struct snapshot_page *pages,
-		      struct snapshot *view);
-
 /* snapshot_summarize() of FRAME, whose pages ST holds */
 int page_store_summarize(const struct page_store *st,
 			 const struct snapshot *frame,
