@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "model/page_store_impl.h"
+#include "model/snapshot_merge.h"
 
 /*
  * A table that has grown past this many shapes for a frame of N pages is
@@ -268,23 +269,6 @@ static void add_page(struct builder *b, const struct snapshot_page *page)
 		add_cell(b, &c);
 }
 
-/* Is VADDR in one of RANGES[0..NR)? *R walks forward with it. */
-static bool in_ranges(const struct snapshot_range *ranges, size_t nr,
-		      size_t *r, uint64_t vaddr)
-{
-	while (*r < nr && ranges[*r].end <= vaddr)
-		(*r)++;
-	return *r < nr && ranges[*r].start <= vaddr;
-}
-
-/* The mapping of SNAP holding VADDR, *M walking forward; false in a hole */
-static bool in_mapping(const struct snapshot *snap, size_t *m, uint64_t vaddr)
-{
-	while (*m < snap->nr_mappings && snap->mappings[*m].end <= vaddr)
-		(*m)++;
-	return *m < snap->nr_mappings && snap->mappings[*m].start <= vaddr;
-}
-
 struct merge {
 	struct builder b;
 	const struct page_store *model;
@@ -295,7 +279,7 @@ struct merge {
 	bool release;		/* PART's spooled pages given back behind */
 	size_t k;		/* PART's next change */
 	size_t p, released;	/* PART's next page, and given back below */
-	size_t r, m;		/* cursors of in_ranges(), in_mapping() */
+	size_t r, m;		/* cursors of snapshot_in_ranges(), _in_mapping() */
 	bool same_shapes;
 };
 
@@ -343,7 +327,7 @@ static bool chunk_untouched(struct merge *mg, const struct page_chunk *c)
 	if (r < mg->nr && mg->ranges[r].start <= last)
 		return false;
 	/* one mapping holds them all */
-	if (!in_mapping(mg->part, &m, first))
+	if (!snapshot_in_mapping(mg->part, &m, first))
 		return false;
 	mg->m = m;
 	return last < mg->part->mappings[m].end;
@@ -367,8 +351,8 @@ static void model_chunk(struct merge *mg, struct page_chunk *c)
 
 		part_until(mg, vaddr);
 		/* read again (PART has it, or it is gone), or unmapped */
-		if (in_ranges(mg->ranges, mg->nr, &mg->r, vaddr) ||
-		    !in_mapping(mg->part, &mg->m, vaddr))
+		if (snapshot_in_ranges(mg->ranges, mg->nr, &mg->r, vaddr) ||
+		    !snapshot_in_mapping(mg->part, &mg->m, vaddr))
 			continue;
 		if (mg->same_shapes) {
 			add_cell(&mg->b, &c->cell[i]);

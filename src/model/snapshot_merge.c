@@ -14,17 +14,16 @@
 
 #include "model/snapshot_merge.h"
 
-/* Is VADDR in one of RANGES[0..NR)? *R walks forward with it. */
-static bool in_ranges(const struct snapshot_range *ranges, size_t nr,
-		      size_t *r, uint64_t vaddr)
+bool snapshot_in_ranges(const struct snapshot_range *ranges, size_t nr,
+			size_t *r, uint64_t vaddr)
 {
 	while (*r < nr && ranges[*r].end <= vaddr)
 		(*r)++;
 	return *r < nr && ranges[*r].start <= vaddr;
 }
 
-/* MAPPINGS[*M] holding VADDR, *M walking forward; false in a hole. */
-static bool in_mapping(const struct snapshot *snap, size_t *m, uint64_t vaddr)
+bool snapshot_in_mapping(const struct snapshot *snap, size_t *m,
+			 uint64_t vaddr)
 {
 	while (*m < snap->nr_mappings && snap->mappings[*m].end <= vaddr)
 		(*m)++;
@@ -131,8 +130,8 @@ int snapshot_merge(const struct snapshot *model, struct snapshot *part,
 		}
 		o++;
 		/* read again and gone, or no longer mapped: dropped */
-		if (in_ranges(ranges, nr, &r, old->vaddr) ||
-		    !in_mapping(part, &m, old->vaddr))
+		if (snapshot_in_ranges(ranges, nr, &r, old->vaddr) ||
+		    !snapshot_in_mapping(part, &m, old->vaddr))
 			continue;
 		page = &merged->pages[merged->nr_pages++];
 		*page = *old;

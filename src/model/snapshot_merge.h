@@ -18,6 +18,12 @@
 int snapshot_merge(const struct snapshot *model, struct snapshot *part,
 		  const struct snapshot_range *ranges, size_t nr,
 		  struct snapshot *merged);
+/* Is VADDR in one of RANGES[0..NR)? *R walks forward with it. */
+bool snapshot_in_ranges(const struct snapshot_range *ranges, size_t nr,
+			size_t *r, uint64_t vaddr);
+/* SNAP's mapping *M holding VADDR, *M walking forward; false in a hole */
+bool snapshot_in_mapping(const struct snapshot *snap, size_t *m,
+			 uint64_t vaddr);
 /* The same mappings: their bounds, and with WHOLE their perms and file */
 bool snapshot_same_mappings(const struct snapshot *a, const struct snapshot *b,
 			    bool whole);
