@@ -11,6 +11,10 @@
 #              sorted and batched, one thread (pw-target floor)
 #   kmod       the module's pages file over the touched range, a raw read
 #              (when the module is loaded): the floor of the module path
+#              These three raw reads run from pw-target-static, the same
+#              program linked statically, as the guest's cat (BusyBox) is:
+#              their rows are the walks, not the dynamic loader's start-up,
+#              which the exec row measures on its own
 #   exec       pw-target noop, a program linked against the C library
 #              alone that does nothing (1 MiB targets): the start-up floor
 #   json, csv, text   pagewatch -p PID --snapshot --format F > /dev/null
@@ -48,6 +52,7 @@ set -eu
 builddir=${top_builddir:-$(cd "$(dirname "$0")/.." && pwd)}
 pw=${PW_BENCH_PAGEWATCH:-$builddir/src/pagewatch}
 tgt=${PW_BENCH_TARGET:-$builddir/bench/pw-target}
+raw=${PW_BENCH_READER:-$builddir/bench/pw-target-static}
 ptypes=${PW_BENCH_PAGE_TYPES:-$builddir/bench/page-types}
 sizes=${PW_BENCH_SIZES:-256 1024 4096}
 layouts=${PW_BENCH_LAYOUTS:-dense sparse thp}
@@ -68,6 +73,7 @@ trap cleanup EXIT
 
 [ -x "$pw" ] || { echo "bench: build pagewatch first ($pw)" >&2; exit 1; }
 [ -x "$tgt" ] || { echo "bench: build $tgt first (make bench)" >&2; exit 1; }
+[ -x "$raw" ] || { echo "bench: build $raw first (make bench)" >&2; exit 1; }
 
 # the module path: the module is loaded and not turned off by the flags
 kmod_path=0
@@ -204,9 +210,9 @@ bench_target() {
 	floor=floor
 	[ "$kmod_path" = 1 ] && floor=kmod
 	measure numa_maps cat "/proc/$target/numa_maps"
-	measure pagemap "$tgt" pagemap "$target" "$start" "$end"
-	[ "$kmod_path" = 1 ] && measure kmod "$tgt" kmod "$target" "$start" "$end"
-	measure floor "$tgt" floor "$target" "$start" "$end"
+	measure pagemap "$raw" pagemap "$target" "$start" "$end"
+	[ "$kmod_path" = 1 ] && measure kmod "$raw" kmod "$target" "$start" "$end"
+	measure floor "$raw" floor "$target" "$start" "$end"
 	for f in json csv text; do
 		measure $f "$pw" -p "$target" --snapshot --format $f $flags
 	done

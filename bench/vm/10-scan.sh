@@ -13,6 +13,7 @@ fi
 bench() {
 	PW_BENCH_PAGEWATCH=/pagewatch/bin/pagewatch \
 	PW_BENCH_TARGET=/pagewatch/bin/pw-target \
+	PW_BENCH_READER=/pagewatch/bin/pw-target-static \
 	PW_BENCH_PAGE_TYPES=/pagewatch/bin/page-types \
 	PW_BENCH_RUNS=${PW_BENCH_RUNS:-3} PW_BENCH_GUEST=1 PW_BENCH_SCALE_MIB=0 \
 	PW_BENCH_ALL_GIB=${PW_BENCH_ALL_GIB:-4} \
