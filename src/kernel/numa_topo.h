@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Named numa_topo.h, not numa.h: -I src would shadow libnuma's <numa.h>. */
+/* Named numa_topo.h, not numa.h: -I src would shadow libnuma's <numa.h>,
+ * which the VM workloads include. */
 #ifndef PW_NUMA_TOPO_H
 #define PW_NUMA_TOPO_H
 
@@ -17,14 +18,17 @@
 struct numa_topo {
 	int nr_nodes;		/* highest node + 1 */
 	int nr_online;
-	int *online;		/* online node ids with memory, ascending */
+	int *online;		/* online node ids, ascending */
 	uint16_t *block_node;	/* memory block -> node */
 	size_t nr_blocks;
 	uint64_t block_pages;	/* PFNs per memory block */
 	bool have_block_map;
 };
 
-/* Nodes from libnuma and the block map from SYSFS (usually "/sys"). */
+/*
+ * Online nodes (node/online) and the block map from SYSFS ("/sys" when
+ * NULL); a kernel without NUMA has node 0 alone. 0 or -errno.
+ */
 int numa_topo_load(struct numa_topo *topo, const char *sysfs);
 void numa_topo_free(struct numa_topo *topo);
 
@@ -50,5 +54,11 @@ int numa_pages_nodes(int pid, void **addrs, int *nodes, unsigned long nr);
  * afterwards inherit it. 0 or -errno (a kernel without NUMA).
  */
 int numa_own_memory_unbalanced(void);
+
+/*
+ * Run the calling thread on the CPUs of NODE (its sysfs cpulist), or on
+ * every online CPU when NODE < 0. 0 or -errno (-ENODEV: NODE has no CPUs).
+ */
+int numa_run_on(int node);
 
 #endif

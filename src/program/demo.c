@@ -13,14 +13,15 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <liburing.h>
-#include <numa.h>
-#include <numaif.h>
+#include <linux/mempolicy.h>
 
+#include "kernel/numa_topo.h"
 #include "program/demo.h"
 
 #define NODE_BYTES	(1UL << 20)
@@ -79,22 +80,26 @@ static char *map_anon(struct child *c, size_t len, int prot, int flags,
 
 static void layout_nodes(struct child *c)
 {
-	int max = numa_available() < 0 ? 0 : numa_max_node();
+	struct numa_topo topo;
 	int nr = 0;
 
-	for (int node = 0; node <= max; node++) {
+	if (numa_topo_load(&topo, NULL)) {
+		say(c->out, "note cannot read the NUMA nodes from sysfs\n");
+		return;
+	}
+	for (int i = 0; i < topo.nr_online; i++) {
+		int node = topo.online[i];
 		unsigned long mask = 1UL << node;
 		char name[32];
 		char *p;
 
-		if (max && !numa_bitmask_isbitset(numa_all_nodes_ptr, (unsigned int)node))
-			continue;
 		snprintf(name, sizeof(name), "pw-node%d", node);
 		p = map_anon(c, NODE_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE, name);
 		if (!p)
 			continue;
 		if (node < (int)(8 * sizeof(mask)) &&
-		    mbind(p, NODE_BYTES, MPOL_BIND, &mask, sizeof(mask) * 8, 0))
+		    syscall(SYS_mbind, p, NODE_BYTES, MPOL_BIND, &mask,
+			    sizeof(mask) * 8, 0))
 			say(c->out, "note mbind to node %d: %s\n", node, strerror(errno));
 		memset(p, node + 1, NODE_BYTES);
 		say(c->out, "region %s %p %lu bound to node %d\n", name, p,
@@ -105,6 +110,7 @@ static void layout_nodes(struct child *c)
 		}
 		nr++;
 	}
+	numa_topo_free(&topo);
 	if (nr < 2)
 		say(c->out, "note one NUMA node: no memory on other nodes, no remote-touching thread, nothing for NUMA balancing to migrate\n");
 }
@@ -257,28 +263,31 @@ static void *remote_toucher(void *arg)
 
 static void start_remote_thread(struct child *c)
 {
-	int max = numa_available() < 0 ? 0 : numa_max_node();
-	int other = -1;
+	struct numa_topo topo;
+	int other = -1, err;
 	pthread_t thread;
 
-	for (int node = max; node >= 0 && max; node--)
-		if (node != c->remote_node &&
-		    numa_bitmask_isbitset(numa_all_nodes_ptr, (unsigned int)node)) {
-			other = node;
+	if (numa_topo_load(&topo, NULL))
+		return;
+	for (int i = topo.nr_online - 1; i >= 0 && topo.nr_online > 1; i--)
+		if (topo.online[i] != c->remote_node) {
+			other = topo.online[i];
 			break;
 		}
+	numa_topo_free(&topo);
 	if (other < 0 || !c->remote)
 		return;
 	/* the thread is pinned to OTHER; its faults pull pages there */
-	if (numa_run_on_node(other)) {
-		say(c->out, "note numa_run_on_node(%d): %s\n", other, strerror(errno));
+	err = numa_run_on(other);
+	if (err) {
+		say(c->out, "note cannot run on node %d: %s\n", other, strerror(-err));
 		return;
 	}
 	if (pthread_create(&thread, NULL, remote_toucher, c)) {
 		say(c->out, "note cannot start the remote thread\n");
 		return;
 	}
-	numa_run_on_node(-1);
+	numa_run_on(-1);
 	say(c->out, "thread on node %d touches node %d's region\n", other,
 	    c->remote_node);
 }
