@@ -43,6 +43,7 @@ struct spool_window {
 	struct page_consumer c;	/* first: the consumer is the window */
 	struct keep_spool *ks;
 	struct snapshot_page *buf;
+	size_t present;		/* of buf (keep_make_present()) */
 	off_t base;		/* of its first page */
 	size_t cap;		/* pages in place from base; SIZE_MAX: the last */
 	off_t overflow;		/* where its pages past cap go */
@@ -107,6 +108,7 @@ static struct snapshot_page *spool_room(struct page_consumer *c, size_t want,
 	struct spool_window *w = (struct spool_window *)c;
 
 	*room = want < SPOOL_BUF ? want : SPOOL_BUF;
+	keep_make_present(w->buf, sizeof(*w->buf), *room, SPOOL_BUF, &w->present);
 	return w->buf;
 }
 

@@ -18,6 +18,7 @@ struct summary_part {
 	struct page_consumer c;		/* first */
 	struct keep_summary *ks;
 	struct snapshot_page *batch;	/* PAGEMAP_BATCH pages, reused */
+	size_t present;			/* of batch (keep_make_present()) */
 	struct snapshot_summary *sums;	/* one per mapping at most */
 	size_t nr_sums;
 	size_t nr_read;
@@ -38,6 +39,8 @@ static struct snapshot_page *part_room(struct page_consumer *c, size_t want,
 	struct summary_part *p = (struct summary_part *)c;
 
 	*room = want < PAGEMAP_BATCH ? want : PAGEMAP_BATCH;
+	keep_make_present(p->batch, sizeof(*p->batch), *room, PAGEMAP_BATCH,
+			  &p->present);
 	return p->batch;
 }
 

@@ -299,6 +299,43 @@ static int hand_batch(struct reader *r, struct snapshot_page *pages,
  * Entries of up to WANT pages from ADDR into R->raw and R->recs: the
  * number read (*NR_RECS of them with a record) or -errno.
  */
+/* keep_make_present() of a buffer of CAP entries, FROM of them present */
+static void present_from(void *buf, size_t elem, size_t from, size_t want,
+			 size_t cap)
+{
+	keep_make_present(buf, elem, want, cap, &from);
+}
+
+/*
+ * R's buffers for a batch of WANT entries made present ahead of it: each
+ * is written up to WANT (those R has), the module's raw records up to
+ * KMOD_BATCH
+ */
+static void reader_make_present(struct reader *r, size_t want)
+{
+	size_t from = r->present, to;
+
+	if (want <= from)
+		return;
+	/* the length keep_make_present() gives each of them */
+	to = keep_present_to(from, want, PAGEMAP_BATCH);
+	present_from(r->raw, sizeof(*r->raw), from, to, PAGEMAP_BATCH);
+	present_from(r->recs, sizeof(*r->recs), from, to, PAGEMAP_BATCH);
+	present_from(r->pfns, sizeof(*r->pfns), from, to, PAGEMAP_BATCH);
+	present_from(r->slots, sizeof(*r->slots), from, to, PAGEMAP_BATCH);
+	present_from(r->sort_keys, sizeof(*r->sort_keys), from, to,
+		     PAGEMAP_BATCH);
+	present_from(r->sort_tmp, sizeof(*r->sort_tmp), from, to,
+		     PAGEMAP_BATCH);
+	present_from(r->addrs, sizeof(*r->addrs), from, to, PAGEMAP_BATCH);
+	present_from(r->nodes, sizeof(*r->nodes), from, to, PAGEMAP_BATCH);
+	present_from(r->asked, sizeof(*r->asked), from, to, PAGEMAP_BATCH);
+	present_from(r->kbuf, sizeof(*r->kbuf),
+		     from < KMOD_BATCH ? from : KMOD_BATCH,
+		     to < KMOD_BATCH ? to : KMOD_BATCH, KMOD_BATCH);
+	r->present = to;
+}
+
 static long read_batch(struct reader *r, uint64_t addr, size_t want,
 		       long *nr_recs)
 {
@@ -306,6 +343,7 @@ static long read_batch(struct reader *r, uint64_t addr, size_t want,
 	long got;
 
 	*nr_recs = 0;
+	reader_make_present(r, want);
 	if (r->kmod_only) {
 		/* pagemap would add soft-dirty and friends: no count */
 		memset(r->raw, 0, want * sizeof(*r->raw));

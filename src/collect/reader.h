@@ -38,6 +38,7 @@ struct reader {
 	uint64_t *sort_tmp;
 	uint64_t *kflags;	/* KPAGE_BATCH kpageflags words */
 	uint64_t *kcounts;	/* KPAGE_BATCH kpagecount words */
+	size_t present;		/* entries of the batch buffers made present */
 	atomic_int *failed;	/* set by the first of several that fails */
 };
 
