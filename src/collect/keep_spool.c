@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,17 @@ struct keep_spool {
 	/* no spool file could be made: the pages are kept in memory */
 	struct keeper *mem;
 	int fd;
+	/*
+	 * Held over each write. The kernel serialises buffered writes to one
+	 * file under its inode lock, and a writer that finds it taken spins
+	 * while the owner copies (rwsem optimistic spinning); a reader that
+	 * finds this lock taken sleeps instead. Under the rig's emulation,
+	 * with the spool in the guest's tmpfs, two readers' JSON of the dense
+	 * 512 MiB target took 382-397 ms of CPU with it and 508-516 ms
+	 * without (6.12, two runs of five each); on the host (ext4) the same
+	 * either way.
+	 */
+	pthread_mutex_t write_lock;
 	struct spool_window *w;
 	unsigned int n;
 };
@@ -121,6 +133,7 @@ static int spool_take(struct page_consumer *c, struct snapshot_page *pages,
 
 	if (w->nr < w->cap)
 		in_place = w->cap - w->nr < nr ? w->cap - w->nr : nr;
+	pthread_mutex_lock(&w->ks->write_lock);
 	if (in_place)
 		err = write_all(w->ks->fd, pages, in_place * PAGE_BYTES,
 				w->base + (off_t)w->nr * PAGE_BYTES);
@@ -129,6 +142,7 @@ static int spool_take(struct page_consumer *c, struct snapshot_page *pages,
 				(nr - in_place) * PAGE_BYTES,
 				w->overflow + (off_t)(w->nr + in_place - w->cap) *
 					      PAGE_BYTES);
+	pthread_mutex_unlock(&w->ks->write_lock);
 	if (!err)
 		w->nr += nr;
 	return err;
@@ -292,6 +306,7 @@ static void keep_spool_free(struct keeper *k)
 	/* a mapping of it holds the file for the snapshot */
 	if (ks->fd >= 0)
 		close(ks->fd);
+	pthread_mutex_destroy(&ks->write_lock);
 	free(ks);
 }
 
@@ -311,6 +326,7 @@ struct keeper *keep_spool_new(struct snapshot *snap)
 	ks->k.ops = &keep_spool_ops;
 	ks->k.snap = snap;
 	ks->fd = -1;
+	pthread_mutex_init(&ks->write_lock, NULL);
 	/* every format shows the mapcount and pagemap's bits */
 	ks->k.need_mapcount = true;
 	ks->k.need_pagemap = true;
