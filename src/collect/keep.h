@@ -46,10 +46,11 @@ struct page_consumer {
  * page as it first fills, which in a virtual machine costs about 10 us a
  * fault: a dense 4 GiB snapshot's --summary (two readers) on the 2-CPU
  * host took 2,808 faults and 192-196 ms of CPU, and 132 faults and
- * 177-183 ms with its buffers made present (three runs of seven each). The part made present doubles as batches grow
- * (from KEEP_PRESENT_MIN), so a snapshot of a few pages pays for a few
- * and a large one for a few calls. Before 5.14 (no MADV_POPULATE_WRITE)
- * the call fails and the pages fault as before.
+ * 177-183 ms with its buffers made present (three runs of seven each).
+ * The part made present doubles as batches grow (from
+ * KEEP_PRESENT_MIN), so a snapshot of a few pages pays for a few and a
+ * large one for a few calls. Before 5.14 (no MADV_POPULATE_WRITE) the
+ * call fails and the pages fault as before.
  */
 static inline size_t keep_present_to(size_t present, size_t want,
 				     size_t cap)

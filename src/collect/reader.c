@@ -295,10 +295,6 @@ static int hand_batch(struct reader *r, struct snapshot_page *pages,
 	return c->take(c, pages, nr);
 }
 
-/*
- * Entries of up to WANT pages from ADDR into R->raw and R->recs: the
- * number read (*NR_RECS of them with a record) or -errno.
- */
 /* keep_make_present() of a buffer of CAP entries, FROM of them present */
 static void present_from(void *buf, size_t elem, size_t from, size_t want,
 			 size_t cap)
@@ -336,6 +332,10 @@ static void reader_make_present(struct reader *r, size_t want)
 	r->present = to;
 }
 
+/*
+ * Entries of up to WANT pages from ADDR into R->raw and R->recs: the
+ * number read (*NR_RECS of them with a record) or -errno.
+ */
 static long read_batch(struct reader *r, uint64_t addr, size_t want,
 		       long *nr_recs)
 {
