@@ -21,6 +21,7 @@
 #include <linux/mempolicy.h>
 
 #include "kernel/numa_topo.h"
+#include "kernel/textfile.h"
 
 /*
  * Call ADD(ID, ARG) for each id of a sysfs list ("0-3,8,10-11\n", the
@@ -59,20 +60,6 @@ static int parse_list(const char *s, int max, int (*add)(int, void *),
 	return 0;
 }
 
-/* The first line of sysfs file PATH into BUF; -errno when unreadable */
-static int read_line(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "re");
-	int err = 0;
-
-	if (!f)
-		return -errno;
-	if (!fgets(buf, (int)size, f))
-		err = ferror(f) ? -EIO : -EINVAL;
-	fclose(f);
-	return err;
-}
-
 /* Node ids are at most this (MAX_NUMNODES is 1 << 10 on Debian's kernels) */
 #define NUMA_MAX_NODE_ID	4095
 
@@ -104,7 +91,7 @@ static int online_nodes(const char *sysfs, struct node_list *l)
 
 	l->nr = 0;
 	snprintf(path, sizeof(path), "%s/devices/system/node/online", sysfs);
-	err = read_line(path, line, sizeof(line));
+	err = textfile_read(path, line, sizeof(line));
 	if (err == -ENOENT) {
 		l->ids[l->nr++] = 0;
 		return 0;
@@ -294,7 +281,7 @@ int numa_run_on(int node)
 	else
 		snprintf(path, sizeof(path),
 			 "/sys/devices/system/node/node%d/cpulist", node);
-	err = read_line(path, line, sizeof(line));
+	err = textfile_read(path, line, sizeof(line));
 	if (!err)
 		err = parse_list(line, CPU_SETSIZE - 1, add_cpu, &cpus);
 	if (!err && !CPU_COUNT(&cpus))
