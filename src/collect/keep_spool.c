@@ -3,8 +3,10 @@
  * Keeping the pages of one snapshot in a spool file, not in memory: a
  * snapshot written once to a sink (--snapshot, any format, --all too)
  * holds at most a buffer per reader while it is read, whatever the
- * target's size, and its sink then reads the pages from a read-only
- * mapping of the file, giving back what it wrote (snapshot_pages_release()).
+ * target's size, and its sink then reads the pages back from the file a
+ * window at a time (output.c); the snapshot also maps the file, for what
+ * looks at pages out of order or marks them (a comparison), giving back
+ * what it read (snapshot_pages_release()).
  *
  * The header of a snapshot counts the pages that follow, and those are
  * only known once all are read: that is why the pages go through a file
@@ -291,6 +293,9 @@ static int keep_spool_finish(struct keeper *k)
 	snap->nr_pages = total;
 	snap->cap_pages = total;
 	snap->pages_mapped = len;
+	/* the snapshot keeps the file: its sink reads windows of it */
+	snap->spool_fd = ks->fd;
+	ks->fd = -1;
 	return 0;
 }
 
@@ -303,7 +308,7 @@ static void keep_spool_free(struct keeper *k)
 	for (unsigned int i = 0; ks->w && i < ks->n; i++)
 		free(ks->w[i].buf);
 	free(ks->w);
-	/* a mapping of it holds the file for the snapshot */
+	/* unless the snapshot took it (finish()) */
 	if (ks->fd >= 0)
 		close(ks->fd);
 	pthread_mutex_destroy(&ks->write_lock);

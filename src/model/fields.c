@@ -168,7 +168,7 @@ static void set_flag(struct field_value *v, const struct snapshot_page *page,
 static const struct snapshot_change *change_of(const struct snapshot *snap,
 					       const struct snapshot_page *page)
 {
-	return track_find(snap, (size_t)(page - snap->pages));
+	return track_find(snap, (size_t)(page - snap->pages) + snap->pages_from);
 }
 
 static bool has_pfn(const struct snapshot_page *page)

@@ -124,8 +124,10 @@ int snapshot_add_page(struct snapshot *snap, const struct snapshot_page *page)
 void snapshot_free(struct snapshot *snap)
 {
 	maps_free(snap->mappings, snap->nr_mappings);
-	if (snap->pages_mapped)
+	if (snap->pages_mapped) {
 		munmap(snap->pages, snap->pages_mapped);
+		close(snap->spool_fd);
+	}
 	else
 		free(snap->pages);
 	free(snap->changes);

@@ -147,6 +147,18 @@ struct snapshot {
 	 * such pages are read, never added to.
 	 */
 	size_t pages_mapped;
+	/*
+	 * With PAGES_MAPPED, the spool file it maps, owned by the snapshot:
+	 * a sink that reads the pages once in order copies a window at a
+	 * time from it (output.c) rather than map each page, which costs
+	 * more than the copy where page tables are dear (a virtual machine).
+	 */
+	int spool_fd;
+	/*
+	 * The index of PAGES[0] in the snapshot: 0, but for a window's copy
+	 * of the snapshot, whose PAGES holds only some (snapshot_page_at())
+	 */
+	size_t pages_from;
 
 	struct snapshot_summary *summaries;	/* opts.summary_only */
 	size_t nr_summaries;
@@ -155,6 +167,13 @@ struct snapshot {
 	struct snapshot_change *changes;	/* sorted by page */
 	size_t nr_changes;
 };
+
+/* Page INDEX of SNAP, which may be a window's copy (pages_from) */
+static inline const struct snapshot_page *
+snapshot_page_at(const struct snapshot *snap, size_t index)
+{
+	return &snap->pages[index - snap->pages_from];
+}
 
 /* [start, end) of the target's address space */
 struct snapshot_range {

@@ -161,7 +161,7 @@ static void csv_page_fields(FILE *f, const struct snapshot *snap,
 
 		if (!fields[i].name)
 			continue;
-		fields[i].get(snap, &snap->pages[index], &v);
+		fields[i].get(snap, snapshot_page_at(snap, index), &v);
 		fputc(',', f);
 		csv_value(f, &v);
 	}
@@ -171,7 +171,7 @@ static void csv_page_fields(FILE *f, const struct snapshot *snap,
 static void csv_page(struct output *out, const struct snapshot *snap,
 		     size_t index)
 {
-	const struct snapshot_page *page = &snap->pages[index];
+	const struct snapshot_page *page = snapshot_page_at(snap, index);
 	struct csv_state *state = csv_of(out);
 	struct line_template *t = &state->t;
 	char *line;

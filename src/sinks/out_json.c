@@ -333,7 +333,7 @@ static bool json_build_template(struct output *out, struct line_template *t,
 static void json_page(struct output *out, const struct snapshot *snap,
 		      size_t index)
 {
-	const struct snapshot_page *page = &snap->pages[index];
+	const struct snapshot_page *page = snapshot_page_at(snap, index);
 	struct json_state *state = js(out);
 	struct line_template *t = &state->t;
 	struct output_buffer *b = &state->b;
@@ -455,6 +455,12 @@ static int json_open(struct output *out, bool block)
 
 	if (!state)
 		return -ENOMEM;
+	/*
+	 * The keys are formatted here, by the output the program opens
+	 * before any block's thread starts (pthread_create() orders it
+	 * before them): the threads' own outputs only read them.
+	 */
+	(void)json_keys();
 	/* a block of a thread's stays in the buffer until its turn */
 	_Static_assert(OUTPUT_BLOCK_TEXT >= LINE_TEMPLATE_LINE_MAX &&
 		       JSON_BUF >= LINE_TEMPLATE_LINE_MAX,

@@ -158,7 +158,7 @@ static void om_add(struct om_series *s, unsigned int c, uint64_t n)
 static void om_page(struct output *out, const struct snapshot *snap,
 		    size_t index)
 {
-	const struct snapshot_page *page = &snap->pages[index];
+	const struct snapshot_page *page = snapshot_page_at(snap, index);
 	struct om_series *s = ((struct om_state *)out->priv)->cur;
 
 	if (!s)

@@ -203,7 +203,7 @@ static void text_page_fields(FILE *f, const struct snapshot *snap,
 static void text_page(struct output *out, const struct snapshot *snap,
 		      size_t index)
 {
-	const struct snapshot_page *page = &snap->pages[index];
+	const struct snapshot_page *page = snapshot_page_at(snap, index);
 	struct text_state *state = text_of(out);
 	struct line_template *t = &state->t;
 	char *line;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "collect/keep.h"
 #include "model.h"
 #include "sinks/output.h"
 #include "model/snapshot_summary.h"
@@ -517,6 +518,129 @@ START_TEST(test_text_shows_unknown_values_as_dash)
 }
 END_TEST
 
+/* Pages of SNAP with sink NAME through output_pages(), as --snapshot does */
+static char *render_pages(const char *name, const struct snapshot *snap,
+			  bool (*keep)(const struct snapshot_page *,
+				       const void *),
+			  unsigned int threads)
+{
+	const struct output_ops *ops = output_find(name);
+	struct output out;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	f = open_memstream(&text, &len);
+	ck_assert_int_eq(output_init(&out, ops, f, false), 0);
+	output_select(&out, snap, keep, NULL, keep ? "present" : NULL, NULL);
+	ops->begin(&out, snap);
+	ck_assert_int_eq(output_pages(&out, snap, keep, NULL, threads), 0);
+	ops->end(&out, snap);
+	output_flush(&out);
+	output_fini(&out);
+	fclose(f);
+	return text;
+}
+
+static bool keep_present(const struct snapshot_page *page, const void *arg)
+{
+	(void)arg;
+	return snapshot_page_test(page, PAGEWATCH_PAGE_PRESENT);
+}
+
+#define SPOOL_TEST_SECOND	(2 * OUTPUT_BLOCK)
+
+/* Page I of the spool test: runs of shapes that cross the blocks' bounds */
+static struct snapshot_page spool_test_page(size_t i)
+{
+	static const uint64_t shapes[3] = {
+		MODEL_PRESENT,
+		MODEL_PRESENT | SNAPSHOT_BIT(PAGEWATCH_PAGE_THP),
+		SNAPSHOT_BIT(PAGEWATCH_PAGE_SWAP),
+	};
+
+	return (struct snapshot_page){
+		.vaddr = 0x1000 + 4096 * i, .pfn = 0x5000 + 7 * i,
+		.node = (uint16_t)(i / 900 % 2), .mapcount = 1,
+		.flags = shapes[i / 700 % 3],
+		.mapping = i >= SPOOL_TEST_SECOND,
+	};
+}
+
+/* SNAP's mappings: the second starts at the third block's first page */
+static void spool_test_mappings(struct snapshot *snap, uint64_t nr)
+{
+	struct maps_entry *second;
+
+	snap->mappings = realloc(snap->mappings, 2 * sizeof(*snap->mappings));
+	ck_assert_ptr_nonnull(snap->mappings);
+	snap->nr_mappings = 2;
+	snap->mappings[0].end = 0x1000 + 4096 * SPOOL_TEST_SECOND;
+	second = &snap->mappings[1];
+	*second = snap->mappings[0];
+	second->start = snap->mappings[0].end;
+	second->end = 0x1000 + 4096 * nr;
+	second->path = strdup("/lib/second.so");
+}
+
+START_TEST(test_spooled_pages_are_written_as_the_same_pages_in_memory)
+{
+	const char *const sinks[] = { "json", "csv", "text" };
+	const unsigned int threads[] = { 1, 3 };
+	const uint64_t nr = 5 * OUTPUT_BLOCK + 17;
+	struct snapshot mem, spooled;
+	struct page_consumer *c;
+	struct keeper *k;
+
+	model_init(&mem, "[heap]");
+	model_init(&spooled, "[heap]");
+	spool_test_mappings(&mem, nr);
+	spool_test_mappings(&spooled, nr);
+	k = keep_spool_new(&spooled);
+	ck_assert_int_eq(k->ops->split(k, 1, &nr, true), 0);
+	c = k->ops->consumer(k, 0);
+	for (size_t i = 0; i < nr;) {
+		struct snapshot_page *room;
+		size_t n;
+
+		room = c->room(c, nr - i, &n);
+		for (size_t j = 0; j < n; j++, i++) {
+			room[j] = spool_test_page(i);
+			snapshot_add_page(&mem, &room[j]);
+		}
+		ck_assert_int_eq(c->take(c, room, n), 0);
+	}
+	ck_assert_int_eq(k->ops->finish(k), 0);
+	k->ops->free(k);
+	ck_assert_uint_ne(spooled.pages_mapped, 0);
+
+	/*
+	 * Against the pages in memory written by one thread, one page after
+	 * the other; the filter leaves out runs of swapped pages at blocks'
+	 * starts
+	 */
+	for (size_t s = 0; s < 3; s++) {
+		for (size_t t = 0; t < 2; t++) {
+			for (int filtered = 0; filtered < 2; filtered++) {
+				bool (*keep)(const struct snapshot_page *,
+					     const void *) =
+					filtered ? keep_present : NULL;
+				char *want = render_pages(sinks[s], &mem, keep,
+							  1);
+				char *got = render_pages(sinks[s], &spooled,
+							 keep, threads[t]);
+
+				ck_assert_str_eq(got, want);
+				free(want);
+				free(got);
+			}
+		}
+	}
+	snapshot_free(&mem);
+	snapshot_free(&spooled);
+}
+END_TEST
+
 static void add(TCase *tc)
 {
 	tcase_add_test(tc, test_number_prints_decimal_like_printf);
@@ -539,6 +663,7 @@ static void add(TCase *tc)
 	tcase_add_test(tc, test_openmetrics_leaves_out_what_its_sources_cannot_tell);
 	tcase_add_test(tc, test_openmetrics_escapes_label_values);
 	tcase_add_test(tc, test_openmetrics_counters_add_up_over_rounds);
+	tcase_add_test(tc, test_spooled_pages_are_written_as_the_same_pages_in_memory);
 }
 
 int main(void)
