@@ -2,6 +2,7 @@
 #ifndef PW_KEEP_H
 #define PW_KEEP_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -78,8 +79,37 @@ static inline void keep_make_present(void *buf, size_t elem, size_t want,
 }
 
 /*
- * What a collection keeps, for one reader or several: a consumer per
- * reader, then what they kept becomes the snapshot's.
+ * Rooms lent to consumers while a reader fills them (keep_rooms.c): a
+ * reader thread takes its consumers one after the other, and one that is
+ * done gives its room back, so there are rooms for the threads, not for
+ * every consumer. KEEP_ROOMS_MAX are kept for reuse at most.
+ */
+#define KEEP_ROOMS_MAX	16
+
+struct keep_room {
+	void *buf;
+	size_t present;		/* elements made present (keep_make_present()) */
+};
+
+struct keep_rooms {
+	pthread_mutex_t lock;
+	size_t bytes;		/* of each room */
+	unsigned int nr;
+	struct keep_room free[KEEP_ROOMS_MAX];
+};
+
+void keep_rooms_init(struct keep_rooms *r, size_t bytes);
+/* Free the rooms given back */
+void keep_rooms_fini(struct keep_rooms *r);
+/* A room into *ROOM, a returned one or a new one; 0 or -ENOMEM */
+int keep_room_get(struct keep_rooms *r, struct keep_room *room);
+/* ROOM back for the next consumer (ROOM->buf NULL: none held) */
+void keep_room_put(struct keep_rooms *r, struct keep_room *room);
+
+/*
+ * What a collection keeps: consumers for the readers' shares (scan.c
+ * cuts each reader thread's share into several, which the threads take
+ * one after the other), then what they kept becomes the snapshot's.
  */
 struct keeper {
 	const struct keeper_ops *ops;
@@ -97,6 +127,11 @@ struct keeper_ops {
 	int (*split)(struct keeper *k, unsigned int n, const uint64_t *pages,
 		     bool exact);
 	struct page_consumer *(*consumer)(struct keeper *k, unsigned int i);
+	/*
+	 * Optional: consumer I's share is read (none of its pages follow);
+	 * what it held for reading may go to the next consumer.
+	 */
+	void (*done)(struct keeper *k, unsigned int i);
 	/* What the consumers kept becomes the snapshot's, in order. */
 	int (*finish)(struct keeper *k);
 	void (*free)(struct keeper *k);

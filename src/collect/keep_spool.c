@@ -45,8 +45,7 @@
 struct spool_window {
 	struct page_consumer c;	/* first: the consumer is the window */
 	struct keep_spool *ks;
-	struct snapshot_page *buf;
-	size_t present;		/* of buf (keep_make_present()) */
+	struct keep_room room;	/* SPOOL_BUF pages, while it is read */
 	off_t base;		/* of its first page */
 	size_t cap;		/* pages in place from base; SIZE_MAX: the last */
 	off_t overflow;		/* where its pages past cap go */
@@ -69,6 +68,7 @@ struct keep_spool {
 	 * either way.
 	 */
 	pthread_mutex_t write_lock;
+	struct keep_rooms rooms;
 	struct spool_window *w;
 	unsigned int n;
 };
@@ -121,9 +121,12 @@ static struct snapshot_page *spool_room(struct page_consumer *c, size_t want,
 {
 	struct spool_window *w = (struct spool_window *)c;
 
+	if (!w->room.buf && keep_room_get(&w->ks->rooms, &w->room))
+		return NULL;
 	*room = want < SPOOL_BUF ? want : SPOOL_BUF;
-	keep_make_present(w->buf, sizeof(*w->buf), *room, SPOOL_BUF, &w->present);
-	return w->buf;
+	keep_make_present(w->room.buf, sizeof(struct snapshot_page), *room,
+			  SPOOL_BUF, &w->room.present);
+	return w->room.buf;
 }
 
 static int spool_take(struct page_consumer *c, struct snapshot_page *pages,
@@ -178,9 +181,6 @@ static int keep_spool_split(struct keeper *k, unsigned int n,
 		w->c.room = spool_room;
 		w->c.take = spool_take;
 		w->ks = ks;
-		w->buf = malloc(SPOOL_BUF * sizeof(*w->buf));
-		if (!w->buf)
-			return -ENOMEM;
 		w->base = base;
 		/* a count or a guess, the last window has no end */
 		w->cap = i + 1 < n ? pages[i] : SIZE_MAX;
@@ -198,6 +198,14 @@ static struct page_consumer *keep_spool_consumer(struct keeper *k,
 	if (ks->mem)
 		return ks->mem->ops->consumer(ks->mem, i);
 	return &ks->w[i].c;
+}
+
+static void keep_spool_done(struct keeper *k, unsigned int i)
+{
+	struct keep_spool *ks = (struct keep_spool *)k;
+
+	if (!ks->mem)
+		keep_room_put(&ks->rooms, &ks->w[i].room);
 }
 
 /* LEN bytes at FROM of IN to TO of OUT */
@@ -306,8 +314,9 @@ static void keep_spool_free(struct keeper *k)
 	if (ks->mem)
 		ks->mem->ops->free(ks->mem);
 	for (unsigned int i = 0; ks->w && i < ks->n; i++)
-		free(ks->w[i].buf);
+		free(ks->w[i].room.buf);
 	free(ks->w);
+	keep_rooms_fini(&ks->rooms);
 	/* unless the snapshot took it (finish()) */
 	if (ks->fd >= 0)
 		close(ks->fd);
@@ -318,6 +327,7 @@ static void keep_spool_free(struct keeper *k)
 static const struct keeper_ops keep_spool_ops = {
 	.split = keep_spool_split,
 	.consumer = keep_spool_consumer,
+	.done = keep_spool_done,
 	.finish = keep_spool_finish,
 	.free = keep_spool_free,
 };
@@ -332,6 +342,7 @@ struct keeper *keep_spool_new(struct snapshot *snap)
 	ks->k.snap = snap;
 	ks->fd = -1;
 	pthread_mutex_init(&ks->write_lock, NULL);
+	keep_rooms_init(&ks->rooms, SPOOL_BUF * sizeof(struct snapshot_page));
 	/* every format shows the mapcount and pagemap's bits */
 	ks->k.need_mapcount = true;
 	ks->k.need_pagemap = true;

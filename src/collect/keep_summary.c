@@ -17,8 +17,7 @@
 struct summary_part {
 	struct page_consumer c;		/* first */
 	struct keep_summary *ks;
-	struct snapshot_page *batch;	/* PAGEMAP_BATCH pages, reused */
-	size_t present;			/* of batch (keep_make_present()) */
+	struct keep_room batch;		/* PAGEMAP_BATCH pages, while read */
 	struct snapshot_summary *sums;	/* one per mapping at most */
 	size_t nr_sums;
 	size_t nr_read;
@@ -31,6 +30,7 @@ struct keep_summary {
 	const void *keep_arg;
 	struct summary_part *parts;
 	unsigned int n;
+	struct keep_rooms rooms;
 };
 
 static struct snapshot_page *part_room(struct page_consumer *c, size_t want,
@@ -38,10 +38,12 @@ static struct snapshot_page *part_room(struct page_consumer *c, size_t want,
 {
 	struct summary_part *p = (struct summary_part *)c;
 
+	if (!p->batch.buf && keep_room_get(&p->ks->rooms, &p->batch))
+		return NULL;
 	*room = want < PAGEMAP_BATCH ? want : PAGEMAP_BATCH;
-	keep_make_present(p->batch, sizeof(*p->batch), *room, PAGEMAP_BATCH,
-			  &p->present);
-	return p->batch;
+	keep_make_present(p->batch.buf, sizeof(struct snapshot_page), *room,
+			  PAGEMAP_BATCH, &p->batch.present);
+	return p->batch.buf;
 }
 
 static int part_take(struct page_consumer *c, struct snapshot_page *pages,
@@ -98,9 +100,8 @@ static int keep_summary_split(struct keeper *k, unsigned int n,
 		if (!ks->keep && snapshot_summary_counts_fit(k->snap))
 			p->c.take_counts = part_take_counts;
 		p->ks = ks;
-		p->batch = malloc(PAGEMAP_BATCH * sizeof(*p->batch));
 		p->sums = calloc(mappings, sizeof(*p->sums));
-		if (!p->batch || !p->sums)
+		if (!p->sums)
 			return -ENOMEM;
 	}
 	return 0;
@@ -110,6 +111,13 @@ static struct page_consumer *keep_summary_consumer(struct keeper *k,
 						   unsigned int i)
 {
 	return &((struct keep_summary *)k)->parts[i].c;
+}
+
+static void keep_summary_done(struct keeper *k, unsigned int i)
+{
+	struct keep_summary *ks = (struct keep_summary *)k;
+
+	keep_room_put(&ks->rooms, &ks->parts[i].batch);
 }
 
 /* Add the counts of part P to the snapshot's. */
@@ -169,16 +177,18 @@ static void keep_summary_free(struct keeper *k)
 	struct keep_summary *ks = (struct keep_summary *)k;
 
 	for (unsigned int i = 0; ks->parts && i < ks->n; i++) {
-		free(ks->parts[i].batch);
+		free(ks->parts[i].batch.buf);
 		snapshot_summary_free(ks->parts[i].sums, ks->parts[i].nr_sums);
 	}
 	free(ks->parts);
+	keep_rooms_fini(&ks->rooms);
 	free(ks);
 }
 
 static const struct keeper_ops keep_summary_ops = {
 	.split = keep_summary_split,
 	.consumer = keep_summary_consumer,
+	.done = keep_summary_done,
 	.finish = keep_summary_finish,
 	.free = keep_summary_free,
 };
@@ -203,5 +213,6 @@ struct keeper *keep_summary_new(struct snapshot *snap,
 	ks->k.need_pagemap = false;
 	ks->keep = keep;
 	ks->keep_arg = keep_arg;
+	keep_rooms_init(&ks->rooms, PAGEMAP_BATCH * sizeof(struct snapshot_page));
 	return &ks->k;
 }

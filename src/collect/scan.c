@@ -2,15 +2,17 @@
 /*
  * Running the readers of one collection: list the populated regions (with
  * PAGEMAP_SCAN, 6.7+, or the module's SEEK_DATA), size the keeper from
- * their page count, cut them into one share per reader thread and join
- * the readers; without a list (6.1 without the module, --all, or a
- * refresh's ranges of a few pages each) one reader walks every page of
- * every piece, or, for thousands of small ranges, each thread a share.
+ * their page count, cut them into parts that the reader threads take one
+ * after the other, and join the readers; without a list (6.1 without the
+ * module, --all, or a refresh's ranges of a few pages each) one reader
+ * walks every page of every piece, or, for thousands of small ranges, the
+ * threads take parts of them.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -90,27 +92,64 @@ static int read_alone(const struct sources *src, struct snapshot *snap,
 	return err ? err : keeper->ops->finish(keeper);
 }
 
+/*
+ * Each thread's share of the pages is cut into this many parts, which the
+ * threads take one after the other, so that they finish together: a part
+ * costs what its PFNs cost more than what its pages count (kpageflags is
+ * read a window per run of nearby PFNs). The first half of a dense 4 GiB
+ * target had 73,961 breaks between PFNs and the second 27,675, and the
+ * /proc floor took 133-160 ms over the first against 77-78 ms over the
+ * second (the 6.18 host, 2026-12-03). Parts are of at least
+ * SCAN_PART_PAGES pages.
+ */
+#define SCAN_PARTS_PER_THREAD	8
+#define SCAN_PART_PAGES		(16 * 1024)
+
+/* The parts of a collection: part J is CUT[FIRST[J]..FIRST[J + 1]) */
+struct parts {
+	const struct region *cut;
+	const size_t *first;
+	unsigned int nr;
+	atomic_uint next;	/* the next part to take */
+	struct keeper *keeper;
+};
+
 struct share {
 	struct reader r;
-	struct page_consumer *c;
-	const struct region *regions;
-	size_t nr_regions;
+	struct parts *parts;
 	int err;
 	pthread_t thread;
 	bool started;
 };
 
+/* Read parts until none is left, or a reader failed */
 static void *share_main(void *arg)
 {
 	struct share *sh = arg;
+	struct parts *p = sh->parts;
+	struct keeper *k = p->keeper;
+	unsigned int j;
 
-	sh->err = reader_regions(&sh->r, sh->regions, sh->nr_regions, sh->c);
+	while (!sh->err && (j = atomic_fetch_add(&p->next, 1)) < p->nr) {
+		if (atomic_load(sh->r.failed)) {
+			sh->err = -ECANCELED;
+			break;
+		}
+		sh->err = reader_regions(&sh->r, p->cut + p->first[j],
+					 p->first[j + 1] - p->first[j],
+					 k->ops->consumer(k, j));
+		if (k->ops->done)
+			k->ops->done(k, j);
+	}
 	if (sh->err)
 		atomic_store(sh->r.failed, 1);
 	return NULL;
 }
 
-/* Run the N shares, the first on this thread; the first real failure. */
+/*
+ * Run the N readers, the first on this thread; a thread that could not
+ * start leaves its parts to the others. The first real failure.
+ */
 static int run_shares(struct share *sh, unsigned int n)
 {
 	int err = 0;
@@ -119,12 +158,9 @@ static int run_shares(struct share *sh, unsigned int n)
 		sh[k].started = !pthread_create(&sh[k].thread, NULL,
 						share_main, &sh[k]);
 	share_main(&sh[0]);
-	for (unsigned int k = 1; k < n; k++) {
+	for (unsigned int k = 1; k < n; k++)
 		if (sh[k].started)
 			pthread_join(sh[k].thread, NULL);
-		else
-			share_main(&sh[k]);	/* no thread: read it here */
-	}
 	/* the first real failure, not the ECANCELED of those it stopped */
 	for (unsigned int k = 0; k < n; k++)
 		if (sh[k].err && (!err || err == -ECANCELED))
@@ -132,35 +168,50 @@ static int run_shares(struct share *sh, unsigned int n)
 	return err;
 }
 
+/* How many parts N readers take PAGES in */
+static unsigned int scan_parts(unsigned int n, uint64_t pages)
+{
+	uint64_t nr = (uint64_t)n * SCAN_PARTS_PER_THREAD;
+
+	if (nr > pages / SCAN_PART_PAGES)
+		nr = pages / SCAN_PART_PAGES;
+	return nr > n ? (unsigned int)nr : n;
+}
+
 /*
- * N reader threads, each over its share of the regions of LIST; EXACT:
- * every page of LIST is populated (listed), else some may be holes.
+ * N reader threads over the parts of the regions of LIST; EXACT: every
+ * page of LIST is populated (listed), else some may be holes.
  */
 static int read_shared(const struct sources *src, struct snapshot *snap,
 		       const struct region_list *list, unsigned int n,
 		       bool exact, struct keeper *keeper)
 {
-	size_t first[SCAN_MAX_THREADS + 1];
-	uint64_t pages[SCAN_MAX_THREADS];
+	unsigned int nr = scan_parts(n, list->pages);
+	struct parts parts = { .nr = nr, .keeper = keeper };
 	atomic_int failed = 0;
 	struct region *cut;
+	uint64_t *pages;
 	struct share *sh;
+	size_t *first;
 	int err;
 
 	sh = calloc(n, sizeof(*sh));
-	cut = malloc((list->nr + n) * sizeof(*cut));
-	if (!sh || !cut) {
+	cut = malloc((list->nr + nr) * sizeof(*cut));
+	first = malloc((nr + 1) * sizeof(*first));
+	pages = malloc(nr * sizeof(*pages));
+	if (!sh || !cut || !first || !pages) {
 		err = -ENOMEM;
 		goto out;
 	}
-	regions_share(list, n, cut, first, pages);
-	err = keeper->ops->split(keeper, n, pages, exact);
+	regions_share(list, nr, cut, first, pages);
+	parts.cut = cut;
+	parts.first = first;
+	atomic_init(&parts.next, 0);
+	err = keeper->ops->split(keeper, nr, pages, exact);
 	for (unsigned int k = 0; k < n && !err; k++) {
 		err = reader_init(&sh[k].r, src, snap, keeper);
 		sh[k].r.failed = &failed;
-		sh[k].c = keeper->ops->consumer(keeper, k);
-		sh[k].regions = cut + first[k];
-		sh[k].nr_regions = first[k + 1] - first[k];
+		sh[k].parts = &parts;
 	}
 	if (!err)
 		err = run_shares(sh, n);
@@ -169,6 +220,8 @@ static int read_shared(const struct sources *src, struct snapshot *snap,
 out:
 	for (unsigned int k = 0; sh && k < n; k++)
 		reader_free(&sh[k].r);
+	free(pages);
+	free(first);
 	free(cut);
 	free(sh);
 	return err;

@@ -150,6 +150,53 @@ START_TEST(test_no_spool_file_keeps_the_pages_in_memory)
 }
 END_TEST
 
+START_TEST(test_parts_read_one_after_the_other_share_one_room)
+{
+	struct snapshot snap = { 0 };
+	struct keeper *k = keep_spool_new(&snap);
+	const uint64_t counted[4] = { 3, 2, 4, 1 };
+	const uint64_t want[10] = { 0x1000, 0x2000, 0x3000, 0x11000, 0x12000,
+				    0x21000, 0x22000, 0x23000, 0x24000,
+				    0x31000 };
+	struct snapshot_page *first_room = NULL;
+
+	ck_assert_int_eq(k->ops->split(k, 4, counted, true), 0);
+	/* one thread takes the four parts in turn: each lends the same room */
+	for (unsigned int i = 0; i < 4; i++) {
+		struct page_consumer *c = k->ops->consumer(k, i);
+		size_t n;
+
+		hand_over(k, i, 0x1000 + 0x10000 * i, counted[i]);
+		if (!first_room)
+			first_room = c->room(c, 1, &n);
+		else
+			ck_assert_ptr_eq(c->room(c, 1, &n), first_room);
+		k->ops->done(k, i);
+	}
+	ck_assert_int_eq(k->ops->finish(k), 0);
+	k->ops->free(k);
+	assert_pages_follow(&snap, want, 10);
+	snapshot_free(&snap);
+}
+END_TEST
+
+START_TEST(test_rooms_kept_for_reuse_are_bounded)
+{
+	struct keep_rooms rooms;
+	struct keep_room lent[KEEP_ROOMS_MAX + 4];
+
+	keep_rooms_init(&rooms, 4096);
+	for (unsigned int i = 0; i < KEEP_ROOMS_MAX + 4; i++)
+		ck_assert_int_eq(keep_room_get(&rooms, &lent[i]), 0);
+	for (unsigned int i = 0; i < KEEP_ROOMS_MAX + 4; i++) {
+		keep_room_put(&rooms, &lent[i]);
+		ck_assert_ptr_null(lent[i].buf);
+	}
+	ck_assert_uint_eq(rooms.nr, KEEP_ROOMS_MAX);
+	keep_rooms_fini(&rooms);
+}
+END_TEST
+
 static void add(TCase *tc)
 {
 	tcase_add_test(tc, test_windows_filled_as_counted_follow_each_other);
@@ -158,6 +205,8 @@ static void add(TCase *tc)
 	tcase_add_test(tc, test_no_page_read_leaves_no_mapping);
 	tcase_add_test(tc, test_released_pages_read_the_same_again);
 	tcase_add_test(tc, test_no_spool_file_keeps_the_pages_in_memory);
+	tcase_add_test(tc, test_parts_read_one_after_the_other_share_one_room);
+	tcase_add_test(tc, test_rooms_kept_for_reuse_are_bounded);
 }
 
 int main(void)
