@@ -229,10 +229,10 @@ static void text_page(struct output *out, const struct snapshot *snap,
 
 /* A block of lines follows page LAST's: its heading is already written */
 static void text_resume(struct output *out, const struct snapshot *snap,
-			long last)
+			const struct snapshot_page *last)
 {
-	text_of(out)->last_mapping = last < 0 ? -1 :
-				     (long)snap->pages[last].mapping;
+	(void)snap;
+	text_of(out)->last_mapping = last ? (long)last->mapping : -1;
 }
 
 static void text_mapping(struct output *out, const struct snapshot *snap,

@@ -217,29 +217,30 @@ static bool kept(const struct page_job *job,
 
 /*
  * The page whose line comes before the first of [FROM, TO) of VIEW that
- * is kept: searched back only through the mapping of that first page (-1
- * when it is not there), so each page is looked at by one block at most;
- * pages before the view's are copied one at a time.
+ * is kept: searched back only through the mapping of that first page
+ * (NULL when it is not there), so each page is looked at by one block at
+ * most; pages before the view's are copied one at a time into *COPY.
  */
-static long last_before(const struct page_job *job,
-			const struct snapshot *view, size_t from, size_t to)
+static const struct snapshot_page *last_before(const struct page_job *job,
+					       const struct snapshot *view,
+					       size_t from, size_t to,
+					       struct snapshot_page *copy)
 {
-	struct snapshot_page copy;
 	const struct snapshot_page *page;
 	size_t first = from;
 
 	while (first < to && !kept(job, snapshot_page_at(view, first)))
 		first++;
 	if (first == to)
-		return -1;
+		return NULL;
 	for (size_t i = from; i-- > 0; ) {
-		page = page_copy(job->snap, i, &copy);
+		page = page_copy(job->snap, i, copy);
 		if (page->mapping != snapshot_page_at(view, first)->mapping)
 			break;
 		if (kept(job, page))
-			return (long)i;
+			return page;
 	}
-	return -1;
+	return NULL;
 }
 
 static void format_block(struct page_job *job, struct output *local,
@@ -248,9 +249,11 @@ static void format_block(struct page_job *job, struct output *local,
 	size_t from = b * OUTPUT_BLOCK, end = block_end(job->snap, from);
 	const struct snapshot *view = window_load(w, job->snap, from, end);
 
+	struct snapshot_page copy;
+
 	if (local->ops->resume)
 		local->ops->resume(local, job->snap,
-				   last_before(job, view, from, end));
+				   last_before(job, view, from, end, &copy));
 	pages_to(local, view, job->keep, job->arg, from, end);
 }
 
@@ -305,9 +308,10 @@ static void *format_blocks(void *arg)
 		local.nr_lines = 0;
 		job->written++;
 		/*
-		 * The block after the last written looks back at its last
-		 * page (resume()): that block stays, or its page would be
-		 * mapped again behind what is given back, and stay mapped
+		 * What was read through the mapping (a thread without a
+		 * window) is given back behind the blocks written; the block
+		 * after the last written looks back at its last page
+		 * (resume()), so that block stays
 		 */
 		if ((job->written - 1) * OUTPUT_BLOCK >=
 		    job->released + OUTPUT_RELEASE ||

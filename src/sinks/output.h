@@ -53,11 +53,12 @@ struct output_ops {
 	 */
 	int (*flush)(struct output *out);
 	/*
-	 * A block of page lines follows a line of page LAST (-1: of no page
-	 * of the mapping its first line is in); NULL when that does not matter.
+	 * A block of page lines follows the line of page LAST (NULL: of no
+	 * page of the mapping its first line is in); NULL when that does not
+	 * matter.
 	 */
 	void (*resume)(struct output *out, const struct snapshot *snap,
-		       long last);
+		       const struct snapshot_page *last);
 };
 
 /*
