@@ -18,8 +18,9 @@ struct summary_part {
 	struct page_consumer c;		/* first */
 	struct keep_summary *ks;
 	struct keep_room batch;		/* PAGEMAP_BATCH pages, while read */
-	struct snapshot_summary *sums;	/* one per mapping at most */
+	struct snapshot_summary *sums;	/* one per mapping it read */
 	size_t nr_sums;
+	size_t cap_sums;
 	size_t nr_read;
 	bool counted;			/* the module counted some range */
 };
@@ -46,6 +47,27 @@ static struct snapshot_page *part_room(struct page_consumer *c, size_t want,
 	return p->batch.buf;
 }
 
+/*
+ * Room in P's summaries for one more: they grow as its part reaches new
+ * mappings, as a part holds a few of a process's mappings, and there are
+ * many parts (scan.c)
+ */
+static int part_grow(struct summary_part *p)
+{
+	struct snapshot_summary *grown;
+	size_t cap;
+
+	if (p->nr_sums < p->cap_sums)
+		return 0;
+	cap = p->cap_sums ? 2 * p->cap_sums : 4;
+	grown = realloc(p->sums, cap * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	p->sums = grown;
+	p->cap_sums = cap;
+	return 0;
+}
+
 static int part_take(struct page_consumer *c, struct snapshot_page *pages,
 		     size_t nr)
 {
@@ -56,8 +78,10 @@ static int part_take(struct page_consumer *c, struct snapshot_page *pages,
 	for (size_t i = 0; i < nr; i++) {
 		if (ks->keep && !ks->keep(&pages[i], ks->keep_arg))
 			continue;
-		err = snapshot_summary_add(ks->k.snap, p->sums, &p->nr_sums,
-					   &pages[i]);
+		err = part_grow(p);
+		if (!err)
+			err = snapshot_summary_add(ks->k.snap, p->sums,
+						   &p->nr_sums, &pages[i]);
 		if (err)
 			return err;
 	}
@@ -69,11 +93,14 @@ static int part_take_counts(struct page_consumer *c, size_t mapping,
 			    const struct pagewatch_count *counts)
 {
 	struct summary_part *p = (struct summary_part *)c;
-	uint64_t read;
+	uint64_t read = 0;
 	int err;
 
-	err = snapshot_summary_add_counts(p->ks->k.snap, p->sums, &p->nr_sums,
-					  mapping, counts, &read);
+	err = part_grow(p);
+	if (!err)
+		err = snapshot_summary_add_counts(p->ks->k.snap, p->sums,
+						  &p->nr_sums, mapping, counts,
+						  &read);
 	p->nr_read += read;
 	p->counted = true;
 	return err;
@@ -83,7 +110,6 @@ static int keep_summary_split(struct keeper *k, unsigned int n,
 			      const uint64_t *pages, bool exact)
 {
 	struct keep_summary *ks = (struct keep_summary *)k;
-	size_t mappings = k->snap->nr_mappings ? k->snap->nr_mappings : 1;
 
 	(void)pages;
 	(void)exact;
@@ -100,9 +126,6 @@ static int keep_summary_split(struct keeper *k, unsigned int n,
 		if (!ks->keep && snapshot_summary_counts_fit(k->snap))
 			p->c.take_counts = part_take_counts;
 		p->ks = ks;
-		p->sums = calloc(mappings, sizeof(*p->sums));
-		if (!p->sums)
-			return -ENOMEM;
 	}
 	return 0;
 }

@@ -6,8 +6,10 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "collect/keep.h"
+#include "model/snapshot_summary.h"
 #include "unit.h"
 
 /* Reader K hands over NR pages from VADDR on, in the room it is lent. */
@@ -197,6 +199,92 @@ START_TEST(test_rooms_kept_for_reuse_are_bounded)
 }
 END_TEST
 
+/* Page I of the summary test: three mappings of 900 pages, mixed facts */
+static struct snapshot_page summary_test_page(size_t i)
+{
+	uint64_t flags = SNAPSHOT_BIT(SNAPSHOT_KNOWN_NODE);
+
+	flags |= SNAPSHOT_BIT(i % 5 ? PAGEWATCH_PAGE_PRESENT :
+				      PAGEWATCH_PAGE_SWAP);
+	if (i % 7 == 0)
+		flags |= SNAPSHOT_BIT(PAGEWATCH_PAGE_THP);
+	return (struct snapshot_page){
+		.vaddr = 0x100000 * (i / 900 + 1) + 4096 * (i % 900),
+		.node = (uint16_t)(i % 3 == 0), .flags = flags,
+		.mapping = (uint32_t)(i / 900),
+	};
+}
+
+static void summary_test_snapshot(struct snapshot *snap)
+{
+	memset(snap, 0, sizeof(*snap));
+	snap->nr_nodes = 2;
+	snap->nr_mappings = 3;
+	snap->mappings = calloc(3, sizeof(*snap->mappings));
+	ck_assert_ptr_nonnull(snap->mappings);
+	for (unsigned int m = 0; m < 3; m++) {
+		snap->mappings[m].start = 0x100000 * (m + 1);
+		snap->mappings[m].end = snap->mappings[m].start + 900 * 4096;
+		snap->mappings[m].path = strdup("[anon]");
+	}
+}
+
+START_TEST(test_summary_parts_cut_inside_mappings_count_as_one_summary)
+{
+	/* five parts, each cut inside a mapping, read in turn by one thread */
+	const uint64_t counted[5] = { 400, 700, 250, 950, 400 };
+	struct snapshot parts, whole;
+	struct snapshot_summary *want;
+	struct keeper *k;
+	size_t nr_want, at = 0;
+
+	summary_test_snapshot(&parts);
+	summary_test_snapshot(&whole);
+	for (size_t i = 0; i < 2700; i++) {
+		struct snapshot_page page = summary_test_page(i);
+
+		snapshot_add_page(&whole, &page);
+	}
+	ck_assert_int_eq(snapshot_summarize(&whole, NULL, NULL, &want,
+					    &nr_want), 0);
+	k = keep_summary_new(&parts, NULL, NULL);
+	ck_assert_int_eq(k->ops->split(k, 5, counted, true), 0);
+	for (unsigned int p = 0; p < 5; p++) {
+		struct page_consumer *c = k->ops->consumer(k, p);
+
+		for (size_t end = at + counted[p]; at < end;) {
+			size_t n, j = 0;
+			struct snapshot_page *room = c->room(c, end - at, &n);
+
+			/* a reader's batch is of one mapping */
+			for (; j < n && at < end; j++, at++) {
+				room[j] = summary_test_page(at);
+				if (j && room[j].mapping != room[0].mapping)
+					break;
+			}
+			ck_assert_int_eq(c->take(c, room, j), 0);
+		}
+		k->ops->done(k, p);
+	}
+	ck_assert_int_eq(k->ops->finish(k), 0);
+	k->ops->free(k);
+	ck_assert_uint_eq(parts.nr_summaries, nr_want);
+	ck_assert_uint_eq(nr_want, 3);
+	for (size_t m = 0; m < nr_want; m++) {
+		ck_assert_uint_eq(parts.summaries[m].mapping, want[m].mapping);
+		for (unsigned int c = 0; c < SNAPSHOT_COUNT_NR; c++)
+			ck_assert_uint_eq(parts.summaries[m].count[c],
+					  want[m].count[c]);
+		for (int node = 0; node < 2; node++)
+			ck_assert_uint_eq(parts.summaries[m].node_pages[node],
+					  want[m].node_pages[node]);
+	}
+	snapshot_summary_free(want, nr_want);
+	snapshot_free(&parts);
+	snapshot_free(&whole);
+}
+END_TEST
+
 static void add(TCase *tc)
 {
 	tcase_add_test(tc, test_windows_filled_as_counted_follow_each_other);
@@ -207,6 +295,7 @@ static void add(TCase *tc)
 	tcase_add_test(tc, test_no_spool_file_keeps_the_pages_in_memory);
 	tcase_add_test(tc, test_parts_read_one_after_the_other_share_one_room);
 	tcase_add_test(tc, test_rooms_kept_for_reuse_are_bounded);
+	tcase_add_test(tc, test_summary_parts_cut_inside_mappings_count_as_one_summary);
 }
 
 int main(void)
