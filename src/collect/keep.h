@@ -88,7 +88,7 @@ static inline void keep_make_present(void *buf, size_t elem, size_t want,
 
 struct keep_room {
 	void *buf;
-	size_t present;		/* elements made present (keep_make_present()) */
+	size_t present;		/* elements present (keep_make_present()) */
 };
 
 struct keep_rooms {

@@ -236,6 +236,7 @@ struct keeper *keep_summary_new(struct snapshot *snap,
 	ks->k.need_pagemap = false;
 	ks->keep = keep;
 	ks->keep_arg = keep_arg;
-	keep_rooms_init(&ks->rooms, PAGEMAP_BATCH * sizeof(struct snapshot_page));
+	keep_rooms_init(&ks->rooms,
+			PAGEMAP_BATCH * sizeof(struct snapshot_page));
 	return &ks->k;
 }

@@ -168,7 +168,9 @@ static void set_flag(struct field_value *v, const struct snapshot_page *page,
 static const struct snapshot_change *change_of(const struct snapshot *snap,
 					       const struct snapshot_page *page)
 {
-	return track_find(snap, (size_t)(page - snap->pages) + snap->pages_from);
+	/* PAGE may be in a window's copy of some pages (pages_from) */
+	return track_find(snap,
+			  (size_t)(page - snap->pages) + snap->pages_from);
 }
 
 static bool has_pfn(const struct snapshot_page *page)

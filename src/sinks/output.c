@@ -189,7 +189,7 @@ static void pages_to(struct output *out, const struct snapshot *view,
 			out->ops->page(out, view, i);
 }
 
-/* pages_to() a block at a time through W, each window given back once written */
+/* pages_to() a block at a time through W, each window given back after */
 static void pages_released(struct output *out, const struct snapshot *snap,
 			   bool (*keep)(const struct snapshot_page *,
 					const void *),
@@ -248,7 +248,6 @@ static void format_block(struct page_job *job, struct output *local,
 {
 	size_t from = b * OUTPUT_BLOCK, end = block_end(job->snap, from);
 	const struct snapshot *view = window_load(w, job->snap, from, end);
-
 	struct snapshot_page copy;
 
 	if (local->ops->resume)
