@@ -43,15 +43,18 @@ int keep_room_get(struct keep_rooms *r, struct keep_room *room)
 
 void keep_room_put(struct keep_rooms *r, struct keep_room *room)
 {
+	bool kept = false;
+
 	if (!room->buf)
 		return;
 	pthread_mutex_lock(&r->lock);
 	if (r->nr < KEEP_ROOMS_MAX) {
 		r->free[r->nr++] = *room;
-		room->buf = NULL;
+		kept = true;
 	}
 	pthread_mutex_unlock(&r->lock);
-	free(room->buf);	/* more than a thread each: not kept */
+	if (!kept)
+		free(room->buf);	/* more than a thread each */
 	room->buf = NULL;
 	room->present = 0;
 }

@@ -76,13 +76,6 @@ struct page_window {
 	struct snapshot_page buf[OUTPUT_BLOCK];
 };
 
-/* The end of the block of SNAP's pages that starts at FROM */
-static size_t block_end(const struct snapshot *snap, size_t from)
-{
-	return snap->nr_pages - from > OUTPUT_BLOCK ? from + OUTPUT_BLOCK :
-						      snap->nr_pages;
-}
-
 /*
  * The view of SNAP through which its pages [FROM, TO) (at most a block)
  * are read: W's copy of them for a spooled snapshot, SNAP itself for
@@ -114,17 +107,25 @@ static const struct snapshot *window_load(struct page_window *w,
 	return &w->view;
 }
 
-/* Page I of SNAP into *PAGE, copied from the spool rather than mapped */
-static const struct snapshot_page *page_copy(const struct snapshot *snap,
-					     size_t i,
-					     struct snapshot_page *page)
+/*
+ * The view of SNAP's block from FROM (window_load()), its end into *TO;
+ * block_done() when it is read
+ */
+static const struct snapshot *block_begin(struct page_window *w,
+					  const struct snapshot *snap,
+					  size_t from, size_t *to)
 {
-	off_t at = (off_t)(i * sizeof(*page));
+	*to = snap->nr_pages - from > OUTPUT_BLOCK ? from + OUTPUT_BLOCK :
+						     snap->nr_pages;
+	return window_load(w, snap, from, *to);
+}
 
-	if (snap->pages_mapped &&
-	    pread(snap->spool_fd, page, sizeof(*page), at) == sizeof(*page))
-		return page;
-	return &snap->pages[i];
+/* A block read through the mapping (no window) is given back */
+static void block_done(const struct snapshot *snap,
+		       const struct snapshot *view, size_t from, size_t to)
+{
+	if (view == snap)
+		snapshot_pages_release(snap, from, to);
 }
 
 void output_select(struct output *out, const struct snapshot *snap,
@@ -137,16 +138,12 @@ void output_select(struct output *out, const struct snapshot *snap,
 	/* without a filter every page follows: none is read here */
 	if (keep && snap->pages_mapped)
 		w = malloc(sizeof(*w));
-	for (size_t from = 0; keep && from < snap->nr_pages; ) {
-		size_t to = block_end(snap, from);
-		const struct snapshot *view = window_load(w, snap, from, to);
+	for (size_t from = 0, to; keep && from < snap->nr_pages; from = to) {
+		const struct snapshot *view = block_begin(w, snap, from, &to);
 
 		for (size_t i = from; i < to; i++)
 			n += keep(snapshot_page_at(view, i), arg);
-		/* read through the mapping: what was read is given back */
-		if (view == snap)
-			snapshot_pages_release(snap, from, to);
-		from = to;
+		block_done(snap, view, from, to);
 	}
 	free(w);
 	out->sel.counted = true;
@@ -189,23 +186,17 @@ static void pages_to(struct output *out, const struct snapshot *view,
 			out->ops->page(out, view, i);
 }
 
-/* pages_to() a block at a time through W, each window given back after */
+/* pages_to() a block at a time through W */
 static void pages_released(struct output *out, const struct snapshot *snap,
 			   bool (*keep)(const struct snapshot_page *,
 					const void *),
 			   const void *arg, struct page_window *w)
 {
-	for (size_t i = 0; i < snap->nr_pages; i += OUTPUT_RELEASE) {
-		size_t to = snap->nr_pages - i > OUTPUT_RELEASE ?
-			    i + OUTPUT_RELEASE : snap->nr_pages;
+	for (size_t from = 0, to; from < snap->nr_pages; from = to) {
+		const struct snapshot *view = block_begin(w, snap, from, &to);
 
-		for (size_t from = i; from < to; from += OUTPUT_BLOCK) {
-			size_t end = block_end(snap, from);
-
-			pages_to(out, window_load(w, snap, from, end), keep,
-				 arg, from, end);
-		}
-		snapshot_pages_release(snap, i, to);
+		pages_to(out, view, keep, arg, from, to);
+		block_done(snap, view, from, to);
 	}
 }
 
@@ -217,43 +208,62 @@ static bool kept(const struct page_job *job,
 
 /*
  * The page whose line comes before the first of [FROM, TO) of VIEW that
- * is kept: searched back only through the mapping of that first page
- * (NULL when it is not there), so each page is looked at by one block at
- * most; pages before the view's are copied one at a time into *COPY.
+ * is kept, into *COPY: searched back only through the mapping of that
+ * first page (NULL when it is not there), so each page is looked at by
+ * one block at most. The pages before are read through BACK in windows
+ * of one page, then two, four... up to a block: one small read when no
+ * filter leaves pages out, a read per block when one leaves many.
  */
 static const struct snapshot_page *last_before(const struct page_job *job,
 					       const struct snapshot *view,
 					       size_t from, size_t to,
+					       struct page_window *back,
 					       struct snapshot_page *copy)
 {
-	const struct snapshot_page *page;
-	size_t first = from;
+	size_t first = from, len = 1, start;
+	uint32_t mapping;
 
 	while (first < to && !kept(job, snapshot_page_at(view, first)))
 		first++;
 	if (first == to)
 		return NULL;
-	for (size_t i = from; i-- > 0; ) {
-		page = page_copy(job->snap, i, copy);
-		if (page->mapping != snapshot_page_at(view, first)->mapping)
-			break;
-		if (kept(job, page))
-			return page;
+	mapping = snapshot_page_at(view, first)->mapping;
+	for (size_t end = from; end > 0; end = start) {
+		const struct snapshot *v;
+
+		start = end > len ? end - len : 0;
+		v = window_load(back, job->snap, start, end);
+		for (size_t i = end; i-- > start;) {
+			const struct snapshot_page *page;
+
+			page = snapshot_page_at(v, i);
+			if (page->mapping != mapping)
+				return NULL;
+			if (kept(job, page)) {
+				*copy = *page;
+				return copy;
+			}
+		}
+		if (len < OUTPUT_BLOCK)
+			len *= 2;
 	}
 	return NULL;
 }
 
+/* Block B of the job through window W, looking back through BACK */
 static void format_block(struct page_job *job, struct output *local,
-			 struct page_window *w, size_t b)
+			 struct page_window *w, struct page_window *back,
+			 size_t b)
 {
-	size_t from = b * OUTPUT_BLOCK, end = block_end(job->snap, from);
-	const struct snapshot *view = window_load(w, job->snap, from, end);
+	size_t from = b * OUTPUT_BLOCK, to;
+	const struct snapshot *view = block_begin(w, job->snap, from, &to);
 	struct snapshot_page copy;
 
 	if (local->ops->resume)
 		local->ops->resume(local, job->snap,
-				   last_before(job, view, from, end, &copy));
-	pages_to(local, view, job->keep, job->arg, from, end);
+				   last_before(job, view, from, to, back,
+					       &copy));
+	pages_to(local, view, job->keep, job->arg, from, to);
 }
 
 /* Write what LOCAL made of a block: the stream's text, then the sink's. */
@@ -281,16 +291,19 @@ static void *format_blocks(void *arg)
 	f = open_memstream(&text, &len);
 	if (!f)
 		err = -errno;
-	/* without a window the pages are read through the mapping */
+	/*
+	 * Two windows: the block's and the look-back's (last_before());
+	 * without them the pages are read through the mapping
+	 */
 	if (job->snap->pages_mapped)
-		w = malloc(sizeof(*w));
+		w = malloc(2 * sizeof(*w));
 	/* a sink that buffers keeps a block in its buffer: no copy through F */
 	if (init(&local, job->out->ops, f, job->out->summary, true))
 		err = -ENOMEM;
 	while ((b = atomic_fetch_add(&job->next, 1)) < job->nr_blocks) {
 		/* a failed thread still takes its turns: nobody waits forever */
 		if (!err) {
-			format_block(job, &local, w, b);
+			format_block(job, &local, w, w ? w + 1 : NULL, b);
 			if (fflush(f) || ferror(f))
 				err = -ENOMEM;
 		}
