@@ -44,7 +44,8 @@
 # PW_BENCH_LAYOUTS (default "dense sparse thp"), PW_BENCH_SCALE_MIB (a
 # dense target of this size for the scale lines, default 16384; 0: none;
 # skipped with the reason when the machine lacks the memory),
-# PW_BENCH_RUNS (default 5), PW_BENCH_FLAGS (extra pagewatch options, e.g.
+# PW_BENCH_RUNS (default 5), PW_BENCH_STARTUP_RUNS (the 1 MiB start-up
+# targets, default 15), PW_BENCH_FLAGS (extra pagewatch options, e.g.
 # --no-kmod), PW_BENCH_GUEST (1 in the QEMU guest: its start-up target is
 # 3x numa_maps, not 2x), PW_BENCH_PAGE_TYPES (the page-types binary,
 # default bench/page-types of the build tree).
@@ -238,6 +239,8 @@ bench_target() {
 echo "pagewatch bench: $(uname -r), $(nproc) CPUs, $(awk '/^MemTotal/ {print int($2/1024)}' /proc/meminfo) MiB, runs $runs (median)"
 echo "pagewatch: $("$pw" --version)  flags: ${flags:-none}  path: $([ "$kmod_path" = 1 ] && echo module || echo /proc)"
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')  machine: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+aslr=$(cat /proc/sys/kernel/randomize_va_space 2>/dev/null || echo unknown)
+[ "$aslr" = 2 ] || echo "address-space randomisation: kernel.randomize_va_space $aslr"
 if [ -x "$ptypes" ]; then
 	echo "peer: $ptypes (the kernel's tools/mm/page-types)"
 else
@@ -296,6 +299,9 @@ for layout in plain reserve; do
 	fi
 	size=$reserve
 	start_target "$layout" "$reserve" || continue
+	# a run takes milliseconds here: more of them steady the median
+	runs_saved=$runs
+	runs=${PW_BENCH_STARTUP_RUNS:-15}
 	pages=$(( reserve * 256 ))
 	echo "$layout $reserve MiB$([ $layout = reserve ] && echo ' in a 1 TiB PROT_NONE reservation'): pid $target"
 	floor=exec
@@ -305,6 +311,7 @@ for layout in plain reserve; do
 	measure summary "$pw" -p "$target" --snapshot --summary $flags
 	verdict "start-up: $layout $reserve MiB json wall / numa_maps" \
 		"$(ratio "$(figure "$layout" "$reserve" json 4)" "$(figure "$layout" "$reserve" numa_maps 4)")" $limit
+	runs=$runs_saved
 	stop_target
 done
 if [ "$scan" != 0 ]; then
