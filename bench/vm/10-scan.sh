@@ -19,11 +19,11 @@ bench() {
 	PW_BENCH_ALL_GIB=${PW_BENCH_ALL_GIB:-4} \
 		sh /pagewatch/bench-run.sh 2>&1 | sed 's/^/BENCH /' >&3
 }
-# The emulator: QEMU's TCG before 8.0 (Debian 12 has 7.2) keeps the code
-# it has translated keyed by virtual address, so with address-space
-# randomisation every run of a dynamically linked or position-independent
-# program translates the dynamic loader, the C library and its own code
-# afresh (2026-12-03, 6.12: `pw-target noop` 24 ms with it, 5 ms without;
+# The emulator: under QEMU's TCG (Debian 12's 7.2) code already translated
+# is not found again when the same program runs at other addresses, so
+# with address-space randomisation every run of a dynamically linked or
+# position-independent program pays to translate the dynamic loader, the
+# C library and its own code afresh (2026-12-03, 6.12: `pw-target noop` 24 ms with it, 5 ms without;
 # pagewatch's 1 MiB JSON snapshot 61-64 ms against 13 ms). A CPU pays
 # nothing of the kind, and BusyBox's cat and the static readers, at fixed
 # addresses, never pay it either: the rows below run with randomisation
