@@ -23,22 +23,20 @@ bench() {
 # is not found again when the same program runs at other addresses, so
 # with address-space randomisation every run of a dynamically linked or
 # position-independent program pays to translate the dynamic loader, the
-# C library and its own code afresh (2026-12-03, 6.12: `pw-target noop` 24 ms with it, 5 ms without;
-# pagewatch's 1 MiB JSON snapshot 61-64 ms against 13 ms). A CPU pays
-# nothing of the kind, and BusyBox's cat and the static readers, at fixed
-# addresses, never pay it either: the rows below run with randomisation
-# off, every program alike, after one line that shows what it costs here.
-aslr_cost() {
-	for v in 2 0; do
-		echo "$v" >/proc/sys/kernel/randomize_va_space
-		set -- $(/pagewatch/bin/pw-target time 9 /pagewatch/bin/pw-target noop)
-		printf 'BENCH exec with kernel.randomize_va_space %s: wall %.1f ms, cpu %.1f ms (pw-target noop, median of 9)\n' \
-			"$v" "$1" "$2" >&3
-	done
-}
+# C library and its own code afresh (2026-12-03, 6.12: `pw-target noop`
+# 24 ms with it, 5 ms without; pagewatch's 1 MiB JSON snapshot 61-64 ms
+# against 13 ms). A CPU pays nothing of the kind, and BusyBox's cat and
+# the static readers, at fixed addresses, never pay it either: the rows
+# below run with randomisation off, every program alike, after one line
+# that shows what it costs here.
 echo "BENCH == the emulator's cost of address-space randomisation" >&3
 aslr_saved=$(cat /proc/sys/kernel/randomize_va_space)
-aslr_cost
+for v in 2 0; do
+	echo "$v" >/proc/sys/kernel/randomize_va_space
+	set -- $(/pagewatch/bin/pw-target time 9 /pagewatch/bin/pw-target noop)
+	printf 'BENCH exec with kernel.randomize_va_space %s: wall %.1f ms, cpu %.1f ms (pw-target noop, median of 9)\n' \
+		"$v" "$1" "$2" >&3
+done
 echo "BENCH == module path" >&3
 PW_BENCH_SIZES=512 bench
 echo "BENCH == without the module (--no-kmod)" >&3

@@ -281,6 +281,7 @@ static int write_block(struct page_job *job, struct output *local,
 static void *format_blocks(void *arg)
 {
 	struct page_job *job = arg;
+	bool resumes = job->out->ops->resume;
 	struct page_window *w = NULL;
 	struct output local;
 	char *text = NULL;
@@ -292,18 +293,20 @@ static void *format_blocks(void *arg)
 	if (!f)
 		err = -errno;
 	/*
-	 * Two windows: the block's and the look-back's (last_before());
-	 * without them the pages are read through the mapping
+	 * The block's window, and the look-back's (last_before()) for a
+	 * sink that resumes; without them the pages are read through the
+	 * mapping
 	 */
 	if (job->snap->pages_mapped)
-		w = malloc(2 * sizeof(*w));
+		w = malloc((resumes ? 2 : 1) * sizeof(*w));
 	/* a sink that buffers keeps a block in its buffer: no copy through F */
 	if (init(&local, job->out->ops, f, job->out->summary, true))
 		err = -ENOMEM;
 	while ((b = atomic_fetch_add(&job->next, 1)) < job->nr_blocks) {
 		/* a failed thread still takes its turns: nobody waits forever */
 		if (!err) {
-			format_block(job, &local, w, w ? w + 1 : NULL, b);
+			format_block(job, &local, w,
+				     w && resumes ? w + 1 : NULL, b);
 			if (fflush(f) || ferror(f))
 				err = -ENOMEM;
 		}
